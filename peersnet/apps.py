@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class PeersnetConfig(AppConfig):
+    default = True
+    name = "peersnet"
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """Django's admin with our site class (allauth login, MFA required for staff)."""
+
+    default = False
+    default_site = "accounts.admin_site.PeersnetAdminSite"

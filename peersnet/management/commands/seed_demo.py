@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+
+from accounts.demo import seed_accounts
+
+
+class Command(BaseCommand):
+    help = "Create demo data (idempotent) and print the demo logins."
+
+    def handle(self, *args, **options):
+        lines = seed_accounts()
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at http://127.0.0.1:8000/accounts/login/"))
+        for line in lines:
+            self.stdout.write(line)

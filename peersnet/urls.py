@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from . import views
+
+page_patterns = [
+    path(url, views.page_view, {"name": name}, name=name) for name, (url, _title) in views.PAGES.items()
+]
+
+urlpatterns = [
+    path("", views.home_view, name="home"),
+    path("healthz", views.healthz_view, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("accounts.urls")),
+    path("supporters/", include("supporters.urls")),
+    path("", include((page_patterns, "pages"))),
+]
+
+if settings.DEBUG:
+    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))

@@ -1,0 +1,24 @@
+// peersnet: small progressive enhancements. Every page works without this file.
+(function () {
+  "use strict";
+  var zone = "";
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
+
+  // Remember the browser's zone so pages for signed-out visitors show times in it.
+  if (zone && document.cookie.indexOf("tz=") === -1) {
+    document.cookie = "tz=" + encodeURIComponent(zone) + ";path=/;max-age=31536000;samesite=lax";
+  }
+
+  // Pre-fill time zone selects from the browser, unless the person already chose one.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[data-autofill-tz]").forEach(function (select) {
+      if (!zone || select.dataset.touched) { return; }
+      var form = select.form;
+      var isBound = form && form.querySelector(".errorlist");
+      if (isBound) { return; }
+      for (var i = 0; i < select.options.length; i++) {
+        if (select.options[i].value === zone) { select.value = zone; break; }
+      }
+    });
+  });
+})();
