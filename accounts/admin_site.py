@@ -35,7 +35,8 @@ class PeersnetAdminSite(admin.AdminSite):
             raise PermissionDenied
         if not is_mfa_enabled(user):
             messages.warning(
-                request, "Staff need two-factor authentication. Set up an authenticator app to open the admin."
+                request,
+                "Staff need two-factor authentication. Set up an authenticator app to open the admin.",
             )
             return HttpResponseRedirect(reverse("mfa_activate_totp"))
         return HttpResponseRedirect(next_url)

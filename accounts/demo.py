@@ -32,7 +32,10 @@ def _verified_user(email: str, **fields) -> tuple[User, bool]:
 def seed_accounts() -> list[str]:
     """A staff user with TOTP and recovery codes, and three seekers. Returns lines describing the logins."""
     staff, _ = _verified_user(
-        "staff@peersnet.example", first_name="Robin", is_staff=True, is_superuser=True,
+        "staff@peersnet.example",
+        first_name="Robin",
+        is_staff=True,
+        is_superuser=True,
         time_zone="America/Los_Angeles",
     )
     if not Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists():
@@ -46,7 +49,10 @@ def seed_accounts() -> list[str]:
     ]
     for email, name, tz, (y, m, d) in seekers:
         user, _ = _verified_user(
-            email, first_name=name, time_zone=tz, date_of_birth=timezone.datetime(y, m, d).date(),
+            email,
+            first_name=name,
+            time_zone=tz,
+            date_of_birth=timezone.datetime(y, m, d).date(),
             terms_accepted_at=timezone.now(),
         )
         seeker_profile_create(user=user)

@@ -20,7 +20,9 @@ class TimeZoneField(forms.ChoiceField):
         kwargs.setdefault("label", _("Time zone"))
         kwargs.setdefault("help_text", _("We show every time in this zone. We guessed it from your device."))
         super().__init__(choices=timezone_choices, **kwargs)
-        self.error_messages["invalid_choice"] = _("Choose a time zone from the list, such as America/Chicago.")
+        self.error_messages["invalid_choice"] = _(
+            "Choose a time zone from the list, such as America/Chicago."
+        )
         self.widget.attrs["data-autofill-tz"] = ""
 
 
@@ -52,7 +54,15 @@ class SeekerSignupForm(forms.Form):
         error_messages={"required": _("Please read and agree to this before creating your account.")},
     )
 
-    field_order = ["first_name", "email", "password1", "password2", "date_of_birth", "time_zone", "agree_terms"]
+    field_order = [
+        "first_name",
+        "email",
+        "password1",
+        "password2",
+        "date_of_birth",
+        "time_zone",
+        "agree_terms",
+    ]
 
     age_refused = False
 

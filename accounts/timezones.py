@@ -17,8 +17,10 @@ def timezone_names() -> tuple[str, ...]:
         sorted(
             name
             for name in names
-            if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "Brazil/", "Canada/", "Chile/",
-                                                   "Mexico/", "posix/", "right/"))
+            if "/" in name
+            and not name.startswith(
+                ("Etc/", "SystemV/", "US/", "Brazil/", "Canada/", "Chile/", "Mexico/", "posix/", "right/")
+            )
         )
         + ["UTC"]
     )
@@ -30,7 +32,9 @@ def is_valid_timezone(name: str) -> bool:
 
 def validate_timezone(value: str) -> None:
     if not is_valid_timezone(value):
-        raise ValidationError(_("Choose a time zone from the list, such as America/Chicago."), code="invalid_tz")
+        raise ValidationError(
+            _("Choose a time zone from the list, such as America/Chicago."), code="invalid_tz"
+        )
 
 
 def timezone_choices() -> list[tuple[str, str]]:

@@ -1,4 +1,4 @@
-"""Shared fixtures. Tests run on SQLite by default, on PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set."""
+"""Shared fixtures. SQLite by default; PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set."""
 
 import os
 import shutil
@@ -90,7 +90,10 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(
-        base_url=live_server.url, timezone_id="America/Chicago", locale="en-US", viewport={"width": 390, "height": 844}
+        base_url=live_server.url,
+        timezone_id="America/Chicago",
+        locale="en-US",
+        viewport={"width": 390, "height": 844},
     )
     context.set_default_timeout(10_000)
     page = context.new_page()

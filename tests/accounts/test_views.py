@@ -36,7 +36,11 @@ def test_signup_creates_seeker_and_sends_verification_email(client, mailoutbox):
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
     user = User.objects.get(email="alex@example.com")
-    assert (user.first_name, user.time_zone, user.date_of_birth) == ("Alex", "America/Chicago", dt.date(2002, 3, 4))
+    assert (user.first_name, user.time_zone, user.date_of_birth) == (
+        "Alex",
+        "America/Chicago",
+        dt.date(2002, 3, 4),
+    )
     assert user.terms_accepted_at is not None
     assert SeekerProfile.objects.filter(user=user).exists()
     assert not EmailAddress.objects.get(user=user).verified
@@ -95,7 +99,13 @@ def test_signup_bad_input_shows_field_error_and_creates_nothing(client, mailoutb
 @time_machine.travel(dt.datetime(2026, 6, 15, 18, 0, tzinfo=dt.UTC), tick=False)
 @pytest.mark.parametrize(
     ("born", "created"),
-    [("2008-06-15", True), ("2008-06-16", False), ("1995-06-16", True), ("1995-06-15", False), ("1995-06-14", False)],
+    [
+        ("2008-06-15", True),
+        ("2008-06-16", False),
+        ("1995-06-16", True),
+        ("1995-06-15", False),
+        ("1995-06-14", False),
+    ],
 )
 def test_signup_age_gate_boundaries(client, born, created):
     response = signup(client, date_of_birth=born, time_zone="America/New_York")

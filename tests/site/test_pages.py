@@ -31,7 +31,7 @@ def test_every_page_shows_crisis_line_and_emergency_number(client, name):
 @pytest.mark.parametrize("name", ALL_PAGES)
 def test_every_page_loads_no_third_party_code(client, name):
     body = client.get(reverse(name)).content.decode()
-    for marker in ("<script src=\"http", "<link rel=\"stylesheet\" href=\"http", "googletagmanager", "analytics"):
+    for marker in ('<script src="http', '<link rel="stylesheet" href="http', "googletagmanager", "analytics"):
         assert marker not in body
     assert "style=" not in body  # the CSP allows no inline styles
 
@@ -122,7 +122,11 @@ def test_check_deploy_passes_with_production_environment():
     root = Path(__file__).resolve().parents[2]
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=root, env=env, capture_output=True, text=True, check=False,
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -130,8 +134,16 @@ def test_check_deploy_passes_with_production_environment():
 def test_production_settings_refuse_to_start_without_a_secret_key():
     root = Path(__file__).resolve().parents[2]
     result = subprocess.run(
-        [sys.executable, "-c", "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='peersnet.settings';django.setup()"],
-        cwd=root, env={"PATH": "/usr/bin:/bin", "DEBUG": "false"}, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-c",
+            "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='peersnet.settings';django.setup()",
+        ],
+        cwd=root,
+        env={"PATH": "/usr/bin:/bin", "DEBUG": "false"},
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr

@@ -8,6 +8,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         lines = seed_accounts()
-        self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at http://127.0.0.1:8000/accounts/login/"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data is ready. Log in at http://127.0.0.1:8000/accounts/login/")
+        )
         for line in lines:
             self.stdout.write(line)
