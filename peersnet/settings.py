@@ -140,6 +140,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "peersnet.tasks.clear_expired_sessions",
         "schedule": crontab(hour=4, minute=17),
     },
+    "roll-slot-horizon": {
+        "task": "supporters.tasks.roll_slot_horizon",
+        "schedule": crontab(hour=10, minute=5),  # 02:05/03:05 Pacific, before anyone books for the new day
+    },
 }
 
 # --- Accounts (django-allauth) -------------------------------------------------------------

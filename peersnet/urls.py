@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("supporters/", include("supporters.urls")),
+    path("", include("bookings.urls")),
     path("", include((page_patterns, "pages"))),
 ]
 

@@ -1,1 +1,212 @@
-"""Filled by a later issue (see DESIGN.md §2)."""
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.timezones import validate_timezone, zone
+
+
+class Tag(models.Model):
+    """A word from the staff-managed vocabulary that supporters pick to describe themselves."""
+
+    class Kind(models.TextChoices):
+        TOPIC = "topic", _("Lived experience and topics")
+        IDENTITY = "identity", _("Identity")
+        INTEREST = "interest", _("Interests")
+        LANGUAGE = "language", _("Language")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    name = models.CharField(max_length=60)
+    slug = models.SlugField(max_length=60)
+    display_order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["kind", "display_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "slug"], name="supporters_tag_kind_slug_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SupporterProfileQuerySet(models.QuerySet):
+    def listed(self) -> "SupporterProfileQuerySet":
+        """Active supporters who are not on leave today: the ones seekers can find and book."""
+        today = timezone.now().date()
+        on_leave = LeaveOfAbsence.objects.filter(supporter=OuterRef("pk"), start_date__lte=today).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=today)
+        )
+        return self.filter(status=SupporterProfile.Status.ACTIVE).exclude(Exists(on_leave))
+
+
+def photo_path(instance: "SupporterProfile", filename: str) -> str:
+    # Random names: a photo's URL reveals nothing and a new upload never reuses a cached URL.
+    return f"supporters/{secrets.token_urlsafe(12)}-{filename}"
+
+
+class SupporterProfile(models.Model):
+    """A peer supporter as seekers see them, plus what staff need to run their work."""
+
+    class Status(models.TextChoices):
+        ONBOARDING = "onboarding", _("Onboarding")
+        ACTIVE = "active", _("Active")
+        ON_LEAVE = "on_leave", _("On leave")
+        INACTIVE = "inactive", _("Inactive")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supporter")
+    display_name = models.CharField(_("display name"), max_length=80)
+    pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
+    intro = models.CharField(_("short intro"), max_length=280, blank=True)
+    story = models.TextField(_("my story"), max_length=4000, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="supporters")
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default=settings.DEFAULT_USER_TIME_ZONE, validators=[validate_timezone]
+    )
+    hourly_pay_cents = models.PositiveIntegerField(_("hourly pay (cents)"), default=0)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ONBOARDING, db_index=True)
+    photo_small = models.ImageField(upload_to=photo_path, blank=True)
+    photo_medium = models.ImageField(upload_to=photo_path, blank=True)
+    photo_large = models.ImageField(upload_to=photo_path, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SupporterProfileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def tzinfo(self):
+        return zone(self.time_zone)
+
+
+class AvailabilityRule(models.Model):
+    """A weekly window of work, in the supporter's own zone: e.g. Tuesdays 17:00–20:00."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    supporter = models.ForeignKey(SupporterProfile, on_delete=models.CASCADE, related_name="rules")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_time__lt=models.F("end_time")), name="rule_start_before_end"
+            ),
+            models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="rule_weekday_range"),
+            models.UniqueConstraint(fields=["supporter", "weekday", "start_time"], name="rule_unique_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+
+class TimeOff(models.Model):
+    """Whole days (inclusive, in the supporter's zone) without sessions."""
+
+    supporter = models.ForeignKey(SupporterProfile, on_delete=models.CASCADE, related_name="time_off")
+    start_date = models.DateField()
+    end_date = models.DateField()
+    note = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__lte=models.F("end_date")), name="timeoff_start_le_end"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start_date} – {self.end_date}"
+
+
+class LeaveOfAbsence(models.Model):
+    """A longer break: the profile is hidden and no new bookings are possible. No end date: until ended."""
+
+    supporter = models.ForeignKey(SupporterProfile, on_delete=models.CASCADE, related_name="leaves")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__lte=models.F("end_date")),
+                name="leave_start_le_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start_date} – {self.end_date or '…'}"
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
+
+
+class OperatingHours(models.Model):
+    """When sessions may happen at all, per weekday, in the operations zone (Pacific time). Staff-editable."""
+
+    weekday = models.PositiveSmallIntegerField(choices=AvailabilityRule.Weekday.choices, unique=True)
+    opens_at = models.TimeField()
+    closes_at = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday"]
+        verbose_name_plural = "operating hours"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_at__lt=models.F("closes_at")), name="hours_open_before_close"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M} PT"
+
+
+class Slot(models.Model):
+    """One bookable session time of a supporter (like FHIR's Slot). Made from rules; held by bookings."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        HELD = "held", _("Held by a request")
+        BOOKED = "booked", _("Booked")
+
+    supporter = models.ForeignKey(SupporterProfile, on_delete=models.CASCADE, related_name="slots")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.UniqueConstraint(fields=["supporter", "start"], name="slot_unique_supporter_start"),
+            models.CheckConstraint(condition=Q(start__lt=models.F("end")), name="slot_start_before_end"),
+        ]
+        indexes = [
+            # "next available" and the directory's next-open subquery: open slots by time.
+            models.Index(fields=["status", "start"], name="slot_status_start_idx"),
+            models.Index(fields=["supporter", "status", "start"], name="slot_sup_status_start_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supporter} {self.start:%Y-%m-%d %H:%M} UTC ({self.status})"

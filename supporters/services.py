@@ -1,0 +1,337 @@
+"""Writes for supporters: profiles, availability, time off, leave, and the slot inventory.
+
+Slots are regenerated from the rules whenever the rules change and once a day for everyone.
+Regeneration only ever adds or removes *open* slots; a held or booked slot is never touched.
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from peersnet.errors import DomainError
+
+from .availability import DateRange, Window, hour_starts, local_instant, slot_starts, within_operating_hours
+from .models import AvailabilityRule, LeaveOfAbsence, OperatingHours, Slot, SupporterProfile, Tag, TimeOff
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_OPERATING_HOURS = {weekday: (dt.time(9), dt.time(21)) for weekday in range(5)}  # Mon–Fri 9am–9pm PT
+
+
+class AvailabilityError(DomainError):
+    pass
+
+
+def ops_zone() -> ZoneInfo:
+    return ZoneInfo(settings.OPERATIONS_TIME_ZONE)
+
+
+def operating_hours() -> dict[int, tuple[dt.time, dt.time]]:
+    """Weekday -> (opens, closes) in Pacific time. The defaults apply until staff save their own."""
+    rows = list(OperatingHours.objects.values_list("weekday", "opens_at", "closes_at"))
+    if not rows:
+        return dict(DEFAULT_OPERATING_HOURS)
+    return {weekday: (opens, closes) for weekday, opens, closes in rows}
+
+
+def describe_operating_hours(tz: ZoneInfo) -> str:
+    """Operating hours in words, in Pacific time and (when different) in ``tz``, for messages.
+
+    Consecutive days with the same hours are grouped: "Monday to Friday, 9am–9pm Pacific (…your time)".
+    """
+    names = dict(AvailabilityRule.Weekday.choices)
+    groups: list[list] = []  # [first weekday, last weekday, opens, closes]
+    for weekday, (opens, closes) in sorted(operating_hours().items()):
+        if groups and groups[-1][1] == weekday - 1 and groups[-1][2:] == [opens, closes]:
+            groups[-1][1] = weekday
+        else:
+            groups.append([weekday, weekday, opens, closes])
+    today = timezone.now().astimezone(ops_zone()).date()
+    parts = []
+    for first, last, opens, closes in groups:
+        days = names[first] if first == last else f"{names[first]} to {names[last]}"
+        text = f"{days}, {_hm(opens)}–{_hm(closes)} Pacific"
+        if tz.key != ops_zone().key:
+            day = today + dt.timedelta(days=(first - today.weekday()) % 7)
+            o, c = local_instant(day, opens, ops_zone()), local_instant(day, closes, ops_zone())
+            if o and c:
+                text += f" ({_hm(o.astimezone(tz).time())}–{_hm(c.astimezone(tz).time())} your time)"
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def _hm(value: dt.time) -> str:
+    if value.minute == 0 and value.hour in (0, 12):
+        return "midnight" if value.hour == 0 else "noon"
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
+
+
+def bookable_window(now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """The instants between which a session can be booked now: minimum notice to horizon."""
+    now = now or timezone.now()
+    return now + settings.MIN_BOOKING_NOTICE, now + settings.BOOKING_HORIZON
+
+
+@dataclass(frozen=True)
+class Regeneration:
+    created: int
+    removed: int
+
+
+def _desired_starts(
+    supporter: SupporterProfile,
+    *,
+    rules: list[AvailabilityRule],
+    blocked: list[DateRange],
+    hours: dict[int, tuple[dt.time, dt.time]],
+    now: dt.datetime,
+) -> list[dt.datetime]:
+    if supporter.status == SupporterProfile.Status.INACTIVE or not rules:
+        return []
+    tz = supporter.tzinfo
+    not_before, not_after = bookable_window(now)
+    return slot_starts(
+        windows=[Window(r.weekday, r.start_time, r.end_time) for r in rules],
+        tz=tz,
+        first_day=not_before.astimezone(tz).date(),
+        last_day=not_after.astimezone(tz).date(),
+        not_before=not_before,
+        not_after=not_after,
+        blocked=blocked,
+        operating_hours=hours,
+        ops_tz=ops_zone(),
+    )
+
+
+@transaction.atomic
+def slots_regenerate(
+    *, supporter_id: int, now: dt.datetime | None = None, hours: dict | None = None
+) -> Regeneration:
+    """Make the supporter's open slots match their rules, time off and leave, from now to the horizon.
+
+    Locks the supporter row (one regeneration at a time per supporter). Open slots that no longer
+    fit (including past ones) are deleted; missing ones are inserted. Held and booked slots are left
+    exactly as they are, and a slot taken by a booking while this runs is not deleted (the delete
+    re-checks ``status = open``).
+    """
+    now = now or timezone.now()
+    supporter = SupporterProfile.objects.select_for_update().get(pk=supporter_id)
+    rules = list(supporter.rules.all())
+    blocked = [DateRange(t.start_date, t.end_date) for t in supporter.time_off.all()]
+    blocked += [DateRange(leave.start_date, leave.end_date) for leave in supporter.leaves.all()]
+    desired = set(
+        _desired_starts(supporter, rules=rules, blocked=blocked, hours=hours or operating_hours(), now=now)
+    )
+    existing = dict(Slot.objects.filter(supporter=supporter).values_list("start", "status"))
+    stale = [
+        start for start, status in existing.items() if status == Slot.Status.OPEN and start not in desired
+    ]
+    removed = 0
+    if stale:
+        removed, _ = Slot.objects.filter(
+            supporter=supporter, status=Slot.Status.OPEN, start__in=stale
+        ).delete()
+    length = dt.timedelta(minutes=settings.SESSION_MINUTES)
+    new = [Slot(supporter=supporter, start=s, end=s + length) for s in sorted(desired) if s not in existing]
+    Slot.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+    return Regeneration(created=len(new), removed=removed)
+
+
+def slots_roll_horizon(*, now: dt.datetime | None = None) -> Regeneration:
+    """Daily: regenerate every supporter who is not inactive, so the horizon moves forward a day.
+
+    Each supporter is its own transaction, so one failure does not undo the others.
+    """
+    now = now or timezone.now()
+    hours = operating_hours()
+    created = removed = 0
+    ids = SupporterProfile.objects.exclude(status=SupporterProfile.Status.INACTIVE).values_list(
+        "pk", flat=True
+    )
+    for supporter_id in ids.iterator():
+        result = slots_regenerate(supporter_id=supporter_id, now=now, hours=hours)
+        created += result.created
+        removed += result.removed
+    # Inactive supporters keep no open slots at all.
+    inactive_removed, _ = Slot.objects.filter(
+        supporter__status=SupporterProfile.Status.INACTIVE, status=Slot.Status.OPEN
+    ).delete()
+    return Regeneration(created=created, removed=removed + inactive_removed)
+
+
+# --- Rules ----------------------------------------------------------------------------------
+
+
+def _check_window(supporter: SupporterProfile, window: Window, *, exclude_rule_id: int | None = None) -> None:
+    if window.start >= window.end:
+        raise AvailabilityError(_("The end time must be after the start time."), code="end_before_start")
+    if not any(True for _ in hour_starts(window)):
+        raise AvailabilityError(
+            _("A window needs room for at least one full hour starting on the hour, like 17:00–18:00."),
+            code="too_short",
+        )
+    others = supporter.rules.exclude(pk=exclude_rule_id) if exclude_rule_id else supporter.rules.all()
+    for rule in others:
+        if rule.weekday == window.weekday and window.start < rule.end_time and rule.start_time < window.end:
+            raise AvailabilityError(
+                _("This overlaps your %(day)s window %(start)s–%(end)s. Change that one instead.")
+                % {
+                    "day": rule.get_weekday_display(),
+                    "start": f"{rule.start_time:%H:%M}",
+                    "end": f"{rule.end_time:%H:%M}",
+                },
+                code="overlap",
+            )
+    # Every hour of the window must be inside operating hours on every such day of the horizon.
+    tz, hours = supporter.tzinfo, operating_hours()
+    today = timezone.now().astimezone(tz).date()
+    first = today + dt.timedelta(days=(window.weekday - today.weekday()) % 7)
+    for week in range(settings.BOOKING_HORIZON // dt.timedelta(weeks=1) + 1):
+        day = first + dt.timedelta(weeks=week)
+        for wall in hour_starts(window):
+            start = local_instant(day, wall, tz)
+            if start is not None and not within_operating_hours(start, hours, ops_zone()):
+                raise AvailabilityError(
+                    _(
+                        "Sessions can only happen within our operating hours: %(hours)s. "
+                        "Please choose a window inside them."
+                    )
+                    % {"hours": describe_operating_hours(tz)},
+                    code="outside_hours",
+                )
+
+
+@transaction.atomic
+def rule_create(
+    *, supporter: SupporterProfile, weekday: int, start_time: dt.time, end_time: dt.time
+) -> AvailabilityRule:
+    """Add a weekly window and regenerate the slots. Refuses overlaps and hours outside operations."""
+    supporter = SupporterProfile.objects.select_for_update().get(pk=supporter.pk)
+    _check_window(supporter, Window(weekday, start_time, end_time))
+    rule = AvailabilityRule.objects.create(
+        supporter=supporter, weekday=weekday, start_time=start_time, end_time=end_time
+    )
+    slots_regenerate(supporter_id=supporter.pk)
+    return rule
+
+
+@transaction.atomic
+def rule_delete(*, supporter: SupporterProfile, rule_id: int) -> None:
+    """Remove a weekly window; its open slots go, sessions already requested or booked stay."""
+    rule = AvailabilityRule.objects.select_for_update().get(pk=rule_id, supporter=supporter)
+    rule.delete()
+    slots_regenerate(supporter_id=supporter.pk)
+
+
+# --- Time off and leave -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def time_off_create(
+    *, supporter: SupporterProfile, start_date: dt.date, end_date: dt.date, note: str = ""
+) -> TimeOff:
+    """Block whole days. Open slots on them disappear at once; booked sessions are handled by bookings."""
+    if end_date < start_date:
+        raise AvailabilityError(_("The last day must be on or after the first day."), code="end_before_start")
+    today = timezone.now().astimezone(supporter.tzinfo).date()
+    if end_date < today:
+        raise AvailabilityError(_("That time off is already over. Choose dates from today on."), code="past")
+    if (end_date - start_date).days > 366:
+        raise AvailabilityError(
+            _("Time off can be at most a year. For longer, take a leave of absence."), code="long"
+        )
+    time_off = TimeOff.objects.create(
+        supporter=supporter, start_date=start_date, end_date=end_date, note=note.strip()
+    )
+    slots_regenerate(supporter_id=supporter.pk)
+    return time_off
+
+
+@transaction.atomic
+def time_off_delete(*, supporter: SupporterProfile, time_off_id: int) -> None:
+    TimeOff.objects.get(pk=time_off_id, supporter=supporter).delete()
+    slots_regenerate(supporter_id=supporter.pk)
+
+
+@transaction.atomic
+def leave_start(
+    *, supporter: SupporterProfile, start_date: dt.date, end_date: dt.date | None
+) -> LeaveOfAbsence:
+    """Begin (or schedule) a leave of absence: hidden from the directory and no new slots while it lasts."""
+    today = timezone.now().astimezone(supporter.tzinfo).date()
+    if start_date < today:
+        raise AvailabilityError(_("A leave can start today at the earliest."), code="past")
+    if end_date is not None and end_date < start_date:
+        raise AvailabilityError(_("The last day must be on or after the first day."), code="end_before_start")
+    overlapping = supporter.leaves.filter(end_date__isnull=True) | supporter.leaves.filter(
+        end_date__gte=start_date
+    )
+    if end_date is not None:
+        overlapping = overlapping.filter(start_date__lte=end_date)
+    if overlapping.exists():
+        raise AvailabilityError(_("You already have a leave planned for those dates."), code="overlap")
+    leave = LeaveOfAbsence.objects.create(supporter=supporter, start_date=start_date, end_date=end_date)
+    slots_regenerate(supporter_id=supporter.pk)
+    return leave
+
+
+@transaction.atomic
+def leave_end(*, supporter: SupporterProfile, leave_id: int) -> None:
+    """End a leave today (or cancel a planned one): the profile is listed again and slots come back."""
+    leave = LeaveOfAbsence.objects.select_for_update().get(pk=leave_id, supporter=supporter)
+    today = timezone.now().astimezone(supporter.tzinfo).date()
+    if leave.start_date >= today:
+        leave.delete()
+    else:
+        leave.end_date = today - dt.timedelta(days=1)
+        leave.save(update_fields=["end_date"])
+    slots_regenerate(supporter_id=supporter.pk)
+
+
+# --- Profile --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    supporter: SupporterProfile,
+    display_name: str,
+    pronouns: str,
+    intro: str,
+    story: str,
+    time_zone: str,
+    tags: list[Tag],
+    photos: dict[str, object] | None = None,
+) -> SupporterProfile:
+    """Save what a supporter says about themselves. A zone change regenerates slots (rules are wall-clock)."""
+    supporter = SupporterProfile.objects.select_for_update().get(pk=supporter.pk)
+    zone_changed = supporter.time_zone != time_zone
+    supporter.display_name = display_name.strip()
+    supporter.pronouns = pronouns.strip()
+    supporter.intro = intro.strip()
+    supporter.story = story.strip()
+    supporter.time_zone = time_zone
+    old_files = []
+    if photos:
+        for field, content in photos.items():
+            old = getattr(supporter, field)
+            if old:
+                old_files.append(old.name)
+            getattr(supporter, field).save(content.name, content, save=False)
+    supporter.full_clean(exclude=["user", "photo_small", "photo_medium", "photo_large"])
+    supporter.save()
+    supporter.tags.set(tags)
+    if zone_changed:
+        slots_regenerate(supporter_id=supporter.pk)
+    if old_files:
+        storage = supporter.photo_large.storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in old_files])
+    return supporter
