@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "bookings",
     "payments",
     "giftcards",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -134,12 +135,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# A web request that queues a task must not hang when Redis is down: fail fast, the outbox sweep catches up.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 # Periodic work. Each app adds its own entries here as it grows; tasks are safe to run twice.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "peersnet.tasks.clear_expired_sessions",
         "schedule": crontab(hour=4, minute=17),
     },
+    "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
     "roll-slot-horizon": {
         "task": "supporters.tasks.roll_slot_horizon",
         "schedule": crontab(hour=10, minute=5),  # 02:05/03:05 Pacific, before anyone books for the new day

@@ -33,6 +33,16 @@ def _clean_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _celery_eager():
+    """Tasks run inline in tests, also when REDIS_URL points Celery at a real broker (no worker runs here)."""
+    from peersnet.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = True
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
