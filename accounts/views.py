@@ -13,7 +13,7 @@ from .services import user_update_settings
 @require_http_methods(["GET", "POST"])
 def account_home_view(request: HttpRequest) -> HttpResponse:
     """The account page: name and time zone here; email, password and MFA through allauth's pages."""
-    form = AccountForm(request.POST or None, instance=request.user)
+    form = AccountForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         user_update_settings(
             user=request.user,

@@ -1,17 +1,370 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+"""Booking pages for seekers and supporters. Thin: find the person's own booking (else 404), call a
+service, say what happened. Every POST also works without JavaScript."""
 
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from seekers.decorators import seeker_required
+from supporters.decorators import supporter_required
 from supporters.models import Slot, SupporterProfile
 
+from . import selectors, services
+from .forms import BookingRequestForm, DeclineForm, RescheduleForm
+from .ics import booking_ics
+from .models import Booking
+from .policy import free_cancellation_deadline, is_free_cancellation
 
-@require_GET
+JOIN_OPENS_BEFORE = dt.timedelta(minutes=10)
+
+
+def _done(request: HttpRequest, url: str) -> HttpResponse:
+    return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
+
+
+def _participant_booking(request: HttpRequest, booking_id: int) -> Booking:
+    return get_object_or_404(selectors.booking_list_for_participant(user=request.user), pk=booking_id)
+
+
+# --- Requesting ----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@seeker_required
 def booking_request_view(request: HttpRequest, slot_id: int) -> HttpResponse:
-    """The booking step for one open slot. Requesting arrives with the booking lifecycle issue; until then
-    this page confirms the time and says so plainly."""
+    """The booking step for one open slot: confirm the time (and, the first time, that the seeker
+    doesn't know the supporter), then request it."""
     slot = get_object_or_404(
         Slot.objects.select_related("supporter").filter(supporter__in=SupporterProfile.objects.listed()),
         pk=slot_id,
-        status=Slot.Status.OPEN,
     )
-    return render(request, "bookings/request.html", {"title": "Book a session", "slot": slot})
+    first_time = not services.seeker_has_booked_with(seeker=request.seeker, supporter=slot.supporter)
+    form = BookingRequestForm(request.POST if request.method == "POST" else None, first_time=first_time)
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking = services.booking_request(
+                seeker=request.seeker,
+                slot_id=slot.pk,
+                confirms_no_personal_relationship=form.cleaned_data.get("no_personal_relationship", False),
+            )
+        except services.SlotTaken as exc:
+            form.add_error(None, exc.message)
+            return render(
+                request,
+                "bookings/request.html",
+                {
+                    "title": "That time was just taken",
+                    "slot": slot,
+                    "form": form,
+                    "taken": True,
+                    "alternatives": selectors.slot_list_next_open(supporter=slot.supporter, limit=6),
+                },
+                status=409,
+            )
+        except services.BookingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Your request is sent. We'll email you as soon as it's accepted.")
+            if request.seeker.intake_completed_at is None:
+                messages.info(
+                    request, "While you wait: please answer a few questions before your first session."
+                )
+                return _done(
+                    request,
+                    reverse("seekers:intake") + f"?next={reverse('bookings:detail', args=[booking.pk])}",
+                )
+            return _done(request, reverse("bookings:detail", args=[booking.pk]))
+    available = slot.status == Slot.Status.OPEN
+    return render(
+        request,
+        "bookings/request.html",
+        {
+            "title": "Book a session",
+            "slot": slot,
+            "form": form,
+            "available": available,
+            "alternatives": []
+            if available
+            else selectors.slot_list_next_open(supporter=slot.supporter, limit=6),
+        },
+    )
+
+
+# --- Seeker portal and detail --------------------------------------------------------------------
+
+
+@require_GET
+@seeker_required
+def seeker_portal_view(request: HttpRequest) -> HttpResponse:
+    upcoming, past = selectors.booking_list_for_seeker_portal(seeker=request.seeker)
+    return render(
+        request,
+        "bookings/portal.html",
+        {"title": "My sessions", "upcoming": upcoming, "past": past, "now": timezone.now()},
+    )
+
+
+@require_GET
+def booking_detail_view(request: HttpRequest, booking_id: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    booking = _participant_booking(request, booking_id)
+    now = timezone.now()
+    is_seeker = booking.seeker.user_id == request.user.pk
+    return render(
+        request,
+        "bookings/detail.html",
+        {
+            "title": "Your session",
+            "booking": booking,
+            "is_seeker": is_seeker,
+            "is_supporter": not is_seeker,
+            "join_open": selectors.join_is_open(booking=booking, now=now),
+            "join_opens_at": booking.start - JOIN_OPENS_BEFORE,
+            "free_until": free_cancellation_deadline(booking),
+            "free_now": is_free_cancellation(booking, now),
+            "events": booking.events.all() if not is_seeker else None,
+            "can_report_absent": is_seeker and selectors.can_report_absence(booking=booking, now=now),
+            "can_mark_no_show": (not is_seeker) and selectors.can_report_absence(booking=booking, now=now),
+            "now": now,
+        },
+    )
+
+
+@require_GET
+def booking_join_view(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """The Join button: only the two participants, only from 10 minutes before the start to the end."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    booking = _participant_booking(request, booking_id)
+    if not selectors.join_is_open(booking=booking, now=timezone.now()):
+        messages.info(request, "The video room opens 10 minutes before the session starts.")
+        return redirect("bookings:detail", booking.pk)
+    if booking.seeker.user_id == request.user.pk and booking.seeker.intake_completed_at is None:
+        messages.info(request, "Before your first session, please answer a few short questions.")
+        return redirect(reverse("seekers:intake") + f"?next={reverse('bookings:join', args=[booking.pk])}")
+    return HttpResponseRedirect(booking.video_url)
+
+
+@require_GET
+def booking_ics_view(request: HttpRequest, booking_id: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    booking = _participant_booking(request, booking_id)
+    if booking.status not in (
+        Booking.Status.CONFIRMED,
+        Booking.Status.PAYMENT_PENDING,
+        Booking.Status.REQUESTED,
+    ):
+        raise Http404
+    for_supporter = booking.supporter.user_id == request.user.pk
+    response = HttpResponse(booking_ics(booking, for_supporter=for_supporter), content_type="text/calendar")
+    response["Content-Disposition"] = f'attachment; filename="peersnet-session-{booking.pk}.ics"'
+    return response
+
+
+@require_POST
+@seeker_required
+def booking_withdraw_view(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking = get_object_or_404(Booking.objects.for_seeker(request.user), pk=booking_id)
+    try:
+        services.booking_withdraw(booking_id=booking.pk, seeker=request.seeker)
+        messages.success(request, "Your request is withdrawn. Nothing was charged.")
+    except services.BookingError as exc:
+        messages.error(request, exc.message)
+    return _done(request, reverse("bookings:detail", args=[booking.pk]))
+
+
+@require_http_methods(["GET", "POST"])
+@seeker_required
+def booking_cancel_view(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """GET: which case applies (free or late) and the exact deadline in the seeker's zone. POST: cancel."""
+    booking = get_object_or_404(
+        Booking.objects.for_seeker(request.user).select_related("supporter"), pk=booking_id
+    )
+    if request.method == "POST":
+        try:
+            services.booking_cancel_by_seeker(booking_id=booking.pk, seeker=request.seeker)
+        except services.BookingError as exc:
+            messages.error(request, exc.message)
+        else:
+            booking.refresh_from_db()
+            if booking.status == Booking.Status.LATE_CANCELLED:
+                messages.success(
+                    request, "Your session is cancelled. As it was within 24 hours, the fee is kept."
+                )
+            else:
+                messages.success(request, "Your session is cancelled. You won't pay for it.")
+        return _done(request, reverse("bookings:detail", args=[booking.pk]))
+    now = timezone.now()
+    return render(
+        request,
+        "bookings/cancel.html",
+        {
+            "title": "Cancel your session",
+            "booking": booking,
+            "free": is_free_cancellation(booking, now),
+            "free_until": free_cancellation_deadline(booking),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@seeker_required
+def booking_reschedule_view(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking = get_object_or_404(
+        Booking.objects.for_seeker(request.user).select_related("supporter"), pk=booking_id
+    )
+    choices = selectors.slot_list_next_open(supporter=booking.supporter, limit=40)
+    form = RescheduleForm(request.POST if request.method == "POST" else None, slots=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.booking_reschedule(
+                booking_id=booking.pk, seeker=request.seeker, new_slot_id=form.cleaned_data["slot"]
+            )
+        except services.BookingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Your session has its new time. We've emailed you both.")
+            return _done(request, reverse("bookings:detail", args=[booking.pk]))
+    return render(
+        request,
+        "bookings/reschedule.html",
+        {
+            "title": "Move your session",
+            "booking": booking,
+            "form": form,
+            "allowed": timezone.now() <= free_cancellation_deadline(booking),
+            "free_until": free_cancellation_deadline(booking),
+        },
+    )
+
+
+@require_POST
+@seeker_required
+def booking_report_absent_view(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking = get_object_or_404(Booking.objects.for_seeker(request.user), pk=booking_id)
+    try:
+        services.booking_report_supporter_absent(booking_id=booking.pk, seeker=request.seeker)
+        messages.success(request, "Thank you for telling us. Our team will look into it and get back to you.")
+    except services.BookingError as exc:
+        messages.error(request, exc.message)
+    return _done(request, reverse("bookings:detail", args=[booking.pk]))
+
+
+# --- Supporter side ------------------------------------------------------------------------------
+
+
+@require_GET
+@supporter_required
+def supporter_dashboard_view(request: HttpRequest) -> HttpResponse:
+    requests, upcoming, past = selectors.booking_list_for_supporter_dashboard(supporter=request.supporter)
+    return render(
+        request,
+        "bookings/supporter_dashboard.html",
+        {"title": "Your sessions", "requests": requests, "upcoming": upcoming, "past": past},
+    )
+
+
+@require_POST
+@supporter_required
+def booking_accept_view(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking = get_object_or_404(Booking.objects.for_supporter(request.user), pk=booking_id)
+    try:
+        services.booking_accept(booking_id=booking.pk, supporter=request.supporter)
+        messages.success(request, "Accepted. The seeker gets the confirmation and the video link.")
+    except services.BookingError as exc:
+        messages.error(request, exc.message)
+    return _done(request, reverse("bookings:supporter_dashboard"))
+
+
+@require_http_methods(["GET", "POST"])
+@supporter_required
+def booking_decline_view(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking = get_object_or_404(
+        Booking.objects.for_supporter(request.user).select_related("seeker__user"), pk=booking_id
+    )
+    form = DeclineForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.booking_decline(
+                booking_id=booking.pk, supporter=request.supporter, reason=form.cleaned_data["reason"]
+            )
+        except services.BookingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Declined. The seeker will be pointed to other times.")
+            return _done(request, reverse("bookings:supporter_dashboard"))
+    return render(
+        request, "bookings/decline.html", {"title": "Decline a request", "booking": booking, "form": form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@supporter_required
+def booking_supporter_cancel_view(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking = get_object_or_404(
+        Booking.objects.for_supporter(request.user).select_related("seeker__user"), pk=booking_id
+    )
+    form = DeclineForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.booking_cancel_by_supporter(
+                booking_id=booking.pk, supporter=request.supporter, reason=form.cleaned_data["reason"]
+            )
+        except services.BookingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Cancelled. The seeker won't pay and is asked to rebook.")
+            return _done(request, reverse("bookings:supporter_dashboard"))
+    return render(
+        request,
+        "bookings/supporter_cancel.html",
+        {"title": "Cancel a session", "booking": booking, "form": form},
+    )
+
+
+@require_POST
+@supporter_required
+def booking_no_show_view(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking = get_object_or_404(Booking.objects.for_supporter(request.user), pk=booking_id)
+    try:
+        services.booking_mark_seeker_no_show(booking_id=booking.pk, supporter=request.supporter)
+        messages.success(request, "Marked as a no-show.")
+    except services.BookingError as exc:
+        messages.error(request, exc.message)
+    return _done(request, reverse("bookings:detail", args=[booking.pk]))
+
+
+@require_http_methods(["GET", "POST"])
+@supporter_required
+def leave_sessions_view(request: HttpRequest) -> HttpResponse:
+    """Sessions inside the supporter's leave, and one button to cancel them all (free for seekers)."""
+    bookings = selectors.booking_list_inside_leave(supporter=request.supporter)
+    if request.method == "POST":
+        cancelled = 0
+        for booking in bookings:
+            try:
+                if booking.status == Booking.Status.REQUESTED:
+                    services.booking_decline(
+                        booking_id=booking.pk, supporter=request.supporter, reason="leave of absence"
+                    )
+                else:
+                    services.booking_cancel_by_supporter(
+                        booking_id=booking.pk, supporter=request.supporter, reason="leave of absence"
+                    )
+                cancelled += 1
+            except services.BookingError:
+                continue
+        messages.success(request, f"{cancelled} session(s) cancelled. Each seeker is told and pays nothing.")
+        return _done(request, reverse("bookings:leave_sessions"))
+    return render(
+        request, "bookings/leave_sessions.html", {"title": "Sessions during your leave", "bookings": bookings}
+    )

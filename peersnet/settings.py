@@ -145,6 +145,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=4, minute=17),
     },
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
+    "expire-requests": {"task": "bookings.tasks.expire_requests", "schedule": 120.0},
+    "complete-sessions": {"task": "bookings.tasks.complete_sessions", "schedule": 300.0},
+    "send-reminders": {"task": "bookings.tasks.send_reminders", "schedule": 300.0},
+    "send-intake-reminders": {"task": "bookings.tasks.send_intake_reminders", "schedule": crontab(minute=40)},
     "roll-slot-horizon": {
         "task": "supporters.tasks.roll_slot_horizon",
         "schedule": crontab(hour=10, minute=5),  # 02:05/03:05 Pacific, before anyone books for the new day

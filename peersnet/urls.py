@@ -17,6 +17,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("supporters/", include("supporters.urls")),
     path("", include("bookings.urls")),
+    path("", include("seekers.urls")),
     path("", include((page_patterns, "pages"))),
 ]
 

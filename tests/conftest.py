@@ -34,6 +34,12 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Factories make many users; the production hasher is slow on purpose. Tests don't need that."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager():
     """Tasks run inline in tests, also when REDIS_URL points Celery at a real broker (no worker runs here)."""
     from peersnet.celery import app

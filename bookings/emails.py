@@ -1,0 +1,257 @@
+"""One function per booking email. Each writes an outbox row (sent after commit) keyed by (booking, kind).
+
+Emails say when and with whom, and link back to the site. They never carry message text or intake
+answers; a seeker's name shown to a supporter is only the first name they chose.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.services import Attachment, Email, notification_queue
+
+from .ics import booking_ics
+from .models import Booking
+
+
+def _when(booking: Booking, user) -> str:
+    local = timezone.localtime(booking.start, user.tzinfo)
+    return f"{local:%A %-d %B at %-I:%M %p} ({local.tzname()}, {user.time_zone.replace('_', ' ')})"
+
+
+def _at(value, user) -> str:
+    return f"{timezone.localtime(value, user.tzinfo):%A %-d %B, %-I:%M %p}"
+
+
+def _url(name: str, *args) -> str:
+    return settings.SITE_URL + reverse(name, args=args)
+
+
+def _send(
+    booking: Booking,
+    kind: str,
+    user,
+    subject: str,
+    lines: list[str],
+    action: tuple[str, str] | None,
+    *,
+    attachments=(),
+    key_suffix: str = "",
+) -> None:
+    notification_queue(
+        Email(
+            key=f"booking-{booking.pk}-{kind}{key_suffix}",
+            to=user.email,
+            subject=subject,
+            template="email/notice",
+            context={
+                "subject": subject,
+                "name": user.get_short_name(),
+                "lines": lines,
+                "action_label": action[0] if action else "",
+                "action_url": action[1] if action else "",
+            },
+            attachments=list(attachments),
+        )
+    )
+
+
+def _invite(booking: Booking, *, for_supporter: bool, cancel: bool = False) -> Attachment:
+    return Attachment(
+        "peersnet-session.ics",
+        booking_ics(booking, cancel=cancel, for_supporter=for_supporter),
+        "text/calendar; method=" + ("CANCEL" if cancel else "REQUEST"),
+    )
+
+
+def email_request_received(booking: Booking) -> None:
+    supporter = booking.supporter.user
+    _send(
+        booking,
+        "requested",
+        supporter,
+        "New session request",
+        [
+            f"{booking.seeker.user.get_short_name()} would like a session with you "
+            f"on {_when(booking, supporter)}.",
+            f"Please accept or decline by {_at(booking.respond_by, supporter)}. "
+            "After that the request expires and the time opens up again.",
+        ],
+        ("Review the request", _url("bookings:supporter_dashboard")),
+    )
+
+
+def email_confirmed(booking: Booking) -> None:
+    seeker = booking.seeker.user
+    _send(
+        booking,
+        "confirmed",
+        seeker,
+        "Your session is confirmed",
+        [
+            f"Your session with {booking.supporter.display_name} is confirmed for {_when(booking, seeker)}.",
+            "Join the video call here when it's time (the link opens 10 minutes before): "
+            f"{booking.video_url}",
+            "Sessions end on time, so arriving late makes the session shorter. "
+            "A calendar invite is attached.",
+        ],
+        ("See your session", _url("bookings:detail", booking.pk)),
+        attachments=[_invite(booking, for_supporter=False)],
+    )
+    supporter = booking.supporter.user
+    _send(
+        booking,
+        "confirmed-supporter",
+        supporter,
+        "Session confirmed",
+        [f"Your session with {seeker.get_short_name()} on {_when(booking, supporter)} is confirmed."],
+        ("See the session", _url("bookings:detail", booking.pk)),
+        attachments=[_invite(booking, for_supporter=True)],
+    )
+
+
+def email_not_accepted(booking: Booking) -> None:
+    """Declined or expired: the seeker hears kindly, with links to other times."""
+    seeker = booking.seeker.user
+    if booking.status == Booking.Status.DECLINED:
+        subject = "Your request wasn't accepted"
+        first = f"{booking.supporter.display_name} can't take the session on {_when(booking, seeker)}."
+    else:
+        subject = "Your request expired"
+        first = (
+            f"{booking.supporter.display_name} didn't respond in time to your request "
+            f"for {_when(booking, seeker)}."
+        )
+    _send(
+        booking,
+        booking.status,
+        seeker,
+        subject,
+        [first, "Nothing was charged. There are other open times, with them or with another supporter."],
+        ("Find another time", _url("supporters:profile", booking.supporter_id)),
+    )
+
+
+def email_withdrawn(booking: Booking) -> None:
+    supporter = booking.supporter.user
+    _send(
+        booking,
+        "withdrawn",
+        supporter,
+        "A request was withdrawn",
+        [
+            f"{booking.seeker.user.get_short_name()} withdrew the request for {_when(booking, supporter)}. "
+            "The time is open again."
+        ],
+        ("Your dashboard", _url("bookings:supporter_dashboard")),
+    )
+
+
+def email_cancelled(booking: Booking) -> None:
+    """Both sides hear of a cancellation, each with a calendar CANCEL."""
+    seeker, supporter = booking.seeker.user, booking.supporter.user
+    if booking.status == Booking.Status.CANCELLED_BY_SUPPORTER:
+        seeker_lines = [
+            f"We're sorry: {booking.supporter.display_name} had to cancel your session "
+            f"on {_when(booking, seeker)}.",
+            "You won't pay anything for it. Please book another time, with them or with another supporter.",
+        ]
+        action = ("See their next open times", _url("supporters:profile", booking.supporter_id))
+        supporter_lines = [
+            f"You cancelled the session with {seeker.get_short_name()} on {_when(booking, supporter)}."
+        ]
+    else:
+        late = booking.status == Booking.Status.LATE_CANCELLED
+        seeker_lines = [
+            f"Your session with {booking.supporter.display_name} on {_when(booking, seeker)} is cancelled.",
+            "Because it was less than 24 hours before the start, the full fee is kept."
+            if late
+            else "It was more than 24 hours ahead, so you won't pay for it.",
+        ]
+        action = ("Find another time", _url("supporters:directory"))
+        supporter_lines = [f"{seeker.get_short_name()} cancelled the session on {_when(booking, supporter)}."]
+    _send(
+        booking,
+        "cancelled",
+        seeker,
+        "Your session is cancelled",
+        seeker_lines,
+        action,
+        attachments=[_invite(booking, for_supporter=False, cancel=True)],
+    )
+    _send(
+        booking,
+        "cancelled-supporter",
+        supporter,
+        "A session was cancelled",
+        supporter_lines,
+        ("Your dashboard", _url("bookings:supporter_dashboard")),
+        attachments=[_invite(booking, for_supporter=True, cancel=True)],
+    )
+
+
+def email_rescheduled(booking: Booking) -> None:
+    seeker, supporter = booking.seeker.user, booking.supporter.user
+    suffix = f"-{booking.ics_sequence}"
+    _send(
+        booking,
+        "rescheduled",
+        seeker,
+        "Your session has a new time",
+        [
+            f"Your session with {booking.supporter.display_name} is now on {_when(booking, seeker)}.",
+            "The updated calendar invite is attached; the video link stays the same.",
+        ],
+        ("See your session", _url("bookings:detail", booking.pk)),
+        attachments=[_invite(booking, for_supporter=False)],
+        key_suffix=suffix,
+    )
+    _send(
+        booking,
+        "rescheduled-supporter",
+        supporter,
+        "A session moved",
+        [f"{seeker.get_short_name()} moved your session to {_when(booking, supporter)}."],
+        ("See the session", _url("bookings:detail", booking.pk)),
+        attachments=[_invite(booking, for_supporter=True)],
+        key_suffix=suffix,
+    )
+
+
+def email_reminder(booking: Booking, *, hours: int) -> None:
+    for user, other, kind in (
+        (booking.seeker.user, booking.supporter.display_name, f"reminder-{hours}h"),
+        (booking.supporter.user, booking.seeker.user.get_short_name(), f"reminder-{hours}h-supporter"),
+    ):
+        _send(
+            booking,
+            kind,
+            user,
+            "Your session is tomorrow" if hours == 24 else "Your session starts in an hour",
+            [f"A reminder: your session with {other} is on {_when(booking, user)}."],
+            ("Open your session", _url("bookings:detail", booking.pk)),
+            key_suffix=f"-{int(booking.start.timestamp())}",
+        )
+
+
+def email_intake_reminder(seeker, *, day) -> None:
+    """A daily nudge until the intake is done. Says nothing about the answers (there are none yet)."""
+    user = seeker.user
+    notification_queue(
+        Email(
+            key=f"intake-reminder-{seeker.pk}-{day.isoformat()}",
+            to=user.email,
+            subject="A few questions before your first session",
+            template="email/notice",
+            context={
+                "subject": "A few questions before your first session",
+                "name": user.get_short_name(),
+                "lines": [
+                    "Before your first session, please answer a few short questions so your supporter can "
+                    "meet you well. It takes about three minutes, and you choose what your supporter sees."
+                ],
+                "action_label": "Answer the questions",
+                "action_url": _url("seekers:intake"),
+            },
+        )
+    )

@@ -1,0 +1,46 @@
+from django import forms
+from django.utils import timezone
+
+
+class BookingRequestForm(forms.Form):
+    no_personal_relationship = forms.BooleanField(
+        required=False,
+        label="I don't know this supporter outside peersnet (they are not a friend, family member, "
+        "classmate or colleague).",
+        help_text="Peer support works best with someone new to you. Friends and family can't "
+        "give formal support.",
+    )
+
+    def __init__(self, *args, first_time: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.first_time = first_time
+        if first_time:
+            self.fields["no_personal_relationship"].required = True
+            self.fields["no_personal_relationship"].error_messages["required"] = (
+                "Please confirm this. If you do know this supporter, choose someone else from the directory."
+            )
+        else:
+            del self.fields["no_personal_relationship"]
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="Private reason",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only staff see this. The seeker is told kindly and pointed to other times.",
+    )
+
+
+class RescheduleForm(forms.Form):
+    slot = forms.TypedChoiceField(label="New time", coerce=int, widget=forms.RadioSelect)
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].choices = [
+            (slot.pk, f"{timezone.localtime(slot.start):%A %-d %B, %-I:%M %p}") for slot in slots
+        ]
+        self.fields["slot"].error_messages["invalid_choice"] = (
+            "That time isn't available any more. Please pick another."
+        )

@@ -1,0 +1,90 @@
+"""The booking rules that depend on time and on who acts: the one place that decides what happens to the fee.
+
+Nothing here writes. Services ask; the payments app carries out the money part later.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.conf import settings
+
+from .models import Booking
+
+Status = Booking.Status
+Money = Booking.Money
+
+
+class Action(StrEnum):
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    EXPIRE = "expire"
+    WITHDRAW = "withdraw"
+    RELEASE = "release"
+    CANCEL_BY_SEEKER = "cancel_by_seeker"
+    CANCEL_BY_SUPPORTER = "cancel_by_supporter"
+    COMPLETE = "complete"
+    SEEKER_NO_SHOW = "seeker_no_show"
+    SUPPORTER_NO_SHOW = "supporter_no_show"
+    GUARANTEE = "guarantee"
+
+
+@dataclass(frozen=True)
+class Decision:
+    to_status: str
+    money: str
+
+
+def request_deadline(*, requested_at: dt.datetime, start: dt.datetime) -> dt.datetime:
+    """A request not accepted by min(requested + 24 h, start − 1 h) expires."""
+    return min(requested_at + dt.timedelta(hours=24), start - dt.timedelta(hours=1))
+
+
+def free_cancellation_deadline(booking: Booking) -> dt.datetime:
+    """The last instant at which the seeker may cancel (or reschedule) for free: exactly 24 h before start."""
+    return booking.start - settings.FREE_CANCELLATION_NOTICE
+
+
+def is_free_cancellation(booking: Booking, at: dt.datetime) -> bool:
+    return at <= free_cancellation_deadline(booking)
+
+
+def was_charged(booking: Booking) -> bool:
+    """The fee was (or is to be) taken: the booking was accepted with something to pay."""
+    return booking.money in (Money.CHARGE, Money.KEEP_FEE) and booking.price_cents > 0
+
+
+def decide(booking: Booking, action: Action, *, at: dt.datetime) -> Decision:
+    """The state a booking moves to and what that means for the fee, from the booking, the actor's
+    action and the time. Raises ValueError for an action that has no meaning in the booking's state
+    (services turn that into a message)."""
+    charged = was_charged(booking)
+    refund_or_nothing = Money.REFUND_FULL if charged else Money.NOTHING_TO_CHARGE
+    match action:
+        case Action.ACCEPT:
+            return Decision(
+                Status.CONFIRMED, Money.CHARGE if booking.price_cents else Money.NOTHING_TO_CHARGE
+            )
+        case Action.DECLINE:
+            return Decision(Status.DECLINED, refund_or_nothing)
+        case Action.EXPIRE:
+            return Decision(Status.EXPIRED, refund_or_nothing)
+        case Action.WITHDRAW:
+            return Decision(Status.WITHDRAWN, refund_or_nothing)
+        case Action.RELEASE:
+            return Decision(Status.RELEASED, refund_or_nothing)
+        case Action.CANCEL_BY_SEEKER:
+            if is_free_cancellation(booking, at):
+                return Decision(Status.CANCELLED, refund_or_nothing)
+            return Decision(Status.LATE_CANCELLED, Money.KEEP_FEE if charged else Money.NOTHING_TO_CHARGE)
+        case Action.CANCEL_BY_SUPPORTER:
+            return Decision(Status.CANCELLED_BY_SUPPORTER, refund_or_nothing)
+        case Action.COMPLETE:
+            return Decision(Status.COMPLETED, booking.money or Money.NOTHING_TO_CHARGE)
+        case Action.SEEKER_NO_SHOW:
+            return Decision(Status.NO_SHOW, Money.KEEP_FEE if charged else Money.NOTHING_TO_CHARGE)
+        case Action.SUPPORTER_NO_SHOW:
+            return Decision(Status.NO_SHOW, refund_or_nothing)
+        case Action.GUARANTEE:
+            return Decision(Status.REFUNDED, refund_or_nothing)
+    raise ValueError(action)

@@ -1,0 +1,478 @@
+"""Every booking state change. Each service locks the booking, decides on the locked row, refuses an
+invalid change with a message a person can read, returns quietly when the change already happened,
+writes a BookingEvent, and queues its emails in the outbox (sent after commit)."""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from peersnet.errors import DomainError
+from seekers.models import SeekerProfile
+from supporters.models import Slot, SupporterProfile
+from supporters.services import bookable_window
+
+from . import emails
+from .models import Booking, BookingEvent
+from .policy import Action, decide, request_deadline
+
+logger = logging.getLogger(__name__)
+
+Status = Booking.Status
+
+
+class BookingError(DomainError):
+    pass
+
+
+class SlotTaken(BookingError):
+    pass
+
+
+# --- The one place a status changes --------------------------------------------------------------
+
+
+def booking_transition(
+    booking: Booking, *, action: Action, by: User | None, at: dt.datetime, reason: str = ""
+) -> Booking:
+    """Apply a policy decision to a locked booking: status, money outcome, slot, event. Call inside
+    a transaction with the booking row locked."""
+    decision = decide(booking, action, at=at)
+    if not booking.can_become(decision.to_status):
+        raise BookingError(_("This session can't be changed that way any more."), code="bad_state")
+    from_status = booking.status
+    booking.status = decision.to_status
+    booking.money = decision.money
+    booking.money_decided_at = at
+    fields = ["status", "money", "money_decided_at", "updated_at"]
+    if decision.to_status == Status.CONFIRMED:
+        booking.accepted_at = at
+        fields.append("accepted_at")
+    if decision.to_status not in Booking.HOLDING:
+        booking.ended_at = at
+        fields.append("ended_at")
+    booking.save(update_fields=fields)
+    _sync_slot(booking)
+    BookingEvent.objects.create(
+        booking=booking,
+        at=at,
+        actor=by,
+        from_status=from_status,
+        to_status=booking.status,
+        reason=reason[:300],
+    )
+    return booking
+
+
+def _sync_slot(booking: Booking) -> None:
+    """The slot's status follows the booking: held while requested, booked once accepted, open when freed."""
+    if booking.status in (Status.REQUESTED, Status.PAYMENT_PENDING):
+        slot_status = Slot.Status.HELD
+    elif booking.status in Booking.HOLDING:
+        slot_status = Slot.Status.BOOKED
+    else:
+        slot_status = Slot.Status.OPEN
+    Slot.objects.filter(pk=booking.slot_id).update(status=slot_status)
+    if slot_status == Slot.Status.OPEN:
+        # The freed hour may no longer fit the supporter's rules (changed meanwhile): let them decide.
+        from supporters.tasks import regenerate_supporter_slots
+
+        transaction.on_commit(lambda: _regenerate_later(regenerate_supporter_slots, booking.supporter_id))
+
+
+def _regenerate_later(task, supporter_id: int) -> None:
+    try:
+        task.delay(supporter_id)
+    except Exception:  # the queue is down: the daily roll regenerates anyway
+        logger.warning("could not queue slot regeneration for supporter %s", supporter_id, exc_info=True)
+
+
+def _locked(booking_id: int, **owner) -> Booking:
+    try:
+        return (
+            Booking.objects.select_for_update()
+            .select_related("seeker__user", "supporter__user")
+            .get(pk=booking_id, **owner)
+        )
+    except Booking.DoesNotExist:
+        raise BookingError(_("We couldn't find that session."), code="not_found") from None
+
+
+# --- Request -----------------------------------------------------------------------------------
+
+
+def seeker_has_booked_with(*, seeker: SeekerProfile, supporter: SupporterProfile) -> bool:
+    return Booking.objects.filter(seeker=seeker, supporter=supporter).exists()
+
+
+@transaction.atomic
+def booking_request(
+    *,
+    seeker: SeekerProfile,
+    slot_id: int,
+    confirms_no_personal_relationship: bool,
+    now: dt.datetime | None = None,
+) -> Booking:
+    """A seeker asks for an open slot. The slot is taken with one conditional UPDATE, so of two people
+    racing for it exactly one wins; the other gets SlotTaken. A seeker can't hold two sessions at once
+    (database constraint). Queues the supporter's "new request" email after commit."""
+    now = now or timezone.now()
+    try:
+        slot = Slot.objects.select_related("supporter").get(pk=slot_id)
+    except Slot.DoesNotExist:
+        raise SlotTaken(_("That time isn't available any more."), code="taken") from None
+    supporter = slot.supporter
+    if not SupporterProfile.objects.listed().filter(pk=supporter.pk).exists():
+        raise BookingError(_("This supporter isn't taking new bookings right now."), code="not_listed")
+    if (
+        not seeker_has_booked_with(seeker=seeker, supporter=supporter)
+        and not confirms_no_personal_relationship
+    ):
+        raise BookingError(
+            _("Please confirm that you don't know this supporter outside peersnet."), code="relationship"
+        )
+    earliest, latest = bookable_window(now)
+    if not (earliest <= slot.start <= latest):
+        raise SlotTaken(_("That time is too soon or too far ahead to book."), code="window")
+    taken = Slot.objects.filter(pk=slot.pk, status=Slot.Status.OPEN).update(status=Slot.Status.HELD)
+    if not taken:
+        raise SlotTaken(_("Sorry, someone just took that time."), code="taken")
+    try:
+        with transaction.atomic():
+            booking = Booking.objects.create(
+                seeker=seeker,
+                supporter=supporter,
+                slot=slot,
+                start=slot.start,
+                end=slot.end,
+                requested_at=now,
+                respond_by=request_deadline(requested_at=now, start=slot.start),
+                price_cents=settings.SESSION_PRICE_CENTS,
+            )
+    except IntegrityError:
+        # The savepoint rolled back the booking; the slot we held goes back to open with the outer
+        # transaction's rollback when we raise.
+        raise BookingError(
+            _("You already have a session at that time. Choose another time or cancel that one first."),
+            code="overlap",
+        ) from None
+    BookingEvent.objects.create(booking=booking, at=now, actor=seeker.user, to_status=Status.REQUESTED)
+    emails.email_request_received(booking)
+    return booking
+
+
+# --- Supporter's answers ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def booking_accept(
+    *, booking_id: int, supporter: SupporterProfile, now: dt.datetime | None = None
+) -> Booking:
+    """requested -> confirmed (the fee is charged by the payments app). Safe to repeat."""
+    now = now or timezone.now()
+    booking = _locked(booking_id, supporter=supporter)
+    if booking.status in (Status.CONFIRMED, Status.PAYMENT_PENDING):
+        return booking
+    if booking.status != Status.REQUESTED:
+        raise BookingError(_("This request can no longer be accepted."), code="bad_state")
+    if now >= booking.respond_by:
+        raise BookingError(_("This request has expired, so it can't be accepted."), code="expired")
+    booking_transition(booking, action=Action.ACCEPT, by=supporter.user, at=now)
+    emails.email_confirmed(booking)
+    return booking
+
+
+@transaction.atomic
+def booking_decline(
+    *, booking_id: int, supporter: SupporterProfile, reason: str = "", now: dt.datetime | None = None
+) -> Booking:
+    """requested -> declined; the slot opens again. The reason stays private to staff. Safe to repeat."""
+    now = now or timezone.now()
+    booking = _locked(booking_id, supporter=supporter)
+    if booking.status == Status.DECLINED:
+        return booking
+    if booking.status != Status.REQUESTED:
+        raise BookingError(_("This request can no longer be declined."), code="bad_state")
+    booking.decline_reason = reason.strip()[:300]
+    booking.save(update_fields=["decline_reason"])
+    booking_transition(
+        booking, action=Action.DECLINE, by=supporter.user, at=now, reason=booking.decline_reason
+    )
+    emails.email_not_accepted(booking)
+    return booking
+
+
+@transaction.atomic
+def booking_expire(*, booking_id: int, now: dt.datetime | None = None) -> Booking:
+    """requested -> expired once its response deadline has passed. Safe to repeat; a no-op otherwise."""
+    now = now or timezone.now()
+    booking = _locked(booking_id)
+    if booking.status != Status.REQUESTED or now < booking.respond_by:
+        return booking
+    booking_transition(booking, action=Action.EXPIRE, by=None, at=now, reason="not accepted in time")
+    emails.email_not_accepted(booking)
+    return booking
+
+
+@transaction.atomic
+def booking_withdraw(*, booking_id: int, seeker: SeekerProfile, now: dt.datetime | None = None) -> Booking:
+    """A seeker takes back a request that wasn't answered yet. Safe to repeat."""
+    now = now or timezone.now()
+    booking = _locked(booking_id, seeker=seeker)
+    if booking.status == Status.WITHDRAWN:
+        return booking
+    if booking.status != Status.REQUESTED:
+        raise BookingError(
+            _("This request was already answered. You can cancel the session instead."), code="bad_state"
+        )
+    booking_transition(booking, action=Action.WITHDRAW, by=seeker.user, at=now)
+    emails.email_withdrawn(booking)
+    return booking
+
+
+# --- Cancelling and moving ------------------------------------------------------------------------
+
+SEEKER_CANCELLED = (Status.CANCELLED, Status.LATE_CANCELLED)
+
+
+@transaction.atomic
+def booking_cancel_by_seeker(
+    *, booking_id: int, seeker: SeekerProfile, now: dt.datetime | None = None
+) -> Booking:
+    """confirmed -> cancelled (free, ≥ 24 h ahead) or late_cancelled (fee kept). Safe to repeat."""
+    now = now or timezone.now()
+    booking = _locked(booking_id, seeker=seeker)
+    if booking.status in SEEKER_CANCELLED:
+        return booking
+    if booking.status == Status.REQUESTED:
+        raise BookingError(_("This is still a request: withdraw it instead."), code="bad_state")
+    if booking.status != Status.CONFIRMED or now >= booking.start:
+        raise BookingError(_("This session can't be cancelled any more."), code="bad_state")
+    booking_transition(booking, action=Action.CANCEL_BY_SEEKER, by=seeker.user, at=now)
+    emails.email_cancelled(booking)
+    return booking
+
+
+@transaction.atomic
+def booking_cancel_by_supporter(
+    *, booking_id: int, supporter: SupporterProfile, reason: str = "", now: dt.datetime | None = None
+) -> Booking:
+    """confirmed/payment_pending -> cancelled_by_supporter: always free for the seeker. Safe to repeat."""
+    now = now or timezone.now()
+    booking = _locked(booking_id, supporter=supporter)
+    if booking.status == Status.CANCELLED_BY_SUPPORTER:
+        return booking
+    if booking.status == Status.REQUESTED:
+        raise BookingError(_("This is still a request: decline it instead."), code="bad_state")
+    if booking.status not in (Status.CONFIRMED, Status.PAYMENT_PENDING) or now >= booking.start:
+        raise BookingError(_("This session can't be cancelled any more."), code="bad_state")
+    booking_transition(booking, action=Action.CANCEL_BY_SUPPORTER, by=supporter.user, at=now, reason=reason)
+    emails.email_cancelled(booking)
+    return booking
+
+
+@transaction.atomic
+def booking_reschedule(
+    *, booking_id: int, seeker: SeekerProfile, new_slot_id: int, now: dt.datetime | None = None
+) -> Booking:
+    """Move a confirmed session (or a request) to another open slot of the same supporter, at least 24 h
+    before its current start. The booking keeps its payment; the calendar invite's SEQUENCE grows."""
+    now = now or timezone.now()
+    booking = _locked(booking_id, seeker=seeker)
+    if booking.slot_id == new_slot_id:
+        return booking
+    if booking.status not in (Status.REQUESTED, Status.CONFIRMED):
+        raise BookingError(_("This session can't be moved."), code="bad_state")
+    if now > booking.start - settings.FREE_CANCELLATION_NOTICE:
+        raise BookingError(_("Sessions can be moved up to 24 hours before they start."), code="too_late")
+    try:
+        new_slot = Slot.objects.get(pk=new_slot_id, supporter_id=booking.supporter_id)
+    except Slot.DoesNotExist:
+        raise SlotTaken(_("That time isn't available."), code="taken") from None
+    earliest, latest = bookable_window(now)
+    if not (earliest <= new_slot.start <= latest):
+        raise SlotTaken(_("That time is too soon or too far ahead to book."), code="window")
+    held = Slot.Status.HELD if booking.status == Status.REQUESTED else Slot.Status.BOOKED
+    if not Slot.objects.filter(pk=new_slot.pk, status=Slot.Status.OPEN).update(status=held):
+        raise SlotTaken(_("Sorry, someone just took that time."), code="taken")
+    old_slot_id, old_start = booking.slot_id, booking.start
+    booking.slot, booking.start, booking.end = new_slot, new_slot.start, new_slot.end
+    booking.ics_sequence += 1
+    fields = ["slot", "start", "end", "ics_sequence", "updated_at"]
+    if booking.status == Status.REQUESTED:
+        booking.respond_by = request_deadline(requested_at=now, start=new_slot.start)
+        fields.append("respond_by")
+    try:
+        with transaction.atomic():
+            booking.save(update_fields=fields)
+    except IntegrityError:
+        raise BookingError(_("You already have a session at that time."), code="overlap") from None
+    Slot.objects.filter(pk=old_slot_id).update(status=Slot.Status.OPEN)
+    BookingEvent.objects.create(
+        booking=booking,
+        at=now,
+        actor=seeker.user,
+        from_status=booking.status,
+        to_status=booking.status,
+        reason=f"rescheduled from {old_start.isoformat()}",
+    )
+    if booking.status == Status.CONFIRMED:
+        emails.email_rescheduled(booking)
+    return booking
+
+
+# --- After the session ---------------------------------------------------------------------------
+
+NO_SHOW_REPORT_WINDOW = dt.timedelta(hours=48)
+
+
+@transaction.atomic
+def booking_complete(*, booking_id: int, now: dt.datetime | None = None) -> Booking:
+    """confirmed -> completed once the session's end has passed. Safe to repeat; a no-op before the end."""
+    now = now or timezone.now()
+    booking = _locked(booking_id)
+    if booking.status != Status.CONFIRMED or now < booking.end:
+        return booking
+    return booking_transition(booking, action=Action.COMPLETE, by=None, at=now)
+
+
+@transaction.atomic
+def booking_mark_seeker_no_show(
+    *, booking_id: int, supporter: SupporterProfile, now: dt.datetime | None = None
+) -> Booking:
+    """The supporter says the seeker didn't come: possible from 10 minutes after the start until 48 h
+    after the end. The fee is kept. Safe to repeat."""
+    now = now or timezone.now()
+    booking = _locked(booking_id, supporter=supporter)
+    if booking.status == Status.NO_SHOW:
+        return booking
+    if booking.status not in (Status.CONFIRMED, Status.COMPLETED):
+        raise BookingError(_("This session can't be marked as a no-show."), code="bad_state")
+    if now < booking.start + dt.timedelta(minutes=10) or now > booking.end + NO_SHOW_REPORT_WINDOW:
+        raise BookingError(
+            _("A no-show can be marked from 10 minutes after the start until 48 hours after the end."),
+            code="window",
+        )
+    booking.no_show_by = Booking.Party.SEEKER
+    booking.save(update_fields=["no_show_by"])
+    return booking_transition(booking, action=Action.SEEKER_NO_SHOW, by=supporter.user, at=now)
+
+
+@transaction.atomic
+def booking_report_supporter_absent(
+    *, booking_id: int, seeker: SeekerProfile, now: dt.datetime | None = None
+) -> Booking:
+    """The seeker says the supporter didn't come. Staff review it (booking_confirm_supporter_no_show)."""
+    now = now or timezone.now()
+    booking = _locked(booking_id, seeker=seeker)
+    if booking.supporter_absent_reported_at:
+        return booking
+    if booking.status not in (Status.CONFIRMED, Status.COMPLETED):
+        raise BookingError(_("This session can't be reported."), code="bad_state")
+    if now < booking.start + dt.timedelta(minutes=10) or now > booking.end + NO_SHOW_REPORT_WINDOW:
+        raise BookingError(
+            _("You can tell us from 10 minutes after the start until 48 hours after the end."), code="window"
+        )
+    booking.supporter_absent_reported_at = now
+    booking.save(update_fields=["supporter_absent_reported_at", "updated_at"])
+    BookingEvent.objects.create(
+        booking=booking,
+        at=now,
+        actor=seeker.user,
+        from_status=booking.status,
+        to_status=booking.status,
+        reason="seeker reported that the supporter did not come",
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_confirm_supporter_no_show(
+    *, booking_id: int, staff: User, now: dt.datetime | None = None
+) -> Booking:
+    """Staff confirm the supporter didn't come: no_show with a full refund. Safe to repeat."""
+    now = now or timezone.now()
+    booking = _locked(booking_id)
+    if booking.status == Status.NO_SHOW and booking.no_show_by == Booking.Party.SUPPORTER:
+        return booking
+    if booking.status not in (Status.CONFIRMED, Status.COMPLETED) or now < booking.start:
+        raise BookingError(_("This session can't be marked as a supporter no-show."), code="bad_state")
+    booking.no_show_by = Booking.Party.SUPPORTER
+    booking.save(update_fields=["no_show_by"])
+    return booking_transition(
+        booking, action=Action.SUPPORTER_NO_SHOW, by=staff, at=now, reason="staff review"
+    )
+
+
+# --- Periodic work ---------------------------------------------------------------------------------
+
+
+def bookings_expire_due(*, now: dt.datetime | None = None) -> int:
+    """Expire every request past its deadline. Each in its own transaction. Returns how many."""
+    now = now or timezone.now()
+    ids = Booking.objects.filter(status=Status.REQUESTED, respond_by__lte=now).values_list("pk", flat=True)
+    count = 0
+    for booking_id in list(ids):
+        if booking_expire(booking_id=booking_id, now=now).status == Status.EXPIRED:
+            count += 1
+    return count
+
+
+def bookings_complete_due(*, now: dt.datetime | None = None) -> int:
+    """Complete every confirmed session whose end has passed. Returns how many."""
+    now = now or timezone.now()
+    ids = Booking.objects.filter(status=Status.CONFIRMED, end__lte=now).values_list("pk", flat=True)
+    count = 0
+    for booking_id in list(ids):
+        if booking_complete(booking_id=booking_id, now=now).status == Status.COMPLETED:
+            count += 1
+    return count
+
+
+REMINDERS = ((24, dt.timedelta(hours=24)), (1, dt.timedelta(hours=1)))
+
+
+def bookings_send_reminders(*, now: dt.datetime | None = None) -> int:
+    """Queue the 24-hour and 1-hour reminders of confirmed sessions starting within those spans.
+
+    Runs every few minutes; the outbox key (booking, kind, start) makes a rerun send nothing twice,
+    and a rescheduled session gets fresh reminders for its new time."""
+    now = now or timezone.now()
+    count = 0
+    for hours, ahead in REMINDERS:
+        due = (
+            Booking.objects.filter(status=Status.CONFIRMED, start__gt=now, start__lte=now + ahead)
+            # Accepted inside the span: the confirmation just told them, no reminder for that span.
+            .exclude(accepted_at__gt=F("start") - ahead)
+            .select_related("seeker__user", "supporter__user")
+        )
+        for booking in due:
+            with transaction.atomic():
+                emails.email_reminder(booking, hours=hours)
+            count += 1
+    return count
+
+
+def intake_send_reminders(*, now: dt.datetime | None = None) -> int:
+    """Remind seekers with an upcoming session and no intake yet, at most once a day each (outbox key)."""
+    now = now or timezone.now()
+    seekers = (
+        SeekerProfile.objects.filter(
+            bookings__status__in=[Status.REQUESTED, Status.PAYMENT_PENDING, Status.CONFIRMED],
+            bookings__start__gt=now,
+            intake__isnull=True,
+        )
+        .select_related("user")
+        .distinct()
+    )
+    count = 0
+    for seeker in seekers:
+        with transaction.atomic():
+            emails.email_intake_reminder(seeker, day=now.date())
+        count += 1
+    return count

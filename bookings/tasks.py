@@ -1,0 +1,32 @@
+from celery import shared_task
+
+from .services import (
+    bookings_complete_due,
+    bookings_expire_due,
+    bookings_send_reminders,
+    intake_send_reminders,
+)
+
+
+@shared_task
+def expire_requests() -> None:
+    """Every few minutes: expire requests past their deadline and free their slots. Safe to rerun."""
+    bookings_expire_due()
+
+
+@shared_task
+def complete_sessions() -> None:
+    """Every few minutes: sessions whose end has passed become completed. Safe to rerun."""
+    bookings_complete_due()
+
+
+@shared_task
+def send_reminders() -> None:
+    """Every 5 minutes: queue 24-hour and 1-hour reminders (the outbox sends each once)."""
+    bookings_send_reminders()
+
+
+@shared_task
+def send_intake_reminders() -> None:
+    """Hourly: nudge seekers with an upcoming session to complete their intake (once a day each)."""
+    intake_send_reminders()

@@ -1,0 +1,104 @@
+"""Races against a real PostgreSQL: threads, each with its own connection, at the same instant."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from bookings.models import Booking
+from bookings.services import BookingError, SlotTaken, booking_request
+from supporters.models import Slot
+from tests.bookings.factories import hour_from_now
+from tests.factories import SeekerFactory
+from tests.supporters.factories import SlotFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (CI runs it)"),
+]
+
+
+def race(calls) -> list:
+    """Run each call in its own thread, released together; returns each one's result or exception."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait()
+            results[i] = call()
+        except Exception as exc:  # collected and asserted on below
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_twenty_seekers_racing_for_one_slot_give_one_booking_and_nineteen_clear_refusals():
+    slot = SlotFactory(start=hour_from_now(30))
+    seekers = [SeekerFactory() for _ in range(20)]
+    results = race(
+        [
+            lambda s=s: booking_request(seeker=s, slot_id=slot.pk, confirms_no_personal_relationship=True)
+            for s in seekers
+        ]
+    )
+    won = [r for r in results if isinstance(r, Booking)]
+    refused = [r for r in results if isinstance(r, SlotTaken)]
+    assert len(won) == 1, results
+    assert len(refused) == 19, results
+    assert all("just took" in r.message for r in refused)
+    assert Booking.objects.filter(slot=slot).count() == 1
+    assert Slot.objects.get(pk=slot.pk).status == Slot.Status.HELD
+
+
+def test_one_seeker_requesting_two_supporters_at_the_same_hour_gets_one():
+    start = hour_from_now(30)
+    first, second = SlotFactory(start=start), SlotFactory(start=start)
+    seeker = SeekerFactory()
+    results = race(
+        [
+            lambda slot=slot: booking_request(
+                seeker=seeker, slot_id=slot.pk, confirms_no_personal_relationship=True
+            )
+            for slot in (first, second)
+        ]
+    )
+    won = [r for r in results if isinstance(r, Booking)]
+    refused = [r for r in results if isinstance(r, BookingError)]
+    assert len(won) == 1 and len(refused) == 1, results
+    assert "already have a session at that time" in refused[0].message
+    assert Booking.objects.filter(seeker=seeker).count() == 1
+    # The loser's slot is open again: its hold rolled back with the refusal.
+    assert sorted(Slot.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)) == [
+        Slot.Status.HELD,
+        Slot.Status.OPEN,
+    ]
+
+
+def test_the_database_refuses_overlapping_ranges_for_one_seeker_even_off_the_hour():
+    """The exclusion constraint (PostgreSQL) catches overlaps the on-the-hour unique index cannot."""
+    import datetime as dt
+
+    from django.db import IntegrityError
+
+    from tests.bookings.factories import BookingFactory
+
+    booking = BookingFactory()
+    odd = SlotFactory(start=booking.start + dt.timedelta(minutes=30))
+    with pytest.raises(IntegrityError):
+        Booking.objects.create(
+            seeker=booking.seeker,
+            supporter=odd.supporter,
+            slot=odd,
+            start=odd.start,
+            end=odd.end,
+            requested_at=booking.requested_at,
+            respond_by=booking.respond_by,
+        )
