@@ -81,6 +81,26 @@ def email_request_received(booking: Booking) -> None:
     )
 
 
+def _money(cents: int) -> str:
+    dollars, rest = divmod(cents, 100)
+    return f"${dollars}" if not rest else f"${dollars}.{rest:02d}"
+
+
+def _receipt(booking: Booking) -> list[str]:
+    """A receipt line for the confirmation: amount, card, date, what for."""
+    if not booking.amount_paid_cents:
+        return []
+    payment = booking.payments.filter(status="succeeded").first()
+    card = ""
+    if payment and payment.card_last4:
+        card = f" with your {payment.card_brand.title()} card ending {payment.card_last4}"
+    paid_at = payment.succeeded_at if payment and payment.succeeded_at else timezone.now()
+    return [
+        f"Receipt: {_money(booking.amount_paid_cents)} paid{card} on {_at(paid_at, booking.seeker.user)}, "
+        f"for one 50-minute peer support session (booking {booking.pk}).",
+    ]
+
+
 def email_confirmed(booking: Booking) -> None:
     seeker = booking.seeker.user
     _send(
@@ -90,6 +110,7 @@ def email_confirmed(booking: Booking) -> None:
         "Your session is confirmed",
         [
             f"Your session with {booking.supporter.display_name} is confirmed for {_when(booking, seeker)}.",
+            *_receipt(booking),
             "Join the video call here when it's time (the link opens 10 minutes before): "
             f"{booking.video_url}",
             "Sessions end on time, so arriving late makes the session shorter. "
@@ -254,4 +275,68 @@ def email_intake_reminder(seeker, *, day) -> None:
                 "action_url": _url("seekers:intake"),
             },
         )
+    )
+
+
+def email_payment_needed(booking: Booking) -> None:
+    """The card on file was declined or needs the bank's check: pay on the site before the deadline."""
+    seeker = booking.seeker.user
+    _send(
+        booking,
+        "payment-needed",
+        seeker,
+        "Please complete your payment",
+        [
+            f"{booking.supporter.display_name} accepted your session on {_when(booking, seeker)}, "
+            "but the payment with your saved card didn't go through.",
+            f"Please pay by {_at(booking.payment_due_by, seeker)} to keep the session. "
+            "After that the time is "
+            "released and nothing is charged.",
+        ],
+        ("Pay now", _url("payments:pay", booking.pk)),
+    )
+
+
+def email_released(booking: Booking) -> None:
+    seeker, supporter = booking.seeker.user, booking.supporter.user
+    _send(
+        booking,
+        "released",
+        seeker,
+        "Your session was released",
+        [
+            f"The payment for your session with {booking.supporter.display_name} on {_when(booking, seeker)} "
+            "wasn't completed in time, so the time has been released. Nothing was charged.",
+            "You're welcome to book again whenever you're ready.",
+        ],
+        ("Find a time", _url("supporters:profile", booking.supporter_id)),
+    )
+    _send(
+        booking,
+        "released-supporter",
+        supporter,
+        "A session was released",
+        [
+            f"The session with {booking.seeker.user.get_short_name()} on {_when(booking, supporter)} "
+            "wasn't paid in "
+            "time, so it was released and the time is open again."
+        ],
+        ("Your dashboard", _url("bookings:supporter_dashboard")),
+    )
+
+
+def email_feedback_request(booking: Booking) -> None:
+    """After a session: how did it go? One click for the money-back guarantee."""
+    seeker = booking.seeker.user
+    _send(
+        booking,
+        "feedback",
+        seeker,
+        "How was your session?",
+        [
+            f"Thank you for meeting {booking.supporter.display_name}. We'd love to know how it went.",
+            "If you didn't love it, you can get your money back with one click in the next 7 days. "
+            "No questions asked.",
+        ],
+        ("Tell us how it went", _url("bookings:feedback", booking.pk)),
     )

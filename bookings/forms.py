@@ -44,3 +44,18 @@ class RescheduleForm(forms.Form):
         self.fields["slot"].error_messages["invalid_choice"] = (
             "That time isn't available any more. Please pick another."
         )
+
+
+class FeedbackForm(forms.Form):
+    choice = forms.ChoiceField(
+        label="How was it?",
+        choices=[("loved", "It helped"), ("refund", "I didn't love it: refund my session")],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label="Anything you'd like our team to know",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional. Only our staff read this; your supporter doesn't see it.",
+    )

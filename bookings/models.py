@@ -73,7 +73,13 @@ class Booking(models.Model):
             Status.EXPIRED,
             Status.WITHDRAWN,
         },
-        Status.PAYMENT_PENDING: {Status.CONFIRMED, Status.RELEASED, Status.CANCELLED_BY_SUPPORTER},
+        Status.PAYMENT_PENDING: {
+            Status.CONFIRMED,
+            Status.RELEASED,
+            Status.CANCELLED,
+            Status.LATE_CANCELLED,
+            Status.CANCELLED_BY_SUPPORTER,
+        },
         Status.CONFIRMED: {
             Status.COMPLETED,
             Status.CANCELLED,
@@ -105,6 +111,10 @@ class Booking(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True, help_text=_("When it left the active states."))
     price_cents = models.PositiveIntegerField(default=0)
+    amount_paid_cents = models.PositiveIntegerField(default=0)
+    payment_due_by = models.DateTimeField(
+        null=True, blank=True, help_text=_("Accepted but unpaid: released if not paid by then.")
+    )
     money = models.CharField(max_length=12, choices=Money.choices, default=Money.NONE, blank=True)
     money_decided_at = models.DateTimeField(null=True, blank=True)
     no_show_by = models.CharField(max_length=10, choices=Party.choices, blank=True)
@@ -153,6 +163,19 @@ class Booking(models.Model):
 
     def can_become(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, set())
+
+
+class SessionFeedback(models.Model):
+    """How a completed session went, in the seeker's words. "I didn't love it" refunds the session
+    (the money-back guarantee, once per booking); the comment is optional and for staff only."""
+
+    booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="feedback")
+    loved = models.BooleanField()
+    comment = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Feedback on booking {self.booking_id}: {'loved' if self.loved else 'refund'}"
 
 
 class BookingEvent(models.Model):

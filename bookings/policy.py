@@ -17,6 +17,7 @@ Money = Booking.Money
 
 class Action(StrEnum):
     ACCEPT = "accept"
+    PAID = "paid"
     DECLINE = "decline"
     EXPIRE = "expire"
     WITHDRAW = "withdraw"
@@ -50,8 +51,13 @@ def is_free_cancellation(booking: Booking, at: dt.datetime) -> bool:
 
 
 def was_charged(booking: Booking) -> bool:
-    """The fee was (or is to be) taken: the booking was accepted with something to pay."""
-    return booking.money in (Money.CHARGE, Money.KEEP_FEE) and booking.price_cents > 0
+    """The fee was actually taken (a payment succeeded)."""
+    return booking.amount_paid_cents > 0
+
+
+def payment_deadline(*, accepted_at: dt.datetime, start: dt.datetime) -> dt.datetime:
+    """An accepted, unpaid booking must be paid by start − 2 h, or 12 h after acceptance if sooner."""
+    return min(start - dt.timedelta(hours=2), accepted_at + dt.timedelta(hours=12))
 
 
 def decide(booking: Booking, action: Action, *, at: dt.datetime) -> Decision:
@@ -62,9 +68,11 @@ def decide(booking: Booking, action: Action, *, at: dt.datetime) -> Decision:
     refund_or_nothing = Money.REFUND_FULL if charged else Money.NOTHING_TO_CHARGE
     match action:
         case Action.ACCEPT:
-            return Decision(
-                Status.CONFIRMED, Money.CHARGE if booking.price_cents else Money.NOTHING_TO_CHARGE
-            )
+            if booking.price_cents:
+                return Decision(Status.PAYMENT_PENDING, Money.CHARGE)
+            return Decision(Status.CONFIRMED, Money.NOTHING_TO_CHARGE)
+        case Action.PAID:
+            return Decision(Status.CONFIRMED, Money.CHARGE)
         case Action.DECLINE:
             return Decision(Status.DECLINED, refund_or_nothing)
         case Action.EXPIRE:
@@ -80,7 +88,7 @@ def decide(booking: Booking, action: Action, *, at: dt.datetime) -> Decision:
         case Action.CANCEL_BY_SUPPORTER:
             return Decision(Status.CANCELLED_BY_SUPPORTER, refund_or_nothing)
         case Action.COMPLETE:
-            return Decision(Status.COMPLETED, booking.money or Money.NOTHING_TO_CHARGE)
+            return Decision(Status.COMPLETED, Money.KEEP_FEE if charged else Money.NOTHING_TO_CHARGE)
         case Action.SEEKER_NO_SHOW:
             return Decision(Status.NO_SHOW, Money.KEEP_FEE if charged else Money.NOTHING_TO_CHARGE)
         case Action.SUPPORTER_NO_SHOW:

@@ -111,3 +111,18 @@ def can_report_absence(*, booking: Booking, now: dt.datetime) -> bool:
 
 def seeker_has_slot_conflict(*, seeker: SeekerProfile, start: dt.datetime) -> bool:
     return Booking.objects.holding().filter(seeker=seeker, start=start).exists()
+
+
+def booking_list_feedback_due(*, seeker: SeekerProfile, now: dt.datetime | None = None) -> list[Booking]:
+    """Completed sessions of the last 7 days the seeker hasn't told us about yet."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    return list(
+        Booking.objects.filter(
+            seeker=seeker,
+            status=Status.COMPLETED,
+            end__gte=now - settings.GUARANTEE_WINDOW,
+            feedback__isnull=True,
+        ).select_related("supporter")
+    )

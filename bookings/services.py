@@ -18,8 +18,8 @@ from supporters.models import Slot, SupporterProfile
 from supporters.services import bookable_window
 
 from . import emails
-from .models import Booking, BookingEvent
-from .policy import Action, decide, request_deadline
+from .models import Booking, BookingEvent, SessionFeedback
+from .policy import Action, decide, payment_deadline, request_deadline
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def booking_transition(
     booking.money = decision.money
     booking.money_decided_at = at
     fields = ["status", "money", "money_decided_at", "updated_at"]
-    if decision.to_status == Status.CONFIRMED:
+    if decision.to_status in (Status.CONFIRMED, Status.PAYMENT_PENDING) and booking.accepted_at is None:
         booking.accepted_at = at
         fields.append("accepted_at")
     if decision.to_status not in Booking.HOLDING:
@@ -66,7 +66,32 @@ def booking_transition(
         to_status=booking.status,
         reason=reason[:300],
     )
+    _execute_money(booking, from_status=from_status)
     return booking
+
+
+def _execute_money(booking: Booking, *, from_status: str) -> None:
+    """Hand the money part of a decision to the payments app (rows now, Stripe calls after commit)."""
+    from payments import services as payments
+    from payments import tasks as payment_tasks
+
+    if booking.money == Booking.Money.REFUND_FULL and booking.amount_paid_cents:
+        guarantee = booking.status == Status.REFUNDED
+        payments.refund_for_booking(booking=booking, reason="guarantee" if guarantee else "policy")
+    if booking.status == Status.PAYMENT_PENDING and from_status == Status.REQUESTED:
+        transaction.on_commit(lambda: payments._queue(payment_tasks.charge_booking, booking.pk))
+    if from_status == Status.PAYMENT_PENDING and booking.status != Status.CONFIRMED:
+        transaction.on_commit(lambda: _cancel_open_intents(booking.pk))
+
+
+def _cancel_open_intents(booking_id: int) -> None:
+    from payments import gateway
+    from payments import services as payments
+
+    try:
+        payments.payments_cancel_open(booking_id=booking_id)
+    except gateway.GatewayUnavailable:
+        logger.warning("could not cancel open intents of booking %s; a late success is refunded", booking_id)
 
 
 def _sync_slot(booking: Booking) -> None:
@@ -182,9 +207,67 @@ def booking_accept(
         raise BookingError(_("This request can no longer be accepted."), code="bad_state")
     if now >= booking.respond_by:
         raise BookingError(_("This request has expired, so it can't be accepted."), code="expired")
+    if booking.price_cents:
+        booking.payment_due_by = payment_deadline(accepted_at=now, start=booking.start)
+        booking.save(update_fields=["payment_due_by"])
     booking_transition(booking, action=Action.ACCEPT, by=supporter.user, at=now)
+    if booking.status == Status.CONFIRMED:
+        emails.email_confirmed(booking)
+    return booking
+
+
+@transaction.atomic
+def booking_payment_succeeded(*, booking_id: int, amount_cents: int, now: dt.datetime | None = None):
+    """The fee is paid: payment_pending -> confirmed, with the confirmation email and its receipt.
+
+    Returns the booking when this payment confirmed it; None when the booking was already paid (a second
+    success is a duplicate); False when the booking is no longer payable (released or cancelled meanwhile).
+    The payments app refunds in the last two cases."""
+    now = now or timezone.now()
+    booking = _locked(booking_id)
+    if booking.amount_paid_cents:
+        return None
+    if booking.status != Status.PAYMENT_PENDING:
+        return False
+    booking.amount_paid_cents = amount_cents
+    booking.save(update_fields=["amount_paid_cents"])
+    booking_transition(booking, action=Action.PAID, by=None, at=now, reason="payment succeeded")
     emails.email_confirmed(booking)
     return booking
+
+
+@transaction.atomic
+def booking_payment_failed(*, booking_id: int) -> Booking:
+    """The off-session charge failed: the booking keeps waiting, and the seeker is asked (once) to pay
+    on the site before the deadline."""
+    booking = _locked(booking_id)
+    if booking.status == Status.PAYMENT_PENDING:
+        emails.email_payment_needed(booking)
+    return booking
+
+
+@transaction.atomic
+def booking_release(*, booking_id: int, now: dt.datetime | None = None) -> Booking:
+    """payment_pending -> released once the payment deadline has passed unpaid; the slot opens again."""
+    now = now or timezone.now()
+    booking = _locked(booking_id)
+    if (
+        booking.status != Status.PAYMENT_PENDING
+        or booking.payment_due_by is None
+        or now < booking.payment_due_by
+    ):
+        return booking
+    booking_transition(booking, action=Action.RELEASE, by=None, at=now, reason="not paid in time")
+    emails.email_released(booking)
+    return booking
+
+
+def bookings_release_due(*, now: dt.datetime | None = None) -> int:
+    now = now or timezone.now()
+    ids = Booking.objects.filter(status=Status.PAYMENT_PENDING, payment_due_by__lte=now).values_list(
+        "pk", flat=True
+    )
+    return sum(booking_release(booking_id=i, now=now).status == Status.RELEASED for i in list(ids))
 
 
 @transaction.atomic
@@ -251,7 +334,7 @@ def booking_cancel_by_seeker(
         return booking
     if booking.status == Status.REQUESTED:
         raise BookingError(_("This is still a request: withdraw it instead."), code="bad_state")
-    if booking.status != Status.CONFIRMED or now >= booking.start:
+    if booking.status not in (Status.CONFIRMED, Status.PAYMENT_PENDING) or now >= booking.start:
         raise BookingError(_("This session can't be cancelled any more."), code="bad_state")
     booking_transition(booking, action=Action.CANCEL_BY_SEEKER, by=seeker.user, at=now)
     emails.email_cancelled(booking)
@@ -338,7 +421,34 @@ def booking_complete(*, booking_id: int, now: dt.datetime | None = None) -> Book
     booking = _locked(booking_id)
     if booking.status != Status.CONFIRMED or now < booking.end:
         return booking
-    return booking_transition(booking, action=Action.COMPLETE, by=None, at=now)
+    booking_transition(booking, action=Action.COMPLETE, by=None, at=now)
+    emails.email_feedback_request(booking)
+    return booking
+
+
+@transaction.atomic
+def booking_feedback(
+    *, booking_id: int, seeker: SeekerProfile, loved: bool, comment: str = "", now: dt.datetime | None = None
+) -> Booking:
+    """The seeker says how a completed session went. "I didn't love it" within 7 days of the end is the
+    money-back guarantee: completed -> refunded with a full refund, no questions asked, once per booking."""
+    now = now or timezone.now()
+    booking = _locked(booking_id, seeker=seeker)
+    if SessionFeedback.objects.filter(booking=booking).exists():
+        return booking
+    if booking.status != Status.COMPLETED:
+        raise BookingError(_("You can tell us how it went once the session has ended."), code="bad_state")
+    if not loved and now > booking.end + settings.GUARANTEE_WINDOW:
+        raise BookingError(
+            _("The money-back guarantee lasts 7 days after a session, and this one has passed."),
+            code="too_late",
+        )
+    SessionFeedback.objects.create(booking=booking, loved=loved, comment=comment.strip()[:2000])
+    if not loved:
+        booking_transition(
+            booking, action=Action.GUARANTEE, by=seeker.user, at=now, reason="money-back guarantee"
+        )
+    return booking
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ from celery import shared_task
 from .services import (
     bookings_complete_due,
     bookings_expire_due,
+    bookings_release_due,
     bookings_send_reminders,
     intake_send_reminders,
 )
@@ -30,3 +31,9 @@ def send_reminders() -> None:
 def send_intake_reminders() -> None:
     """Hourly: nudge seekers with an upcoming session to complete their intake (once a day each)."""
     intake_send_reminders()
+
+
+@shared_task
+def release_unpaid() -> None:
+    """Every 5 minutes: accepted sessions not paid by their deadline are released."""
+    bookings_release_due()

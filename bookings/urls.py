@@ -14,6 +14,7 @@ urlpatterns = [
     path("sessions/<int:booking_id>/withdraw/", views.booking_withdraw_view, name="withdraw"),
     path("sessions/<int:booking_id>/cancel/", views.booking_cancel_view, name="cancel"),
     path("sessions/<int:booking_id>/reschedule/", views.booking_reschedule_view, name="reschedule"),
+    path("sessions/<int:booking_id>/feedback/", views.booking_feedback_view, name="feedback"),
     path("sessions/<int:booking_id>/report-absent/", views.booking_report_absent_view, name="report_absent"),
     # The supporter's side.
     path("supporter/sessions/", views.supporter_dashboard_view, name="supporter_dashboard"),

@@ -3,6 +3,7 @@ service, say what happened. Every POST also works without JavaScript."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -17,7 +18,7 @@ from supporters.decorators import supporter_required
 from supporters.models import Slot, SupporterProfile
 
 from . import selectors, services
-from .forms import BookingRequestForm, DeclineForm, RescheduleForm
+from .forms import BookingRequestForm, DeclineForm, FeedbackForm, RescheduleForm
 from .ics import booking_ics
 from .models import Booking
 from .policy import free_cancellation_deadline, is_free_cancellation
@@ -45,6 +46,14 @@ def booking_request_view(request: HttpRequest, slot_id: int) -> HttpResponse:
         Slot.objects.select_related("supporter").filter(supporter__in=SupporterProfile.objects.listed()),
         pk=slot_id,
     )
+    from payments.services import seeker_card
+
+    if seeker_card(seeker=request.seeker) is None:
+        messages.info(
+            request,
+            "Before your first request, please save a card. Nothing is charged until a supporter accepts.",
+        )
+        return redirect(f"{reverse('payments:card')}?next={reverse('bookings:request', args=[slot.pk])}")
     first_time = not services.seeker_has_booked_with(seeker=request.seeker, supporter=slot.supporter)
     form = BookingRequestForm(request.POST if request.method == "POST" else None, first_time=first_time)
     if request.method == "POST" and form.is_valid():
@@ -103,11 +112,63 @@ def booking_request_view(request: HttpRequest, slot_id: int) -> HttpResponse:
 @require_GET
 @seeker_required
 def seeker_portal_view(request: HttpRequest) -> HttpResponse:
+    from payments.selectors import money_by_booking
+    from payments.services import seeker_card
+
     upcoming, past = selectors.booking_list_for_seeker_portal(seeker=request.seeker)
     return render(
         request,
         "bookings/portal.html",
-        {"title": "My sessions", "upcoming": upcoming, "past": past, "now": timezone.now()},
+        {
+            "title": "My sessions",
+            "upcoming": upcoming,
+            "past": past,
+            "now": timezone.now(),
+            "card": seeker_card(seeker=request.seeker),
+            "money": money_by_booking(seeker=request.seeker),
+            "unpaid": [b for b in upcoming if b.status == Booking.Status.PAYMENT_PENDING],
+            "feedback_due": selectors.booking_list_feedback_due(seeker=request.seeker),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@seeker_required
+def booking_feedback_view(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """How did it go? "I didn't love it" is the money-back guarantee: one click, no questions asked."""
+    booking = get_object_or_404(
+        Booking.objects.for_seeker(request.user).select_related("supporter", "feedback"), pk=booking_id
+    )
+    form = FeedbackForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        loved = form.cleaned_data["choice"] == "loved"
+        try:
+            services.booking_feedback(
+                booking_id=booking.pk,
+                seeker=request.seeker,
+                loved=loved,
+                comment=form.cleaned_data["comment"],
+            )
+        except services.BookingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if loved:
+                messages.success(request, "Thank you for telling us. We'll pass on the good news.")
+            else:
+                messages.success(
+                    request, "We're sorry it wasn't right. Your money is on its way back to your card."
+                )
+            return _done(request, reverse("bookings:detail", args=[booking.pk]))
+    return render(
+        request,
+        "bookings/feedback.html",
+        {
+            "title": "How was your session?",
+            "booking": booking,
+            "form": form,
+            "guarantee_until": booking.end + settings.GUARANTEE_WINDOW,
+            "already": getattr(booking, "feedback", None) if hasattr(booking, "feedback") else None,
+        },
     )
 
 
@@ -279,7 +340,7 @@ def booking_accept_view(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = get_object_or_404(Booking.objects.for_supporter(request.user), pk=booking_id)
     try:
         services.booking_accept(booking_id=booking.pk, supporter=request.supporter)
-        messages.success(request, "Accepted. The seeker gets the confirmation and the video link.")
+        messages.success(request, "Accepted. We're taking the payment; the seeker then gets the video link.")
     except services.BookingError as exc:
         messages.error(request, exc.message)
     return _done(request, reverse("bookings:supporter_dashboard"))

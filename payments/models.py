@@ -1,1 +1,147 @@
-"""Filled by a later issue (see DESIGN.md §2)."""
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from seekers.models import SeekerProfile
+
+
+class StripeCustomer(models.Model):
+    """A seeker's Stripe customer and their saved card (brand and last four only; Stripe keeps the card)."""
+
+    seeker = models.OneToOneField(SeekerProfile, on_delete=models.PROTECT, related_name="stripe_customer")
+    stripe_customer_id = models.CharField(max_length=64, unique=True)
+    payment_method_id = models.CharField(max_length=64, blank=True)
+    card_brand = models.CharField(max_length=20, blank=True)
+    card_last4 = models.CharField(max_length=4, blank=True)
+    card_exp_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    card_exp_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.seeker} ({self.stripe_customer_id})"
+
+    @property
+    def has_card(self) -> bool:
+        return bool(self.payment_method_id)
+
+
+class Payment(models.Model):
+    """One attempt to take the fee of one booking: one Stripe PaymentIntent. The first attempt is made
+    off-session when the supporter accepts; if it fails, each try by the seeker on the pay page is a new
+    attempt. At most one attempt per booking can be the one that paid it (a database constraint); a
+    second success (a late 3-D Secure completion, say) is marked a duplicate and refunded."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Not sent yet")
+        PROCESSING = "processing", _("Processing")
+        REQUIRES_ACTION = "requires_action", _("Needs the card holder")
+        FAILED = "failed", _("Failed")
+        SUCCEEDED = "succeeded", _("Paid")
+        DUPLICATE = "duplicate", _("Paid twice, refunded")
+        CANCELED = "canceled", _("Cancelled")
+
+    booking = models.ForeignKey("bookings.Booking", on_delete=models.PROTECT, related_name="payments")
+    attempt = models.PositiveSmallIntegerField(default=1)
+    off_session = models.BooleanField(default=True)
+    seeker = models.ForeignKey(SeekerProfile, on_delete=models.PROTECT, related_name="payments")
+    amount_cents = models.PositiveIntegerField()
+    refunded_cents = models.PositiveIntegerField(default=0)
+    currency = models.CharField(max_length=3, default="usd")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    stripe_payment_intent_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    card_brand = models.CharField(max_length=20, blank=True)
+    card_last4 = models.CharField(max_length=4, blank=True)
+    failure_message = models.CharField(max_length=300, blank=True)
+    sends = models.PositiveSmallIntegerField(default=0, help_text=_("Calls made to Stripe for this attempt."))
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+    disputed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "attempt"], name="payment_attempt_unique"),
+            # One successful charge per booking.
+            models.UniqueConstraint(
+                fields=["booking"], condition=Q(status="succeeded"), name="payment_one_success_per_booking"
+            ),
+            # Never more refunded than paid.
+            models.CheckConstraint(
+                condition=Q(refunded_cents__lte=F("amount_cents")), name="payment_refund_cap"
+            ),
+            models.CheckConstraint(condition=Q(amount_cents__gt=0), name="payment_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Payment {self.pk} for booking {self.booking_id} ({self.status})"
+
+    @property
+    def refundable_cents(self) -> int:
+        paid = self.status in (self.Status.SUCCEEDED, self.Status.DUPLICATE)
+        return self.amount_cents - self.refunded_cents if paid else 0
+
+
+class Refund(models.Model):
+    """Money back on one payment, as one Stripe Refund. ``amount_cents`` was reserved on the payment
+    (``refunded_cents``) when this row was written, so refunds can never add up past the payment."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SUCCEEDED = "succeeded", _("Refunded")
+        FAILED = "failed", _("Failed, will retry")
+        CANCELED = "canceled", _("Cancelled")
+
+    class Reason(models.TextChoices):
+        POLICY = "policy", _("Cancellation or decline under the rules")
+        GUARANTEE = "guarantee", _("Money-back guarantee")
+        STAFF = "staff", _("Staff decision")
+        DUPLICATE = "duplicate", _("Paid twice")
+        LATE_PAYMENT = "late_payment", _("Paid after the booking was released")
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount_cents = models.PositiveIntegerField()
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    note = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    stripe_refund_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_cents__gt=0), name="refund_amount_positive"),
+            # The rules refund a booking at most once; only staff may add partial refunds beside it.
+            models.UniqueConstraint(
+                fields=["payment"], condition=~Q(reason="staff"), name="refund_one_policy_refund_per_payment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Refund {self.pk} of payment {self.payment_id} ({self.status})"
+
+
+class WebhookEvent(models.Model):
+    """Every Stripe event we received, stored once by its id and processed once."""
+
+    stripe_event_id = models.CharField(max_length=80, unique=True)
+    type = models.CharField(max_length=80)
+    payload = models.JSONField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.stripe_event_id}"

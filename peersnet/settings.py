@@ -137,7 +137,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 # A web request that queues a task must not hang when Redis is down: fail fast, the outbox sweep catches up.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 # Periodic work. Each app adds its own entries here as it grows; tasks are safe to run twice.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
@@ -149,6 +154,8 @@ CELERY_BEAT_SCHEDULE = {
     "complete-sessions": {"task": "bookings.tasks.complete_sessions", "schedule": 300.0},
     "send-reminders": {"task": "bookings.tasks.send_reminders", "schedule": 300.0},
     "send-intake-reminders": {"task": "bookings.tasks.send_intake_reminders", "schedule": crontab(minute=40)},
+    "release-unpaid": {"task": "bookings.tasks.release_unpaid", "schedule": 300.0},
+    "retry-money": {"task": "payments.tasks.retry_money", "schedule": 300.0},
     "roll-slot-horizon": {
         "task": "supporters.tasks.roll_slot_horizon",
         "schedule": crontab(hour=10, minute=5),  # 02:05/03:05 Pacific, before anyone books for the new day
@@ -256,19 +263,25 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Stripe. In development and tests STRIPE_API_BASE points at localstripe (tools/run_localstripe.py) and
+# STRIPE_JS_URL at its fake Stripe.js; in production both stay unset and the real keys are required.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="sk_test_localstripe" if DEBUG else "")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="pk_test_localstripe" if DEBUG else "")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="whsec_localstripe" if DEBUG else "")
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 STRIPE_JS_URL = env("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
-_stripe_origin = "/".join(STRIPE_JS_URL.split("/")[:3])
-
-# django-csp 4: no inline scripts or styles; scripts only from us (and Stripe.js when payments load it).
+STAFF_ALERT_EMAIL = env("STAFF_ALERT_EMAIL", default="staff@peersnet.example")
+# django-csp 4: no inline scripts or styles; scripts only from us. The card pages add Stripe.js's origin
+# for themselves (payments.views._stripe_page), so no other page may load third-party code.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", _stripe_origin],
+        "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
-        "connect-src": ["'self'", _stripe_origin],
-        "frame-src": [_stripe_origin],
+        "connect-src": ["'self'"],
+        "frame-src": ["'none'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],

@@ -18,6 +18,7 @@ urlpatterns = [
     path("supporters/", include("supporters.urls")),
     path("", include("bookings.urls")),
     path("", include("seekers.urls")),
+    path("", include("payments.urls")),
     path("", include((page_patterns, "pages"))),
 ]
 

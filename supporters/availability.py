@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 UTC = dt.UTC
+END_OF_DAY = dt.time(23, 59)  # as an end or closing time: midnight
 
 
 @dataclass(frozen=True)
@@ -53,14 +54,13 @@ def local_instant(day: dt.date, wall: dt.time, tz: ZoneInfo) -> dt.datetime | No
 
 def hour_starts(window: Window) -> Iterator[dt.time]:
     """Whole hours inside a window at which a paid hour fits: 17:00–20:00 gives 17, 18 and 19."""
-    hour = window.start.hour + (1 if window.start.minute or window.start.second else 0)
+    on_the_hour = window.start.replace(tzinfo=None) == dt.time(window.start.hour)
+    hour = window.start.hour + (0 if on_the_hour else 1)
+    # 23:59 stands for midnight, the end of the day.
+    window_end_minutes = 24 * 60 if window.end >= END_OF_DAY else window.end.hour * 60 + window.end.minute
     while hour <= 23:
         start = dt.time(hour)
         end_minutes = hour * 60 + settings.PAID_MINUTES
-        # 23:59 stands for midnight, the end of the day.
-        window_end_minutes = (
-            24 * 60 if window.end >= dt.time(23, 59) else window.end.hour * 60 + window.end.minute
-        )
         if end_minutes > window_end_minutes:
             return
         yield start
@@ -70,13 +70,19 @@ def hour_starts(window: Window) -> Iterator[dt.time]:
 def within_operating_hours(
     start: dt.datetime, hours: dict[int, tuple[dt.time, dt.time]], ops_tz: ZoneInfo
 ) -> bool:
-    """True when the whole paid hour from ``start`` falls inside the operating hours of that day."""
+    """True when the whole paid hour from ``start`` falls inside the operating hours of that day.
+
+    Closing at 23:59 means midnight, as it does for a window's end in ``hour_starts``.
+    """
     local = start.astimezone(ops_tz)
     day_hours = hours.get(local.weekday())
     if day_hours is None:
         return False
     opens = local_instant(local.date(), day_hours[0], ops_tz)
-    closes = local_instant(local.date(), day_hours[1], ops_tz)
+    if day_hours[1] >= END_OF_DAY:
+        closes = local_instant(local.date() + dt.timedelta(days=1), dt.time(0), ops_tz)
+    else:
+        closes = local_instant(local.date(), day_hours[1], ops_tz)
     if opens is None or closes is None:
         return False
     return opens <= start and start + paid_length() <= closes

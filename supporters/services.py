@@ -11,12 +11,21 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peersnet.errors import DomainError
 
-from .availability import DateRange, Window, hour_starts, local_instant, slot_starts, within_operating_hours
+from .availability import (
+    END_OF_DAY,
+    DateRange,
+    Window,
+    hour_starts,
+    local_instant,
+    slot_starts,
+    within_operating_hours,
+)
 from .models import AvailabilityRule, LeaveOfAbsence, OperatingHours, Slot, SupporterProfile, Tag, TimeOff
 
 logger = logging.getLogger(__name__)
@@ -56,10 +65,13 @@ def describe_operating_hours(tz: ZoneInfo) -> str:
     parts = []
     for first, last, opens, closes in groups:
         days = names[first] if first == last else f"{names[first]} to {names[last]}"
+        # Closing at 23:59 means midnight (see availability.within_operating_hours).
+        closes_day_offset, closes = (1, dt.time(0)) if closes >= END_OF_DAY else (0, closes)
         text = f"{days}, {_hm(opens)}–{_hm(closes)} Pacific"
         if tz.key != ops_zone().key:
             day = today + dt.timedelta(days=(first - today.weekday()) % 7)
-            o, c = local_instant(day, opens, ops_zone()), local_instant(day, closes, ops_zone())
+            o = local_instant(day, opens, ops_zone())
+            c = local_instant(day + dt.timedelta(days=closes_day_offset), closes, ops_zone())
             if o and c:
                 text += f" ({_hm(o.astimezone(tz).time())}–{_hm(c.astimezone(tz).time())} your time)"
         parts.append(text)
@@ -78,6 +90,29 @@ def bookable_window(now: dt.datetime | None = None) -> tuple[dt.datetime, dt.dat
     """The instants between which a session can be booked now: minimum notice to horizon."""
     now = now or timezone.now()
     return now + settings.MIN_BOOKING_NOTICE, now + settings.BOOKING_HORIZON
+
+
+def _delete_open_slots(slots: QuerySet[Slot]) -> int:
+    """Delete the open slots among ``slots`` that no other row points to; returns how many went.
+
+    The rows are locked first, and the lock re-reads ``status = open``: a booking taking one of them
+    at this moment either committed first (the slot is no longer open and stays) or waits for us and
+    then finds it gone ("just taken"). A slot that a past booking still points to (declined, expired,
+    cancelled: the slot was freed) is kept for that booking's history. Once past it can't be booked
+    anyway; a future one stays open (Slot has no "closed" state), so a rule change leaves that hour.
+    Call inside a transaction.
+    """
+    slots = slots.filter(status=Slot.Status.OPEN)
+    for relation in Slot._meta.related_objects:
+        referring = relation.related_model._base_manager.filter(**{relation.field.name: OuterRef("pk")})
+        slots = slots.exclude(Exists(referring))
+    ids = list(slots.select_for_update().values_list("pk", flat=True))
+    if not ids:
+        return 0
+    # Nothing points to these rows and we hold their locks, so Django's delete collector (which would
+    # re-read them and what points to them, then delete by id in chunks of 100) has nothing to do:
+    # one DELETE does it, whatever the number of slots.
+    return Slot.objects.filter(pk__in=ids, status=Slot.Status.OPEN)._raw_delete(Slot.objects.db)
 
 
 @dataclass(frozen=True)
@@ -119,8 +154,9 @@ def slots_regenerate(
 
     Locks the supporter row (one regeneration at a time per supporter). Open slots that no longer
     fit (including past ones) are deleted; missing ones are inserted. Held and booked slots are left
-    exactly as they are, and a slot taken by a booking while this runs is not deleted (the delete
-    re-checks ``status = open``).
+    exactly as they are, and a slot taken by a booking while this runs is not deleted (the rows are
+    locked and ``status = open`` re-checked before the delete). A freed slot that a past booking still
+    points to is kept for that booking.
     """
     now = now or timezone.now()
     supporter = SupporterProfile.objects.select_for_update().get(pk=supporter_id)
@@ -130,15 +166,20 @@ def slots_regenerate(
     desired = set(
         _desired_starts(supporter, rules=rules, blocked=blocked, hours=hours or operating_hours(), now=now)
     )
-    existing = dict(Slot.objects.filter(supporter=supporter).values_list("start", "status"))
+    # Every wanted start is after the minimum notice, so older held and booked slots (the whole
+    # history) need not be read; every open slot is, since the unwanted ones go.
+    not_before, _horizon = bookable_window(now)
+    existing = dict(
+        Slot.objects.filter(supporter=supporter)
+        .filter(Q(status=Slot.Status.OPEN) | Q(start__gte=not_before))
+        .values_list("start", "status")
+    )
     stale = [
         start for start, status in existing.items() if status == Slot.Status.OPEN and start not in desired
     ]
     removed = 0
     if stale:
-        removed, _ = Slot.objects.filter(
-            supporter=supporter, status=Slot.Status.OPEN, start__in=stale
-        ).delete()
+        removed = _delete_open_slots(Slot.objects.filter(supporter=supporter, start__in=stale))
     length = dt.timedelta(minutes=settings.SESSION_MINUTES)
     new = [Slot(supporter=supporter, start=s, end=s + length) for s in sorted(desired) if s not in existing]
     Slot.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
@@ -148,7 +189,8 @@ def slots_regenerate(
 def slots_roll_horizon(*, now: dt.datetime | None = None) -> Regeneration:
     """Daily: regenerate every supporter who is not inactive, so the horizon moves forward a day.
 
-    Each supporter is its own transaction, so one failure does not undo the others.
+    Each supporter is its own transaction, and one supporter's failure is logged and skipped, so it
+    neither undoes nor stops the others (tomorrow's run tries that supporter again).
     """
     now = now or timezone.now()
     hours = operating_hours()
@@ -157,13 +199,18 @@ def slots_roll_horizon(*, now: dt.datetime | None = None) -> Regeneration:
         "pk", flat=True
     )
     for supporter_id in ids.iterator():
-        result = slots_regenerate(supporter_id=supporter_id, now=now, hours=hours)
+        try:
+            result = slots_regenerate(supporter_id=supporter_id, now=now, hours=hours)
+        except Exception:
+            logger.exception("could not regenerate the slots of supporter %s", supporter_id)
+            continue
         created += result.created
         removed += result.removed
     # Inactive supporters keep no open slots at all.
-    inactive_removed, _ = Slot.objects.filter(
-        supporter__status=SupporterProfile.Status.INACTIVE, status=Slot.Status.OPEN
-    ).delete()
+    with transaction.atomic():
+        inactive_removed = _delete_open_slots(
+            Slot.objects.filter(supporter__status=SupporterProfile.Status.INACTIVE)
+        )
     return Regeneration(created=created, removed=removed + inactive_removed)
 
 
@@ -171,6 +218,8 @@ def slots_roll_horizon(*, now: dt.datetime | None = None) -> Regeneration:
 
 
 def _check_window(supporter: SupporterProfile, window: Window, *, exclude_rule_id: int | None = None) -> None:
+    if window.weekday not in AvailabilityRule.Weekday.values:
+        raise AvailabilityError(_("Choose a day of the week."), code="bad_weekday")
     if window.start >= window.end:
         raise AvailabilityError(_("The end time must be after the start time."), code="end_before_start")
     if not any(True for _ in hour_starts(window)):
@@ -265,7 +314,11 @@ def time_off_delete(*, supporter: SupporterProfile, time_off_id: int) -> None:
 def leave_start(
     *, supporter: SupporterProfile, start_date: dt.date, end_date: dt.date | None
 ) -> LeaveOfAbsence:
-    """Begin (or schedule) a leave of absence: hidden from the directory and no new slots while it lasts."""
+    """Begin (or schedule) a leave of absence: hidden from the directory and no new slots while it lasts.
+
+    Locks the supporter row, so two requests at once cannot both pass the overlap check.
+    """
+    supporter = SupporterProfile.objects.select_for_update().get(pk=supporter.pk)
     today = timezone.now().astimezone(supporter.tzinfo).date()
     if start_date < today:
         raise AvailabilityError(_("A leave can start today at the earliest."), code="past")
@@ -288,6 +341,8 @@ def leave_end(*, supporter: SupporterProfile, leave_id: int) -> None:
     """End a leave today (or cancel a planned one): the profile is listed again and slots come back."""
     leave = LeaveOfAbsence.objects.select_for_update().get(pk=leave_id, supporter=supporter)
     today = timezone.now().astimezone(supporter.tzinfo).date()
+    if leave.end_date is not None and leave.end_date < today:
+        return  # already over: ending it again must not move its end date
     if leave.start_date >= today:
         leave.delete()
     else:

@@ -89,6 +89,54 @@ def redis_server():
     server.stop()
 
 
+# --- Stripe: localstripe, a real local server, driven by the official SDK ------------------------
+
+
+@pytest.fixture(scope="session")
+def stripe_server():
+    """localstripe in its own process on a free loopback port, for the whole test session."""
+    import sys
+    import urllib.request
+    from pathlib import Path
+
+    port = free_port()
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.Popen(
+        [sys.executable, str(root / "tools" / "run_localstripe.py"), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            urllib.request.urlopen(url + "/js.stripe.com/v3/", timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("localstripe did not start") from None
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def _stripe(stripe_server, settings):
+    """Every test talks to localstripe (never the internet), starting from an empty store."""
+    import urllib.request
+
+    settings.STRIPE_API_BASE = stripe_server
+    settings.STRIPE_JS_URL = stripe_server + "/js.stripe.com/v3/"
+    settings.STRIPE_SECRET_KEY = "sk_test_peersnet"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_peersnet"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_peersnet_tests"
+    request = urllib.request.Request(stripe_server + "/_config/data", method="DELETE")
+    urllib.request.urlopen(request, timeout=5).close()
+    return stripe_server
+
+
 # --- Browser (Playwright driving Debian's Chromium; never a downloaded browser) ---------------
 
 

@@ -10,3 +10,9 @@ def money(cents: int | None) -> str:
         return ""
     dollars, rest = divmod(int(cents), 100)
     return f"${dollars:,}" if rest == 0 else f"${dollars:,}.{rest:02d}"
+
+
+@register.filter
+def get_item(mapping, key):
+    """``{{ mapping|get_item:key }}``: a dict lookup with a variable key."""
+    return mapping.get(key) if mapping else None

@@ -46,6 +46,12 @@ class BookingFactory(factory.django.DjangoModelFactory):
         lambda o: request_deadline(requested_at=o.requested_at, start=o.slot.start)
     )
     price_cents = settings.SESSION_PRICE_CENTS
+    # Accepted bookings in these tests were paid; payment rows themselves are tested in tests/payments.
+    amount_paid_cents = factory.LazyAttribute(
+        lambda o: (
+            0 if o.status in (Booking.Status.REQUESTED, Booking.Status.PAYMENT_PENDING) else o.price_cents
+        )
+    )
     money = factory.LazyAttribute(
         lambda o: Booking.Money.CHARGE if o.status not in (Booking.Status.REQUESTED,) else Booking.Money.NONE
     )

@@ -9,9 +9,11 @@ from bookings.models import Booking, BookingEvent
 from bookings.policy import free_cancellation_deadline
 from bookings.services import BookingError, SlotTaken
 from notifications.models import Notification
+from payments.models import Payment
 from supporters.models import Slot
 from tests.bookings.factories import BookingFactory, hour_from_now
 from tests.factories import SeekerFactory
+from tests.payments.helpers import give_card
 from tests.supporters.factories import LeaveFactory, SlotFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,13 +106,21 @@ def test_booking_request_refuses_two_sessions_at_once_for_one_seeker():
 # --- accept / decline / withdraw / expire -------------------------------------------------------
 
 
-def test_booking_accept_twice_confirms_and_emails_once(django_capture_on_commit_callbacks, mailoutbox):
+def test_booking_accept_twice_charges_confirms_and_emails_once(
+    django_capture_on_commit_callbacks, mailoutbox
+):
     booking = BookingFactory()
+    give_card(booking.seeker)
     with django_capture_on_commit_callbacks(execute=True):
         services.booking_accept(booking_id=booking.pk, supporter=booking.supporter)
         services.booking_accept(booking_id=booking.pk, supporter=booking.supporter)  # double click
     booking.refresh_from_db()
-    assert (booking.status, booking.money) == (Status.CONFIRMED, Money.CHARGE)
+    assert (booking.status, booking.money, booking.amount_paid_cents) == (
+        Status.CONFIRMED,
+        Money.CHARGE,
+        6500,
+    )
+    assert Payment.objects.filter(booking=booking, status=Payment.Status.SUCCEEDED).count() == 1
     assert booking.slot.status == Slot.Status.BOOKED
     assert subjects(mailoutbox, booking.seeker.user.email) == ["Your session is confirmed"]
     confirmation = next(m for m in mailoutbox if m.to == [booking.seeker.user.email])
@@ -304,7 +314,7 @@ def test_bookings_complete_due_after_the_end_only():
     assert services.bookings_complete_due(now=booking.end - dt.timedelta(seconds=1)) == 0
     assert services.bookings_complete_due(now=booking.end) == 1
     booking.refresh_from_db()
-    assert (booking.status, booking.money) == (Status.COMPLETED, Money.CHARGE)
+    assert (booking.status, booking.money) == (Status.COMPLETED, Money.KEEP_FEE)
 
 
 def test_booking_mark_seeker_no_show_keeps_the_fee_inside_its_window():

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -12,9 +13,11 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from bookings.models import Booking
-from tests.bookings.factories import hour_from_now
+from supporters.models import Slot
+from supporters.services import rule_create
 from tests.factories import SeekerFactory
-from tests.supporters.factories import SlotFactory, SupporterFactory
+from tests.payments.helpers import give_card
+from tests.supporters.factories import SupporterFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,12 +41,20 @@ def assert_accessible(page):
     assert not bad, results.generate_report()
 
 
+LA = ZoneInfo("America/Los_Angeles")
+MONDAY_10AM = dt.datetime(2026, 11, 30, 10, 0, tzinfo=LA)
+
+
+@time_machine.travel(MONDAY_10AM, tick=True)
 def test_request_accept_join_and_cancel_free_and_late(browser, live_server, mailoutbox):
     supporter = SupporterFactory(display_name="Jess Rivera")
     TOTP.activate(supporter.user, "JBSWY3DPEHPK3PXP")
-    far = SlotFactory(supporter=supporter, start=hour_from_now(72))
-    near = SlotFactory(supporter=supporter, start=hour_from_now(6))
+    for weekday in (0, 3):  # Mondays and Thursdays, 9am–9pm Pacific: slots come from the rules
+        rule_create(supporter=supporter, weekday=weekday, start_time=dt.time(9), end_time=dt.time(21))
+    far = Slot.objects.get(supporter=supporter, start=dt.datetime(2026, 12, 3, 10, tzinfo=LA))  # Thu, 72 h
+    near = Slot.objects.get(supporter=supporter, start=dt.datetime(2026, 11, 30, 16, tzinfo=LA))  # in 6 h
     seeker = SeekerFactory(user__first_name="Alex", user__time_zone="America/Chicago")
+    give_card(seeker)  # the card form itself is driven in the payments journey
     seeker_page = signed_in_page(browser, live_server, seeker.user)
     supporter_page = signed_in_page(browser, live_server, supporter.user)
 

@@ -118,6 +118,9 @@ def test_check_deploy_passes_with_production_environment():
         "DATABASE_URL": "sqlite:////tmp/peersnet-check.sqlite3",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
+        "STRIPE_SECRET_KEY": "sk_live_placeholder",
+        "STRIPE_PUBLISHABLE_KEY": "pk_live_placeholder",
+        "STRIPE_WEBHOOK_SECRET": "whsec_placeholder",
     }
     root = Path(__file__).resolve().parents[2]
     result = subprocess.run(
@@ -129,6 +132,27 @@ def test_check_deploy_passes_with_production_environment():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_warns_when_stripe_keys_are_missing():
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DEBUG": "false",
+        "SECRET_KEY": "y" * 64 + "-another-production-like-secret",
+        "ALLOWED_HOSTS": "peersnet.example",
+        "DATABASE_URL": "sqlite:////tmp/peersnet-check.sqlite3",
+    }
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "payments.W001" in result.stdout + result.stderr
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
