@@ -1,3 +1,5 @@
+from urllib.parse import unquote
+
 from django.conf import settings
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -18,7 +20,7 @@ class TimezoneMiddleware:
         if request.user.is_authenticated:
             name = request.user.time_zone
         if not name or not is_valid_timezone(name):
-            name = request.COOKIES.get(TZ_COOKIE, "")
+            name = unquote(request.COOKIES.get(TZ_COOKIE, ""))[:64]
         if not is_valid_timezone(name):
             name = settings.DEFAULT_USER_TIME_ZONE
         request.timezone_name = name

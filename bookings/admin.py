@@ -1,6 +1,9 @@
 from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.shortcuts import render
+from django.urls import path
 
-from .models import Booking, BookingEvent
+from .models import Booking, BookingEvent, SessionFeedback
 from .services import BookingError, booking_cancel_by_supporter, booking_confirm_supporter_no_show
 
 
@@ -64,3 +67,53 @@ class BookingAdmin(admin.ModelAdmin):
             except BookingError as exc:
                 self.message_user(request, f"Booking {booking.pk}: {exc.message}", messages.WARNING)
         self.message_user(request, f"{done} booking(s) marked as supporter no-show.")
+
+
+@admin.register(SessionFeedback)
+class SessionFeedbackAdmin(admin.ModelAdmin):
+    """How sessions went. Guarantee claims per supporter are for supervision, not penalties."""
+
+    list_display = ["booking", "supporter", "loved", "created_at"]
+    list_filter = ["loved", "booking__supporter"]
+    list_select_related = ["booking__supporter"]
+    readonly_fields = ["booking", "loved", "comment", "created_at"]
+    change_list_template = "admin/bookings/sessionfeedback/change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(ordering="booking__supporter__display_name")
+    def supporter(self, obj):
+        return obj.booking.supporter
+
+    def get_urls(self):
+        return [
+            path(
+                "by-supporter/",
+                self.admin_site.admin_view(self.by_supporter_view),
+                name="bookings_guarantee_by_supporter",
+            ),
+            *super().get_urls(),
+        ]
+
+    def by_supporter_view(self, request):
+        from supporters.models import SupporterProfile
+
+        rows = (
+            SupporterProfile.objects.annotate(
+                completed=Count("bookings", filter=Q(bookings__status__in=["completed", "refunded"])),
+                claims=Count("bookings__feedback", filter=Q(bookings__feedback__loved=False)),
+            )
+            .filter(completed__gt=0)
+            .order_by("-claims", "display_name")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "rows": rows,
+            "title": "Guarantee claims by supporter",
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/bookings/guarantee_by_supporter.html", context)

@@ -1,20 +1,121 @@
-"""Public views: the directory, next available sessions, a supporter's profile. (Being built.)"""
+"""Public views: the directory, next available sessions, a supporter's profile. Anyone may see them.
 
-from django.http import HttpRequest, HttpResponse
+Each URL serves its full page, or (for an htmx request) just the region htmx swaps in. Every filter,
+page and week lives in the URL, so links can be shared and everything works without JavaScript.
+Odd parameters are ignored or clamped, never an error page.
+"""
+
+from zoneinfo import ZoneInfo
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
+
+from ..forms_directory import DirectoryFilterForm
+from ..models import SupporterProfile, Tag
+from ..selectors import (
+    FILTER_TAG_KINDS,
+    clamp_week,
+    slot_list_for_week,
+    slot_list_next_available,
+    slots_by_local_day,
+    supporter_get_listed,
+    supporter_page_directory,
+    supporter_tags_by_kind,
+)
+
+
+def _viewer_tz() -> ZoneInfo:
+    # TimezoneMiddleware has activated the viewer's zone (account, else the browser's tz cookie).
+    return timezone.get_current_timezone()
+
+
+def _wants_fragment(request: HttpRequest) -> bool:
+    # A history restore (back button after htmx pushed a URL) needs the whole page.
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request
+
+
+def _render(request: HttpRequest, template: str, fragment: str, context: dict) -> HttpResponse:
+    name = f"{template}#{fragment}" if _wants_fragment(request) else template
+    response = render(request, name, context)
+    # The same URL answers with a page or a fragment: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _filter_form(request: HttpRequest) -> DirectoryFilterForm:
+    tags = list(Tag.objects.filter(kind__in=FILTER_TAG_KINDS))
+    return DirectoryFilterForm.from_query(request.GET, tags=tags)
+
+
+def _page_number(raw: str | None) -> int:
+    """The requested page number; anything that is not a whole number means page 1. The selector
+    clamps it to the pages there are."""
+    try:
+        return max(1, int((raw or "").strip()[:9]))
+    except ValueError:
+        return 1
+
+
+def _join(query: str, **extra: int) -> str:
+    parts = [query] if query else []
+    parts += [f"{key}={value}" for key, value in extra.items()]
+    return "?" + "&".join(parts) if parts else ""
 
 
 @require_GET
 def directory_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "supporters/directory.html", {"title": "Find a supporter"})
+    form = _filter_form(request)
+    filters = form.to_filters()
+    page = supporter_page_directory(
+        filters=filters, viewer_tz=_viewer_tz(), page=_page_number(request.GET.get("page"))
+    )
+    query = filters.querystring()
+    context = {
+        "title": "Find a supporter",
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "filter_query": _join(query),
+        "previous_url": _join(query, page=page.number - 1) if page.has_previous else "",
+        "next_url": _join(query, page=page.number + 1) if page.has_next else "",
+    }
+    return _render(request, "supporters/directory.html", "results", context)
 
 
 @require_GET
 def next_available_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "supporters/directory.html", {"title": "Find a supporter"})
+    form = _filter_form(request)
+    filters = form.to_filters()
+    tz = _viewer_tz()
+    slots = slot_list_next_available(filters=filters, viewer_tz=tz)
+    context = {
+        "title": "Next available sessions",
+        "filters": filters,
+        "chosen": form.chosen_labels(),
+        "days": slots_by_local_day(slots, viewer_tz=tz),
+        "slot_count": len(slots),
+        "filter_query": _join(filters.querystring()),
+    }
+    return render(request, "supporters/next_available.html", context)
 
 
 @require_GET
 def profile_view(request: HttpRequest, supporter_id: int) -> HttpResponse:
-    return render(request, "supporters/directory.html", {"title": "Find a supporter"})
+    try:
+        supporter = supporter_get_listed(supporter_id=supporter_id)
+    except SupporterProfile.DoesNotExist:
+        raise Http404("No supporter here.") from None
+    week = slot_list_for_week(
+        supporter=supporter, week=clamp_week(request.GET.get("week")), viewer_tz=_viewer_tz()
+    )
+    context = {
+        "title": supporter.display_name,
+        "supporter": supporter,
+        "tag_groups": supporter_tags_by_kind(supporter=supporter),
+        "week": week,
+    }
+    return _render(request, "supporters/profile.html", "week", context)

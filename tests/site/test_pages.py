@@ -77,7 +77,7 @@ def test_viewer_time_zone_comes_from_the_account_then_the_browser(client, rf):
 
     middleware = TimezoneMiddleware(view)
     request = rf.get("/")
-    request.COOKIES["tz"] = "Asia/Tokyo"
+    request.COOKIES["tz"] = "Asia%2FTokyo"  # as the browser's site.js writes it
     from django.contrib.auth.models import AnonymousUser
 
     request.user = AnonymousUser()
