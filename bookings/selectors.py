@@ -70,14 +70,15 @@ def booking_list_inside_leave(
 ) -> list[Booking]:
     """Requests and confirmed sessions that fall on a day of one of the supporter's leaves."""
     now = now or timezone.now()
+    tz = supporter.tzinfo
+    today = now.astimezone(tz).date()
     leaves = list(
         LeaveOfAbsence.objects.filter(supporter=supporter).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=now.date())
+            Q(end_date__isnull=True) | Q(end_date__gte=today)
         )
     )
     if not leaves:
         return []
-    tz = supporter.tzinfo
     candidates = Booking.objects.filter(
         supporter=supporter,
         start__gt=now,

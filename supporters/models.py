@@ -1,5 +1,7 @@
 import datetime as dt
 import secrets
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
@@ -7,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.timezones import validate_timezone, zone
+from accounts.timezones import timezone_names, validate_timezone, zone
 
 
 class Tag(models.Model):
@@ -34,14 +36,30 @@ class Tag(models.Model):
         return self.name
 
 
+def zones_by_local_date(now: dt.datetime) -> dict[dt.date, list[str]]:
+    """The calendar date it is now in every zone we offer, grouped: at most three dates at any instant."""
+    return _zones_by_local_date(now.replace(second=0, microsecond=0))
+
+
+@lru_cache(maxsize=4)
+def _zones_by_local_date(minute: dt.datetime) -> dict[dt.date, list[str]]:
+    grouped: dict[dt.date, list[str]] = {}
+    for name in timezone_names():
+        grouped.setdefault(minute.astimezone(ZoneInfo(name)).date(), []).append(name)
+    return grouped
+
+
 class SupporterProfileQuerySet(models.QuerySet):
     def listed(self) -> "SupporterProfileQuerySet":
-        """Active supporters who are not on leave today: the ones seekers can find and book."""
-        today = timezone.now().date()
-        on_leave = LeaveOfAbsence.objects.filter(supporter=OuterRef("pk"), start_date__lte=today).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=today)
-        )
-        return self.filter(status=SupporterProfile.Status.ACTIVE).exclude(Exists(on_leave))
+        """Active supporters who are not on leave today, "today" being each supporter's own date (leave
+        dates are in their zone): the ones seekers can find and book. No extra query."""
+        on_leave = Q()
+        for day, zones in zones_by_local_date(timezone.now()).items():
+            covering = LeaveOfAbsence.objects.filter(supporter=OuterRef("pk"), start_date__lte=day).filter(
+                Q(end_date__isnull=True) | Q(end_date__gte=day)
+            )
+            on_leave |= Q(time_zone__in=zones) & Exists(covering)
+        return self.filter(status=SupporterProfile.Status.ACTIVE).exclude(on_leave)
 
 
 def photo_path(instance: "SupporterProfile", filename: str) -> str:

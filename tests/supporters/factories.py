@@ -60,13 +60,13 @@ class TimeOffFactory(factory.django.DjangoModelFactory):
 
 
 class LeaveFactory(factory.django.DjangoModelFactory):
-    """An open-ended leave starting today unless told otherwise."""
+    """An open-ended leave starting today (in the supporter's zone) unless told otherwise."""
 
     class Meta:
         model = LeaveOfAbsence
 
     supporter = factory.SubFactory(SupporterFactory)
-    start_date = factory.LazyFunction(lambda: timezone.now().date())
+    start_date = factory.LazyAttribute(lambda o: timezone.localdate(timezone=o.supporter.tzinfo))
     end_date = None
 
 

@@ -1054,10 +1054,6 @@ def test_listed_current_leave_hides_future_leave_does_not(monday_morning):
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="listed() judges leave dates by the UTC date, not the supporter's own date (reported, models.py)",
-)
 def test_listed_leave_dates_are_in_the_supporters_zone():
     # Monday 4 May, 20:00 Pacific = Tuesday 5 May, 03:00 UTC. A leave from Tuesday has not begun yet
     # for this supporter (leave_start and the slots judge dates in their zone), so they are still listed.
@@ -1065,6 +1061,8 @@ def test_listed_leave_dates_are_in_the_supporters_zone():
     LeaveFactory(supporter=supporter, start_date=d("2026-05-05"))
     with time_machine.travel(at("2026-05-04 20:00"), tick=False):
         assert SupporterProfile.objects.listed().filter(pk=supporter.pk).exists()
+    with time_machine.travel(at("2026-05-05 00:00"), tick=False):  # now it's Tuesday for them too
+        assert not SupporterProfile.objects.listed().filter(pk=supporter.pk).exists()
 
 
 # --- Races (real PostgreSQL connections) -----------------------------------------------------------
