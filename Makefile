@@ -7,6 +7,7 @@ HTMX_VERSION := 2.0.11
 HTMX := static/vendor/htmx.min.js
 HOST ?= 127.0.0.1
 PORT ?= 8000
+STRIPE_PORT ?= 8420
 
 # The embedded defaults are development settings; production sets DEBUG=false and real services.
 export DEBUG ?= true
@@ -37,8 +38,16 @@ migrate: setup
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
+# The embedded Stripe is localstripe in its own process (tools/run_localstripe.py), stopped with the site.
 run: seed
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@$(BIN)/python tools/run_localstripe.py --port $(STRIPE_PORT) & LS=$$!; \
+	trap "kill $$LS 2>/dev/null" EXIT INT TERM; \
+	for i in $$(seq 1 50); do curl -sf -o /dev/null http://127.0.0.1:$(STRIPE_PORT)/js.stripe.com/v3/ && break; sleep 0.1; done; \
+	curl -sf -o /dev/null -u sk_test_localstripe: -X POST http://127.0.0.1:$(STRIPE_PORT)/_config/webhooks/peersnet \
+	  -d url=http://$(HOST):$(PORT)/payments/stripe/webhook/ -d secret=whsec_localstripe; \
+	echo "localstripe (fake Stripe) on http://127.0.0.1:$(STRIPE_PORT)"; \
+	STRIPE_API_BASE=http://127.0.0.1:$(STRIPE_PORT) STRIPE_JS_URL=http://127.0.0.1:$(STRIPE_PORT)/js.stripe.com/v3/ \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: setup
 	$(BIN)/ruff check .
