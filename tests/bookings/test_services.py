@@ -392,3 +392,29 @@ def test_bookings_send_reminders_once_per_span(django_capture_on_commit_callback
         services.bookings_send_reminders(now=booking.start - dt.timedelta(minutes=50))
     assert subjects(mailoutbox).count("Your session starts in an hour") == 2
     assert Notification.objects.filter(status=Notification.Status.SENT).count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_booking_request_email_survives_a_redis_outage(redis_server, mailoutbox):
+    """Redis (the Celery broker) is really down while a seeker books: the request still succeeds, the
+    supporter's email waits in the outbox, and the periodic sweep sends it once Redis is back."""
+    from peersnet.celery import app as celery_app
+
+    seeker, slot = SeekerFactory(), SlotFactory(start=hour_from_now(30))
+    redis_server.stop()
+    broker_url = celery_app.conf.broker_url
+    celery_app.conf.update(task_always_eager=False, broker_url=redis_server.url)
+    celery_app._pool = None
+    try:
+        booking = request(seeker, slot)
+    finally:
+        celery_app.conf.update(task_always_eager=True, broker_url=broker_url)
+        celery_app._pool = None
+    assert booking.status == Status.REQUESTED
+    assert mailoutbox == []
+    pending = Notification.objects.get(key=f"booking-{booking.pk}-requested")
+    assert pending.status == Notification.Status.PENDING
+    from notifications.services import notification_sweep
+
+    assert notification_sweep(older_than=dt.timedelta(0)) == 1
+    assert subjects(mailoutbox) == ["New session request"]
