@@ -81,7 +81,9 @@ def _call(fn, *args, **kwargs):
         raise GatewayRefused(
             exc.user_message or "Your card was declined.", code=exc.code or "card_error"
         ) from exc
-    except stripe.InvalidRequestError as exc:
+    except (stripe.InvalidRequestError, stripe.IdempotencyError) as exc:
+        # IdempotencyError: a key reused with other parameters. It is not an InvalidRequestError in the
+        # SDK, and left alone it would escape as an unexpected exception.
         logger.error("stripe refused a request: %s", exc)
         raise GatewayRefused("The payment service refused this request.", code="invalid_request") from exc
 
@@ -223,7 +225,7 @@ def payment_intent_create(
         stripe.AuthenticationError,
     ) as exc:
         raise GatewayUnavailable(str(exc)) from exc
-    except stripe.InvalidRequestError as exc:
+    except (stripe.InvalidRequestError, stripe.IdempotencyError) as exc:
         logger.error("stripe refused a payment intent: %s", exc)
         raise GatewayRefused("The payment service refused this payment.", code="invalid_request") from exc
 
@@ -235,6 +237,8 @@ def payment_intent_get(payment_intent_id: str) -> Intent:
 
 
 def payment_intent_cancel(payment_intent_id: str) -> None:
+    """Ask Stripe to cancel an open intent. An intent that is already final (succeeded, say) can't be
+    cancelled: that is not an error here, so callers must re-read the intent to learn its real state."""
     try:
         _call(client().v1.payment_intents.cancel, payment_intent_id)
     except GatewayRefused:
@@ -254,6 +258,18 @@ def refund_create(
         options=_options(idempotency_key),
     )
     return refund.id, refund.status
+
+
+def refund_get(refund_id: str) -> str:
+    """Stripe's status of a refund we already created."""
+    return _call(client().v1.refunds.retrieve, refund_id).status
+
+
+def charge_payment_intent(charge_id: str) -> str | None:
+    """The payment intent a charge belongs to, as Stripe says (never as a webhook payload says)."""
+    charge = _call(client().v1.charges.retrieve, charge_id)
+    intent = charge.payment_intent
+    return intent if isinstance(intent, str) or intent is None else intent.id
 
 
 def refunds_of_charge(charge_id: str) -> tuple[str | None, list[tuple[str, str, int, dict]]]:

@@ -12,10 +12,11 @@ Rules that keep money safe here:
 
 import datetime as dt
 import logging
+import uuid
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from peersnet.errors import DomainError
@@ -27,6 +28,7 @@ from .models import Payment, Refund, StripeCustomer, WebhookEvent
 logger = logging.getLogger(__name__)
 
 MAX_REFUND_ATTEMPTS = 10
+UNANSWERED = "We couldn't reach our payment provider, so this payment didn't go through. Please try again."
 
 
 class PaymentError(DomainError):
@@ -55,12 +57,16 @@ def customer_get_or_create(*, seeker: SeekerProfile) -> StripeCustomer:
 
 
 def card_setup_start(*, seeker: SeekerProfile) -> str:
-    """Start saving (or replacing) a card: returns the SetupIntent's client secret for Stripe.js."""
+    """Start saving (or replacing) a card: returns the SetupIntent's client secret for Stripe.js.
+
+    Each page load is its own SetupIntent (the key is fresh each time; the SDK's own network retries
+    reuse it). A key that repeated across page loads would hand back a SetupIntent that already
+    succeeded when the browser saved a card but never posted back, and Stripe.js can't confirm that
+    one again: the seeker would be stuck until the key expired."""
     customer = customer_get_or_create(seeker=seeker)
-    count = customer.updated_at.timestamp() if customer.updated_at else 0
     _id, secret = gateway.setup_intent_create(
         customer_id=customer.stripe_customer_id,
-        idempotency_key=f"seeker-{seeker.pk}-setup-{int(count * 1000)}",
+        idempotency_key=f"seeker-{seeker.pk}-setup-{uuid.uuid4().hex}",
     )
     return secret
 
@@ -71,14 +77,20 @@ def card_setup_complete(*, seeker: SeekerProfile, setup_intent_id: str) -> Strip
     customer = StripeCustomer.objects.filter(seeker=seeker).first()
     if customer is None:
         raise PaymentError("Please add your card again.", code="no_customer")
-    status, customer_id, payment_method_id = gateway.setup_intent_get(setup_intent_id)
-    if customer_id != customer.stripe_customer_id or not payment_method_id:
+    try:
+        status, customer_id, payment_method_id = gateway.setup_intent_get(setup_intent_id)
+    except gateway.GatewayRefused:  # no such SetupIntent (a made-up or mangled id)
+        raise PaymentError("Your card couldn't be saved. Please try again.", code="not_found") from None
+    if customer_id != customer.stripe_customer_id:
         raise PaymentError("That card setup isn't yours. Please try again.", code="not_yours")
-    if status != "succeeded":
+    if status != "succeeded" or not payment_method_id:
+        # A declined card leaves the SetupIntent unfinished (and, on Stripe, without a payment method).
         raise PaymentError(
             "Your card couldn't be saved. Please try again or use another card.", code="not_saved"
         )
     card = gateway.card_get(payment_method_id)
+    if card.customer_id and card.customer_id != customer.stripe_customer_id:
+        raise PaymentError("That card setup isn't yours. Please try again.", code="not_yours")
     with transaction.atomic():
         customer = StripeCustomer.objects.select_for_update().get(pk=customer.pk)
         old = customer.payment_method_id
@@ -127,9 +139,13 @@ def payment_charge_off_session(*, booking_id: int) -> Payment | None:
 
     with transaction.atomic():
         booking = Booking.objects.select_for_update().select_related("seeker").get(pk=booking_id)
-        if booking.status != Booking.Status.PAYMENT_PENDING:
-            return None
         payment = booking.payments.filter(off_session=True).order_by("-attempt").first()
+        if booking.status != Booking.Status.PAYMENT_PENDING:
+            if payment is not None and payment.status == Payment.Status.PENDING:
+                # Never confirmed by Stripe and no longer wanted: stop retrying it. Had an earlier send
+                # got through after all, its success is refunded when it reaches payment_record.
+                _cancel_unsent(payment)
+            return None
         if payment is None:
             payment = _new_attempt(booking, off_session=True)
         elif payment.status != Payment.Status.PENDING:
@@ -140,15 +156,35 @@ def payment_charge_off_session(*, booking_id: int) -> Payment | None:
         return payment_record_failure(
             payment_id=payment.pk, message="There is no saved card for this booking."
         )
-    intent = gateway.payment_intent_create(
-        amount=payment.amount_cents,
-        customer_id=card.stripe_customer_id,
-        payment_method_id=card.payment_method_id,
-        off_session=True,
-        idempotency_key=payment.idempotency_key,
-        metadata={"booking_id": str(booking.pk), "payment_id": str(payment.pk)},
-    )
+    intent = _send(payment, card=card)
     return payment_record(payment_id=payment.pk, intent=intent, card=card)
+
+
+def _send(payment: Payment, *, card: StripeCustomer) -> gateway.Intent:
+    """Create and confirm the attempt's PaymentIntent with its own idempotency key. A refusal (Stripe
+    rejected the request: a deleted customer, a detached card) is a failed attempt with a message, so
+    the booking moves on to the pay-now step instead of staying pending and being re-sent forever.
+    GatewayUnavailable propagates: the attempt stays pending and is retried with the same key."""
+    try:
+        return gateway.payment_intent_create(
+            amount=payment.amount_cents,
+            customer_id=card.stripe_customer_id,
+            payment_method_id=card.payment_method_id,
+            off_session=payment.off_session,
+            idempotency_key=payment.idempotency_key,
+            metadata={"booking_id": str(payment.booking_id), "payment_id": str(payment.pk)},
+        )
+    except gateway.GatewayRefused as exc:
+        logger.warning("stripe refused payment %s: %s", payment.pk, exc.message)
+        message = "Your saved card couldn't be used for this payment. Please pay with another card."
+        return gateway.Intent(None, "failed", None, payment.amount_cents, message, "", "", {})
+
+
+def _cancel_unsent(payment: Payment) -> None:
+    Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING).update(
+        status=Payment.Status.CANCELED,
+        failure_message="Not completed: the session no longer waits for payment.",
+    )
 
 
 def payment_pay_on_session(*, booking_id: int, seeker: SeekerProfile) -> tuple[Payment, gateway.Intent]:
@@ -162,23 +198,38 @@ def payment_pay_on_session(*, booking_id: int, seeker: SeekerProfile) -> tuple[P
     if card is None:
         raise PaymentError("Please add a card first.", code="no_card")
     with transaction.atomic():
-        booking = Booking.objects.select_for_update().get(pk=booking_id, seeker=seeker)
+        booking = Booking.objects.select_for_update().filter(pk=booking_id, seeker=seeker).first()
+        if booking is None:
+            raise PaymentError("We couldn't find that session.", code="not_found")
         if booking.status == Booking.Status.CONFIRMED:
             raise PaymentError("This session is already paid.", code="paid")
         if booking.status != Booking.Status.PAYMENT_PENDING:
             raise PaymentError("This session can't be paid any more.", code="bad_state")
-        if booking.payments.filter(status__in=[Payment.Status.PENDING, Payment.Status.PROCESSING]).exists():
+        in_flight = booking.payments.filter(status__in=[Payment.Status.PENDING, Payment.Status.PROCESSING])
+        # The seeker's own earlier try that got no answer from Stripe is sent again with its own key,
+        # so if it did reach Stripe after all, Stripe answers with that intent instead of charging again.
+        # Any other attempt in flight (a double click, a second tab) is refused until it has its answer.
+        unanswered = (
+            in_flight.filter(
+                off_session=False,
+                status=Payment.Status.PENDING,
+                stripe_payment_intent_id=None,
+                failure_message=UNANSWERED,
+            )
+            .order_by("-attempt")
+            .first()
+        )
+        if in_flight.exclude(pk=unanswered.pk if unanswered else None).exists():
             raise PaymentError("A payment for this session is already being processed. Please wait a moment.")
-        payment = _new_attempt(booking, off_session=False)
-        Payment.objects.filter(pk=payment.pk).update(sends=1)
-    intent = gateway.payment_intent_create(
-        amount=payment.amount_cents,
-        customer_id=card.stripe_customer_id,
-        payment_method_id=card.payment_method_id,
-        off_session=False,
-        idempotency_key=payment.idempotency_key,
-        metadata={"booking_id": str(booking.pk), "payment_id": str(payment.pk)},
-    )
+        payment = unanswered or _new_attempt(booking, off_session=False)
+        Payment.objects.filter(pk=payment.pk).update(sends=F("sends") + 1)
+    try:
+        intent = _send(payment, card=card)
+    except gateway.GatewayUnavailable:
+        Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING).update(
+            failure_message=UNANSWERED
+        )
+        raise
     return payment_record(payment_id=payment.pk, intent=intent, card=card), intent
 
 
@@ -222,9 +273,14 @@ def payment_record(*, payment_id: int, intent: gateway.Intent, card: StripeCusto
             payment.card_brand, payment.card_last4 = card.card_brand, card.card_last4
         if intent.card_last4:
             payment.card_brand, payment.card_last4 = intent.card_brand, intent.card_last4
-        if payment.status in (Payment.Status.SUCCEEDED, Payment.Status.DUPLICATE, Payment.Status.CANCELED):
+        if payment.status in (Payment.Status.SUCCEEDED, Payment.Status.DUPLICATE):
             payment.save()
             return payment
+        if payment.status == Payment.Status.CANCELED and new_status != Payment.Status.SUCCEEDED:
+            payment.save()
+            return payment
+        # A cancelled attempt that succeeded after all (3-D Secure finished as the booking was released,
+        # or a send we gave up on had got through) took money: it is refunded below, never kept quietly.
         if new_status == Payment.Status.SUCCEEDED:
             payment.succeeded_at = timezone.now()
             payment.failure_message = ""
@@ -264,7 +320,10 @@ def payment_record_failure(*, payment_id: int, message: str) -> Payment:
 
 def payments_retry_pending(*, older_than: dt.timedelta = dt.timedelta(minutes=2)) -> int:
     """Periodic: off-session attempts still pending (Stripe was unreachable) are sent again with the
-    same idempotency key; an on-session attempt left open is re-read from Stripe."""
+    same idempotency key; an on-session attempt left open is re-read from Stripe. An on-session attempt
+    that never got an answer is not sent again behind the seeker's back (they were told nothing was
+    charged): it is closed as failed, and if it did reach Stripe, Stripe's webhook records the truth.
+    Returns how many attempts were dealt with."""
     cutoff = timezone.now() - older_than
     count = 0
     for payment in Payment.objects.filter(status=Payment.Status.PENDING, created_at__lte=cutoff):
@@ -275,23 +334,41 @@ def payments_retry_pending(*, older_than: dt.timedelta = dt.timedelta(minutes=2)
                 payment_record(
                     payment_id=payment.pk, intent=gateway.payment_intent_get(payment.stripe_payment_intent_id)
                 )
-            count += 1
+            else:
+                payment_record_failure(payment_id=payment.pk, message=UNANSWERED)
         except gateway.GatewayUnavailable:
             break
+        except gateway.GatewayRefused as exc:
+            logger.warning("retry of payment %s refused: %s", payment.pk, exc.message)
+            continue
+        count += 1
     return count
 
 
 def payments_cancel_open(*, booking_id: int) -> None:
-    """When a booking stops waiting for payment unpaid, cancel its open intents so none completes later."""
-    for payment in Payment.objects.filter(
-        booking_id=booking_id, status__in=[Payment.Status.REQUIRES_ACTION, Payment.Status.FAILED]
-    ).exclude(stripe_payment_intent_id=None):
+    """When a booking stops waiting for payment unpaid, cancel its open intents so none completes later.
+
+    Each intent is re-read after the cancel and recorded as Stripe says: one that succeeded just before
+    (the seeker finished 3-D Secure as the booking was released) can't be cancelled, and is refunded
+    as a late payment rather than marked cancelled. Attempts never answered by Stripe are closed."""
+    open_statuses = [Payment.Status.REQUIRES_ACTION, Payment.Status.FAILED, Payment.Status.PROCESSING]
+    for payment in Payment.objects.filter(booking_id=booking_id, status__in=open_statuses).exclude(
+        stripe_payment_intent_id=None
+    ):
         try:
             gateway.payment_intent_cancel(payment.stripe_payment_intent_id)
+            intent = gateway.payment_intent_get(payment.stripe_payment_intent_id)
         except gateway.GatewayUnavailable:
             logger.warning("could not cancel intent %s; a late success will be refunded", payment.pk)
             continue
-        Payment.objects.filter(pk=payment.pk, status=payment.status).update(status=Payment.Status.CANCELED)
+        except gateway.GatewayRefused:
+            logger.warning("stripe doesn't know intent of payment %s", payment.pk)
+            continue
+        payment_record(payment_id=payment.pk, intent=intent)
+    for payment in Payment.objects.filter(
+        booking_id=booking_id, status=Payment.Status.PENDING, stripe_payment_intent_id=None
+    ):
+        _cancel_unsent(payment)
 
 
 # --- Refunds ---------------------------------------------------------------------------------------
@@ -351,12 +428,16 @@ def refund_send(*, refund_id: int) -> Refund:
             return refund
         Refund.objects.filter(pk=refund.pk).update(attempts=F("attempts") + 1)
     try:
-        stripe_id, status = gateway.refund_create(
-            payment_intent_id=refund.payment.stripe_payment_intent_id,
-            amount=refund.amount_cents,
-            idempotency_key=refund.idempotency_key,
-            metadata={"refund_id": str(refund.pk), "booking_id": str(refund.payment.booking_id)},
-        )
+        if refund.stripe_refund_id:
+            # Stripe already has it (it was still pending there): ask, never create a second one.
+            stripe_id, status = refund.stripe_refund_id, gateway.refund_get(refund.stripe_refund_id)
+        else:
+            stripe_id, status = gateway.refund_create(
+                payment_intent_id=refund.payment.stripe_payment_intent_id,
+                amount=refund.amount_cents,
+                idempotency_key=refund.idempotency_key,
+                metadata={"refund_id": str(refund.pk), "booking_id": str(refund.payment.booking_id)},
+            )
     except (gateway.GatewayUnavailable, gateway.GatewayRefused) as exc:
         Refund.objects.filter(pk=refund.pk, status__in=[Refund.Status.PENDING, Refund.Status.FAILED]).update(
             status=Refund.Status.FAILED, last_error=str(exc)[:300]
@@ -384,12 +465,17 @@ def refund_record(*, refund_id: int, stripe_refund_id: str, stripe_status: str) 
         return refund
 
 
-def refunds_retry_due() -> int:
-    """Periodic: send again refunds that are pending or failed (below the attempt limit)."""
+def refunds_retry_due(*, older_than: dt.timedelta = dt.timedelta(minutes=2)) -> int:
+    """Periodic: send again refunds that failed, or are still pending a while after they were written
+    (a fresh one is being sent by its own task right now), below the attempt limit. Returns how many
+    succeeded."""
     count = 0
-    due = Refund.objects.filter(
-        status__in=[Refund.Status.PENDING, Refund.Status.FAILED], attempts__lt=MAX_REFUND_ATTEMPTS
-    ).values_list("pk", flat=True)
+    cutoff = timezone.now() - older_than
+    due = (
+        Refund.objects.filter(attempts__lt=MAX_REFUND_ATTEMPTS)
+        .filter(Q(status=Refund.Status.FAILED) | Q(status=Refund.Status.PENDING, created_at__lte=cutoff))
+        .values_list("pk", flat=True)
+    )
     for refund_id in list(due):
         if refund_send(refund_id=refund_id).status == Refund.Status.SUCCEEDED:
             count += 1
@@ -429,22 +515,30 @@ def webhook_receive(*, payload: bytes, signature: str) -> WebhookEvent:
 
 def webhook_process(*, event_id: int) -> WebhookEvent:
     """Process a stored event once: re-read its object from Stripe and reconcile. The event row is locked
-    while its effect is recorded, so five concurrent deliveries have one effect."""
-    with transaction.atomic():
-        event = WebhookEvent.objects.select_for_update().get(pk=event_id)
-        if event.processed_at:
+    while its effect is recorded, so five concurrent deliveries have one effect. Stripe unreachable: the
+    event stays unprocessed with the error noted (outside the rolled-back transaction) and the caller
+    raises, so Stripe delivers it again. Stripe refusing the read (it doesn't know the object) won't
+    change on retry: the event is marked processed with the error, for staff."""
+    try:
+        with transaction.atomic():
+            event = WebhookEvent.objects.select_for_update().get(pk=event_id)
+            if event.processed_at:
+                return event
+            obj = (event.payload.get("data") or {}).get("object") or {}
+            event.error = ""
+            try:
+                _webhook_apply(event.type, obj)
+            except gateway.GatewayRefused as exc:
+                logger.warning(
+                    "stripe webhook %s: stripe refused the re-read: %s", event.stripe_event_id, exc
+                )
+                event.error = str(exc)[:300]
+            event.processed_at = timezone.now()
+            event.save(update_fields=["processed_at", "error"])
             return event
-        obj = event.payload.get("data", {}).get("object", {})
-        try:
-            _webhook_apply(event.type, obj)
-        except gateway.GatewayUnavailable as exc:
-            event.error = str(exc)[:300]
-            event.save(update_fields=["error"])
-            raise
-        event.processed_at = timezone.now()
-        event.error = ""
-        event.save(update_fields=["processed_at", "error"])
-        return event
+    except gateway.GatewayUnavailable as exc:
+        WebhookEvent.objects.filter(pk=event_id, processed_at=None).update(error=str(exc)[:300])
+        raise
 
 
 def _webhook_apply(event_type: str, obj: dict) -> None:
@@ -452,14 +546,28 @@ def _webhook_apply(event_type: str, obj: dict) -> None:
         logger.info("stripe webhook %s acknowledged and ignored", event_type)
         return
     if event_type.startswith("payment_intent."):
-        payment = Payment.objects.filter(stripe_payment_intent_id=obj.get("id")).first()
-        if payment is None:
-            payment_id = (obj.get("metadata") or {}).get("payment_id")
-            payment = Payment.objects.filter(pk=payment_id).first() if payment_id else None
-        if payment is None:
-            logger.info("stripe webhook for a payment intent we don't know: %s", obj.get("id"))
+        if not obj.get("id"):
+            logger.warning("stripe webhook %s without an object id", event_type)
             return
-        payment_record(payment_id=payment.pk, intent=gateway.payment_intent_get(obj["id"]))
+        # The payload may be stale (events arrive late and out of order): only Stripe's answer now counts.
+        intent = gateway.payment_intent_get(obj["id"])
+        payment = Payment.objects.filter(stripe_payment_intent_id=intent.id).first()
+        if payment is None:
+            # Our record of the send was lost: the intent carries our attempt's id.
+            payment_id = str(intent.metadata.get("payment_id", ""))
+            payment = Payment.objects.filter(pk=payment_id).first() if payment_id.isdigit() else None
+            if payment is not None and payment.stripe_payment_intent_id:
+                logger.error(
+                    "stripe intent %s names payment %s, which has intent %s",
+                    intent.id,
+                    payment.pk,
+                    payment.stripe_payment_intent_id,
+                )
+                return
+        if payment is None:
+            logger.info("stripe webhook for a payment intent we don't know: %s", intent.id)
+            return
+        payment_record(payment_id=payment.pk, intent=intent)
     elif event_type == "charge.refunded":
         intent_id, refunds = gateway.refunds_of_charge(obj["id"])
         for stripe_id, status, _amount, metadata in refunds:
@@ -469,7 +577,13 @@ def _webhook_apply(event_type: str, obj: dict) -> None:
             if refund is not None:
                 refund_record(refund_id=refund.pk, stripe_refund_id=stripe_id, stripe_status=status)
     elif event_type == "charge.dispute.created":
-        intent_id = obj.get("payment_intent")
+        intent_id = None
+        if obj.get("charge"):
+            try:
+                intent_id = gateway.charge_payment_intent(obj["charge"])
+            except gateway.GatewayRefused:
+                logger.warning("stripe doesn't know the disputed charge %s", obj["charge"])
+        intent_id = intent_id or obj.get("payment_intent")
         payment = Payment.objects.filter(stripe_payment_intent_id=intent_id).first() if intent_id else None
         if payment is not None and payment.disputed_at is None:
             Payment.objects.filter(pk=payment.pk).update(disputed_at=timezone.now())

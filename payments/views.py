@@ -1,6 +1,7 @@
 """Card on file, paying an accepted session, and Stripe's webhook. Amounts never come from the browser."""
 
 import logging
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -51,15 +52,15 @@ def card_view(request: HttpRequest) -> HttpResponse:
         setup_intent_id = request.POST.get("setup_intent", "").strip()
         if not setup_intent_id.startswith("seti_"):
             messages.error(request, "Your card couldn't be saved. Please try again.")
-            return redirect(f"{reverse('payments:card')}?next={next_url}")
+            return redirect(f"{reverse('payments:card')}?next={quote(next_url)}")
         try:
             card = services.card_setup_complete(seeker=request.seeker, setup_intent_id=setup_intent_id)
         except services.PaymentError as exc:
             messages.error(request, exc.message)
-            return redirect(f"{reverse('payments:card')}?next={next_url}")
+            return redirect(f"{reverse('payments:card')}?next={quote(next_url)}")
         except (gateway.GatewayUnavailable, gateway.GatewayRefused):
             messages.error(request, "We couldn't reach our payment provider. Please try again in a minute.")
-            return redirect(f"{reverse('payments:card')}?next={next_url}")
+            return redirect(f"{reverse('payments:card')}?next={quote(next_url)}")
         messages.success(request, f"Card saved: {card.card_brand.title()} ending {card.card_last4}.")
         return redirect(next_url)
     try:
@@ -118,8 +119,10 @@ def pay_view(request: HttpRequest, booking_id: int) -> HttpResponse:
 def check_view(request: HttpRequest, booking_id: int) -> HttpResponse:
     """After Stripe.js finished 3-D Secure: ask Stripe (never the browser) whether it was paid."""
     booking = get_object_or_404(Booking.objects.for_seeker(request.user), pk=booking_id)
+    payment_id = request.POST.get("payment", "")
     payment = get_object_or_404(
-        Payment.objects.filter(booking=booking, seeker=request.seeker), pk=request.POST.get("payment") or 0
+        Payment.objects.filter(booking=booking, seeker=request.seeker),
+        pk=payment_id if payment_id.isdigit() else 0,
     )
     try:
         payment = services.payment_check(payment_id=payment.pk, seeker=request.seeker)
