@@ -63,5 +63,9 @@ worker: setup
 beat: setup
 	$(BIN)/celery -A peersnet beat --loglevel=INFO --schedule var/celerybeat-schedule
 
+# Benchmarks (bench/README.md): a throwaway database, N supporters, a table of timings and query counts.
+bench: setup
+	$(BIN)/python manage.py bench $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var static/vendor staticfiles

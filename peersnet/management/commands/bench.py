@@ -1,0 +1,52 @@
+"""`manage.py bench`: the directory and slot benchmark of issue 3, on a throwaway database."""
+
+import tempfile
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
+
+from bench.directory import format_report, run
+
+
+class Command(BaseCommand):
+    help = (
+        "Seed N supporters with 8 weeks of slots (30% taken) into a throwaway database, measure the "
+        "directory, next available, profiles and slot regeneration, and print a markdown table. "
+        "Never touches the configured database: it creates test_<name> (PostgreSQL) or a temporary "
+        "SQLite file and drops it at the end."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--supporters", type=int, default=1000, help="How many supporters (default 1000)."
+        )
+        parser.add_argument("--repeat", type=int, default=30, help="Timed requests per page (default 30).")
+        parser.add_argument(
+            "--roll-repeat",
+            type=int,
+            default=1,
+            help="Timed runs of the daily roll for everyone (default 1).",
+        )
+        parser.add_argument(
+            "--explain", action="store_true", help="Also print the plan of each page's slowest query."
+        )
+
+    def handle(self, *args, supporters: int, repeat: int, roll_repeat: int, explain: bool, **options):
+        if supporters < 1 or repeat < 1 or roll_repeat < 1:
+            self.stderr.write("--supporters, --repeat and --roll-repeat must be at least 1.")
+            return
+        old_name = connection.settings_dict["NAME"]
+        with tempfile.TemporaryDirectory(prefix="peersnet-bench-") as folder:
+            if connection.vendor == "sqlite":
+                # A file like the real one, not SQLite's in-memory test database.
+                connection.settings_dict.setdefault("TEST", {})["NAME"] = str(Path(folder) / "bench.sqlite3")
+            self.stdout.write(
+                f"Creating a throwaway database (not {old_name}) and seeding {supporters} supporters…"
+            )
+            connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False, serialize=False)
+            try:
+                report = run(supporters=supporters, repeat=repeat, roll_repeat=roll_repeat, explain=explain)
+            finally:
+                connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
+        self.stdout.write(format_report(report, repeat=repeat, roll_repeat=roll_repeat))
