@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.services import user_update_settings
 from peersnet.errors import DomainError
 
 from .availability import (
@@ -385,7 +386,12 @@ def profile_update(
     supporter.save()
     supporter.tags.set(tags)
     if zone_changed:
+        # Rules, time off and leave are wall-clock dates and times: they move with the zone.
+        for leave in supporter.leaves.select_for_update():
+            leave.save()
         slots_regenerate(supporter_id=supporter.pk)
+        # The person sees the site in the zone they work in.
+        user_update_settings(user=supporter.user, first_name=supporter.user.first_name, time_zone=time_zone)
     if old_files:
         storage = supporter.photo_large.storage
         transaction.on_commit(lambda: [storage.delete(name) for name in old_files])
