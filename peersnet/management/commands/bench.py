@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
+from bench.bookings import format_throughput, local_stripe, measure_throughput
 from bench.directory import format_report, run
 
 
@@ -31,8 +32,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--explain", action="store_true", help="Also print the plan of each page's slowest query."
         )
+        parser.add_argument(
+            "--bookings",
+            type=int,
+            default=200,
+            help="Bookings to request and accept for the throughput rows (default 200; 0 to skip).",
+        )
 
-    def handle(self, *args, supporters: int, repeat: int, roll_repeat: int, explain: bool, **options):
+    def handle(
+        self, *args, supporters: int, repeat: int, roll_repeat: int, explain: bool, bookings: int, **options
+    ):
         if supporters < 1 or repeat < 1 or roll_repeat < 1:
             self.stderr.write("--supporters, --repeat and --roll-repeat must be at least 1.")
             return
@@ -45,8 +54,17 @@ class Command(BaseCommand):
                 f"Creating a throwaway database (not {old_name}) and seeding {supporters} supporters…"
             )
             connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False, serialize=False)
+            throughput = []
             try:
                 report = run(supporters=supporters, repeat=repeat, roll_repeat=roll_repeat, explain=explain)
+                if bookings:
+                    with local_stripe():
+                        half = max(1, bookings // 2)
+                        throughput.append(measure_throughput(bookings=half, workers=1))
+                        if connection.vendor == "postgresql":  # SQLite has one writer at a time
+                            throughput.append(measure_throughput(bookings=half, workers=4))
             finally:
                 connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
         self.stdout.write(format_report(report, repeat=repeat, roll_repeat=roll_repeat))
+        if throughput:
+            self.stdout.write(format_throughput(throughput))
