@@ -127,3 +127,9 @@ def booking_list_feedback_due(*, seeker: SeekerProfile, now: dt.datetime | None 
             feedback__isnull=True,
         ).select_related("supporter")
     )
+
+
+def intake_shared_with_supporter(*, booking: Booking) -> dict[str, str] | None:
+    """What the supporter may see of the seeker's intake: whether it is done, and only shared answers."""
+    intake = getattr(booking.seeker, "intake", None)
+    return intake.shared_answers() if intake else None

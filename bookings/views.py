@@ -194,6 +194,7 @@ def booking_detail_view(request: HttpRequest, booking_id: int) -> HttpResponse:
             "events": booking.events.all() if not is_seeker else None,
             "can_report_absent": is_seeker and selectors.can_report_absence(booking=booking, now=now),
             "can_mark_no_show": (not is_seeker) and selectors.can_report_absence(booking=booking, now=now),
+            "shared_intake": None if is_seeker else selectors.intake_shared_with_supporter(booking=booking),
             "now": now,
         },
     )

@@ -264,3 +264,27 @@ def test_seeker_portal_query_count_is_constant(client):
     BookingFactory(seeker=seeker, status=Status.COMPLETED, hours_ahead=-30)
     assert count() == one
     assert one <= 16
+
+
+def test_supporter_sees_only_the_intake_answers_the_seeker_shared(client):
+    booking = BookingFactory()
+    intake = add_intake(booking.seeker)
+    intake.share_preferred_name, intake.share_hopes = True, False
+    intake.save()
+    login_supporter(client, booking.supporter)
+    page = client.get(reverse("bookings:detail", args=[booking.pk])).content.decode()
+    assert "Intake complete" in page
+    assert "Preferred name" in page and ">Al<" in page
+    assert "Someone to talk to" not in page
+    assert "+1 555 123 4567" not in page  # the emergency contact is never shown to supporters
+
+
+def test_feedback_page_of_another_seeker_is_404(client):
+    booking = BookingFactory(status=Status.COMPLETED, hours_ahead=-30)
+    login_seeker(client, SeekerFactory())
+    assert client.get(reverse("bookings:feedback", args=[booking.pk])).status_code == 404
+    assert (
+        client.post(reverse("bookings:feedback", args=[booking.pk]), {"choice": "refund"}).status_code == 404
+    )
+    booking.refresh_from_db()
+    assert booking.status == Status.COMPLETED
