@@ -7,6 +7,7 @@ on localstripe, the payment recorded, the booking confirmed, the confirmation em
 Emails go to Django's in-memory backend; Celery runs eagerly, as without REDIS_URL.
 """
 
+import logging
 import statistics
 import subprocess
 import sys
@@ -73,6 +74,7 @@ def local_stripe():
         from peersnet.celery import app as celery_app
 
         celery_app.conf.task_always_eager = True  # the charge runs in-process, as without REDIS_URL
+        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)  # one line per task otherwise
         with override_settings(
             STRIPE_API_BASE=base,
             STRIPE_SECRET_KEY="sk_test_bench",

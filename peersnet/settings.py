@@ -156,6 +156,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-intake-reminders": {"task": "bookings.tasks.send_intake_reminders", "schedule": crontab(minute=40)},
     "release-unpaid": {"task": "bookings.tasks.release_unpaid", "schedule": 300.0},
     "retry-money": {"task": "payments.tasks.retry_money", "schedule": 300.0},
+    "deliver-gifts": {"task": "giftcards.tasks.deliver_gifts", "schedule": 120.0},
     "roll-slot-horizon": {
         "task": "supporters.tasks.roll_slot_horizon",
         "schedule": crontab(hour=10, minute=5),  # 02:05/03:05 Pacific, before anyone books for the new day
@@ -316,5 +317,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "stripe": {"level": "WARNING"},  # the SDK logs every request at INFO
+    },
 }
