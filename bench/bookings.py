@@ -88,7 +88,7 @@ def local_stripe():
         proc.wait(timeout=10)
 
 
-def _seekers_with_cards(count: int) -> list:
+def _seekers_with_cards(count: int, *, prefix: str) -> list:
     """Seekers with a saved 4242 card, saved the way the card page does it (SetupIntent + confirm)."""
     import stripe  # the bench drives localstripe as Stripe.js would (app code: only payments/ imports it)
     from django.conf import settings
@@ -99,7 +99,7 @@ def _seekers_with_cards(count: int) -> list:
     client = stripe.StripeClient(settings.STRIPE_SECRET_KEY, base_addresses={"api": settings.STRIPE_API_BASE})
     seekers = []
     for n in range(count):
-        user = User.objects.create_user(email=f"bench-seeker{n:05d}@bench.example", first_name="Bench")
+        user = User.objects.create_user(email=f"{prefix}-seeker{n:05d}@bench.example", first_name="Bench")
         seeker = seeker_profile_create(user=user)
         secret = card_setup_start(seeker=seeker)
         setup_intent_id = secret.split("_secret_")[0]
@@ -144,7 +144,7 @@ def measure_throughput(*, bookings: int = 200, workers: int = 1) -> Throughput:
         if connections["default"].vendor == "postgresql"
         else _one_slot_per_supporter(earliest, latest, bookings)
     )
-    seekers = _seekers_with_cards(len(slots))
+    seekers = _seekers_with_cards(len(slots), prefix=f"run{Booking.objects.count()}")
     pairs = list(zip(seekers, slots, strict=True))
     latencies: list[float] = []
     lock = threading.Lock()
