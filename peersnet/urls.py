@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("bookings.urls")),
     path("", include("seekers.urls")),
     path("", include("payments.urls")),
+    path("", include("giftcards.urls")),
     path("", include((page_patterns, "pages"))),
 ]
 

@@ -1,0 +1,20 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def send_gift_emails(gift_id: int) -> None:
+    """Send a gift's receipt and, when due, its gift email. Safe to run twice (the gift row records what
+    went out and who is sending)."""
+    services.gift_emails_send(gift_id=gift_id)
+
+
+@shared_task
+def deliver_gifts() -> None:
+    """Every few minutes: gift emails whose delivery date has come, receipts or gift emails that failed or
+    were queued while Redis was down, refunds Stripe hasn't accepted yet, and credits whose booking
+    already kept its fee. Each step is safe to run twice."""
+    services.gifts_send_due()
+    services.gift_refunds_retry()
+    services.credits_settle_due()
