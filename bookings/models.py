@@ -112,6 +112,7 @@ class Booking(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True, help_text=_("When it left the active states."))
     price_cents = models.PositiveIntegerField(default=0)
     amount_paid_cents = models.PositiveIntegerField(default=0)
+    paid_with_credit = models.BooleanField(default=False, help_text=_("Paid with a gift session credit."))
     payment_due_by = models.DateTimeField(
         null=True, blank=True, help_text=_("Accepted but unpaid: released if not paid by then.")
     )

@@ -51,8 +51,8 @@ def is_free_cancellation(booking: Booking, at: dt.datetime) -> bool:
 
 
 def was_charged(booking: Booking) -> bool:
-    """The fee was actually taken (a payment succeeded)."""
-    return booking.amount_paid_cents > 0
+    """The fee was actually taken: a card payment succeeded, or a gift credit paid for it."""
+    return booking.amount_paid_cents > 0 or booking.paid_with_credit
 
 
 def payment_deadline(*, accepted_at: dt.datetime, start: dt.datetime) -> dt.datetime:
@@ -68,6 +68,8 @@ def decide(booking: Booking, action: Action, *, at: dt.datetime) -> Decision:
     refund_or_nothing = Money.REFUND_FULL if charged else Money.NOTHING_TO_CHARGE
     match action:
         case Action.ACCEPT:
+            if booking.paid_with_credit:
+                return Decision(Status.CONFIRMED, Money.CHARGE)
             if booking.price_cents:
                 return Decision(Status.PAYMENT_PENDING, Money.CHARGE)
             return Decision(Status.CONFIRMED, Money.NOTHING_TO_CHARGE)

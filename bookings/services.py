@@ -72,12 +72,17 @@ def booking_transition(
 
 def _execute_money(booking: Booking, *, from_status: str) -> None:
     """Hand the money part of a decision to the payments app (rows now, Stripe calls after commit)."""
+    from giftcards import services as gifts
     from payments import services as payments
     from payments import tasks as payment_tasks
 
-    if booking.money == Booking.Money.REFUND_FULL and booking.amount_paid_cents:
+    if booking.money == Booking.Money.REFUND_FULL and booking.paid_with_credit:
+        gifts.credit_return(booking=booking)  # a gift session comes back instead of money
+    elif booking.money == Booking.Money.REFUND_FULL and booking.amount_paid_cents:
         guarantee = booking.status == Status.REFUNDED
         payments.refund_for_booking(booking=booking, reason="guarantee" if guarantee else "policy")
+    if booking.money == Booking.Money.KEEP_FEE and booking.paid_with_credit:
+        gifts.credits_settle(booking=booking)  # the gift session is used for good
     if booking.status == Status.PAYMENT_PENDING and from_status == Status.REQUESTED:
         transaction.on_commit(lambda: payments._queue(payment_tasks.charge_booking, booking.pk))
     if from_status == Status.PAYMENT_PENDING and booking.status != Status.CONFIRMED:
@@ -208,8 +213,14 @@ def booking_accept(
     if now >= booking.respond_by:
         raise BookingError(_("This request has expired, so it can't be accepted."), code="expired")
     if booking.price_cents:
-        booking.payment_due_by = payment_deadline(accepted_at=now, start=booking.start)
-        booking.save(update_fields=["payment_due_by"])
+        from giftcards.services import credit_take
+
+        if credit_take(seeker=booking.seeker, booking=booking, now=now) is not None:
+            booking.paid_with_credit = True  # a gift session pays: nothing to charge
+            booking.save(update_fields=["paid_with_credit"])
+        else:
+            booking.payment_due_by = payment_deadline(accepted_at=now, start=booking.start)
+            booking.save(update_fields=["payment_due_by"])
     booking_transition(booking, action=Action.ACCEPT, by=supporter.user, at=now)
     if booking.status == Status.CONFIRMED:
         emails.email_confirmed(booking)

@@ -46,9 +46,11 @@ def booking_request_view(request: HttpRequest, slot_id: int) -> HttpResponse:
         Slot.objects.select_related("supporter").filter(supporter__in=SupporterProfile.objects.listed()),
         pk=slot_id,
     )
+    from giftcards.services import credits_available
     from payments.services import seeker_card
 
-    if seeker_card(seeker=request.seeker) is None:
+    gift_credits = credits_available(seeker=request.seeker)
+    if not gift_credits and seeker_card(seeker=request.seeker) is None:
         messages.info(
             request,
             "Before your first request, please save a card. Nothing is charged until a supporter accepts.",
@@ -102,6 +104,7 @@ def booking_request_view(request: HttpRequest, slot_id: int) -> HttpResponse:
             "alternatives": []
             if available
             else selectors.slot_list_next_open(supporter=slot.supporter, limit=6),
+            "gift_credits": gift_credits,
         },
     )
 
@@ -112,6 +115,7 @@ def booking_request_view(request: HttpRequest, slot_id: int) -> HttpResponse:
 @require_GET
 @seeker_required
 def seeker_portal_view(request: HttpRequest) -> HttpResponse:
+    from giftcards.services import credits_available
     from payments.selectors import money_by_booking
     from payments.services import seeker_card
 
@@ -128,6 +132,7 @@ def seeker_portal_view(request: HttpRequest) -> HttpResponse:
             "money": money_by_booking(seeker=request.seeker),
             "unpaid": [b for b in upcoming if b.status == Booking.Status.PAYMENT_PENDING],
             "feedback_due": selectors.booking_list_feedback_due(seeker=request.seeker),
+            "gift_credits": credits_available(seeker=request.seeker),
         },
     )
 

@@ -564,6 +564,12 @@ def _webhook_apply(event_type: str, obj: dict) -> None:
                     payment.stripe_payment_intent_id,
                 )
                 return
+        if payment is None and intent.metadata.get("gift_id"):
+            if event_type == "payment_intent.succeeded":
+                from giftcards.services import gift_payment_succeeded  # a gift purchase: issue it once
+
+                gift_payment_succeeded(payment_intent_id=intent.id)
+            return
         if payment is None:
             logger.info("stripe webhook for a payment intent we don't know: %s", intent.id)
             return

@@ -20,6 +20,9 @@ PAGES = [
     "pages:contact",
     "pages:privacy",
     "pages:terms",
+    "supporters:directory",
+    "supporters:next_available",
+    "giftcards:buy",
 ]
 
 

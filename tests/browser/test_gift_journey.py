@@ -1,15 +1,22 @@
 """Gift sessions in Chromium against a live server and localstripe (its fake Stripe.js): a visitor buys
 three sessions for a friend; the friend opens the link from the email, signs up, claims, sees them."""
 
+import datetime as dt
 import re
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
+from bookings.models import Booking
+from bookings.services import booking_accept, booking_complete, booking_request
 from giftcards.models import Gift, SessionCredit
+from supporters.models import Slot
+from supporters.services import bookable_window, rule_create
 from tests.browser.test_payment_journey import fill_card
 from tests.payments.helpers import DECLINES_ON_CHARGE, GOOD, sdk
+from tests.supporters.factories import SupporterFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -108,4 +115,54 @@ def test_a_visitor_gifts_three_sessions_and_the_friend_signs_up_and_claims_them(
     page.get_by_role("heading", name="Your gift for Jamie").wait_for()
     assert page.get_by_text("Claimed: yes").is_visible()
     assert_no_serious_violations(page)
+
+    # 7. Jamie books with the gift: no card is asked for; once accepted, 2 sessions are left.
+    supporter = SupporterFactory(display_name="Rosa Delgado")
+    TOTP.activate(supporter.user, "JBSWY3DPEHPK3PXP")
+    for weekday in range(5):
+        rule_create(supporter=supporter, weekday=weekday, start_time=dt.time(9), end_time=dt.time(21))
+    earliest, _latest = bookable_window()
+    slots = list(
+        Slot.objects.filter(supporter=supporter, start__gte=earliest + dt.timedelta(days=3)).order_by(
+            "start"
+        )[:4]
+    )
+    jamie.goto(reverse("bookings:request", args=[slots[0].pk]))  # profiles are browsed in their own journey
+    jamie.get_by_role("heading", name="Book a session").wait_for()
+    assert jamie.get_by_text("Paid with your gift").is_visible()
+    assert "payments/card" not in jamie.url and "/account/card/" not in jamie.url
+    jamie.get_by_label("I don't know this supporter outside peersnet").check()
+    jamie.get_by_role("button", name="Request this time").click()
+    jamie.get_by_role("heading", name="Before your first session").wait_for()
+    booking = Booking.objects.get(slot=slots[0])
+    booking_accept(
+        booking_id=booking.pk, supporter=supporter
+    )  # the dashboard click is in the booking journey
+    booking.refresh_from_db()
+    assert (booking.status, booking.paid_with_credit, booking.payments.count()) == (
+        Booking.Status.CONFIRMED,
+        True,
+        0,
+    )
+    jamie.goto(reverse("bookings:portal"))
+    jamie.get_by_text("2 sessions left").wait_for()
+
+    # 8. Cancelling at least 24 hours ahead gives the gift session back.
+    jamie.goto(reverse("bookings:cancel", args=[booking.pk]))
+    jamie.get_by_role("button", name="Cancel the session").click()
+    jamie.get_by_text("You won't pay for it").wait_for()
+    jamie.goto(reverse("bookings:portal"))
+    jamie.get_by_text("3 sessions left").wait_for()
+
+    # 9. Time passes: the three sessions happen. When the last one is used, the buyer hears of it.
+    seeker = gift.claimed_by
+    for slot in slots[1:]:
+        later = booking_request(seeker=seeker, slot_id=slot.pk, confirms_no_personal_relationship=True)
+        booking_accept(booking_id=later.pk, supporter=supporter)
+        booking_complete(booking_id=later.pk, now=slot.end)
+    assert SessionCredit.objects.filter(seeker=seeker, status="used").count() == 3
+    buyer_mail = [m.subject for m in mailoutbox if m.to == ["sam@example.com"]]
+    assert any("used" in subject.lower() for subject in buyer_mail), buyer_mail
+    all_used = next(m for m in mailoutbox if m.to == ["sam@example.com"] and "used" in m.subject.lower())
+    assert "Rosa" not in all_used.body  # the buyer never learns who, when or how it went
     friend.close()

@@ -744,11 +744,6 @@ def test_credit_take_inside_a_rolled_back_accept_takes_nothing():
 # --- through Stripe's webhook -------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="payments' webhook does not hand gift intents to gift_payment_succeeded yet (the lead wires it); "
-    "remove this mark when it does",
-)
 def test_the_payment_intent_succeeded_webhook_issues_the_gift_once(
     client, after_commit, monkeypatch, mailoutbox
 ):
