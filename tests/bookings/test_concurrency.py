@@ -1,43 +1,22 @@
 """Races against a real PostgreSQL: threads, each with its own connection, at the same instant."""
 
-import threading
 
 import pytest
-from django.db import connection, connections
 
 from bookings.models import Booking
 from bookings.services import BookingError, SlotTaken, booking_request
 from supporters.models import Slot
 from tests.bookings.factories import hour_from_now
+from tests.concurrency import postgresql_only, race
 from tests.factories import SeekerFactory
 from tests.supporters.factories import SlotFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (CI runs it)"),
+    postgresql_only,
 ]
 
 
-def race(calls) -> list:
-    """Run each call in its own thread, released together; returns each one's result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # collected and asserted on below
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_twenty_seekers_racing_for_one_slot_give_one_booking_and_nineteen_clear_refusals():

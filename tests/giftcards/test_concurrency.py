@@ -1,44 +1,23 @@
 """Races against a real PostgreSQL and localstripe: threads, each with its own connection, at once."""
 
-import threading
 
 import pytest
-from django.db import connection, connections
 
 from giftcards import services
 from giftcards.models import Gift, SessionCredit
 from payments import gateway
 from tests.bookings.factories import BookingFactory
+from tests.concurrency import postgresql_only, race
 from tests.factories import SeekerFactory
 from tests.giftcards.helpers import claimed_gift, confirmed_setup, new_gift, token_in
 from tests.payments.helpers import sdk
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (CI runs it)"),
+    postgresql_only,
 ]
 
 
-def race(calls) -> list:
-    """Run each call in its own thread, released together; returns each one's result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # collected and asserted on below
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def charged_but_not_recorded(sessions: int = 2) -> tuple[Gift, str]:

@@ -2,11 +2,9 @@
 at the same instant. Work queued for after commit runs for real here (transactional tests)."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
@@ -17,38 +15,19 @@ from payments import gateway, services
 from payments.models import Payment, Refund, WebhookEvent
 from payments.services import PaymentError
 from tests.bookings.factories import BookingFactory
+from tests.concurrency import postgresql_only, race
 from tests.factories import StaffFactory
 from tests.payments.helpers import DECLINES_ON_CHARGE, GOOD, give_card, sdk, signed
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (CI runs it)"),
+    postgresql_only,
 ]
 
 Status = Booking.Status
 PStatus = Payment.Status
 
 
-def race(calls) -> list:
-    """Run each call in its own thread, released together; returns each one's result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # collected and asserted on below
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def stripe_refunds(payment: Payment) -> list:
