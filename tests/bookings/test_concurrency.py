@@ -1,6 +1,5 @@
 """Races against a real PostgreSQL: threads, each with its own connection, at the same instant."""
 
-
 import pytest
 
 from bookings.models import Booking
@@ -15,8 +14,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     postgresql_only,
 ]
-
-
 
 
 def test_twenty_seekers_racing_for_one_slot_give_one_booking_and_nineteen_clear_refusals():

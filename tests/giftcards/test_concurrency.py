@@ -1,6 +1,5 @@
 """Races against a real PostgreSQL and localstripe: threads, each with its own connection, at once."""
 
-
 import pytest
 
 from giftcards import services
@@ -16,8 +15,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     postgresql_only,
 ]
-
-
 
 
 def charged_but_not_recorded(sessions: int = 2) -> tuple[Gift, str]:

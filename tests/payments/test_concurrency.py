@@ -28,8 +28,6 @@ Status = Booking.Status
 PStatus = Payment.Status
 
 
-
-
 def stripe_refunds(payment: Payment) -> list:
     return sdk().v1.refunds.list(params={"payment_intent": payment.stripe_payment_intent_id}).data
 
