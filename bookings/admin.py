@@ -44,7 +44,9 @@ class BookingAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Cancel on behalf of the supporter (free for the seeker)")
+    @admin.action(
+        description="Cancel on behalf of the supporter (free for the seeker)", permissions=["change"]
+    )
     def cancel_on_behalf_of_supporter(self, request, queryset):
         done = 0
         for booking in queryset.select_related("supporter"):
@@ -57,7 +59,9 @@ class BookingAdmin(admin.ModelAdmin):
                 self.message_user(request, f"Booking {booking.pk}: {exc.message}", messages.WARNING)
         self.message_user(request, f"{done} booking(s) cancelled.")
 
-    @admin.action(description="Confirm the supporter did not come (no-show, full refund)")
+    @admin.action(
+        description="Confirm the supporter did not come (no-show, full refund)", permissions=["change"]
+    )
     def confirm_supporter_no_show(self, request, queryset):
         done = 0
         for booking in queryset:

@@ -12,6 +12,7 @@ from notifications.services import Attachment, Email, notification_queue
 
 from .ics import booking_ics
 from .models import Booking
+from .policy import money_sentence
 
 
 def _when(booking: Booking, user) -> str:
@@ -182,12 +183,9 @@ def email_cancelled(booking: Booking) -> None:
             f"You cancelled the session with {seeker.get_short_name()} on {_when(booking, supporter)}."
         ]
     else:
-        late = booking.status == Booking.Status.LATE_CANCELLED
         seeker_lines = [
             f"Your session with {booking.supporter.display_name} on {_when(booking, seeker)} is cancelled.",
-            "Because it was less than 24 hours before the start, the full fee is kept."
-            if late
-            else "It was more than 24 hours ahead, so you won't pay for it.",
+            money_sentence(booking),
         ]
         action = ("Find another time", _url("supporters:directory"))
         supporter_lines = [f"{seeker.get_short_name()} cancelled the session on {_when(booking, supporter)}."]
@@ -339,4 +337,21 @@ def email_feedback_request(booking: Booking) -> None:
             "No questions asked.",
         ],
         ("Tell us how it went", _url("bookings:feedback", booking.pk)),
+    )
+
+
+def email_request_moved(booking: Booking) -> None:
+    """A seeker moved a request the supporter hasn't answered yet: the supporter sees the new time."""
+    supporter = booking.supporter.user
+    _send(
+        booking,
+        "request-moved",
+        supporter,
+        "A session request has a new time",
+        [
+            f"{booking.seeker.user.get_short_name()} changed their request to {_when(booking, supporter)}.",
+            f"Please accept or decline by {_at(booking.respond_by, supporter)}.",
+        ],
+        ("Review the request", _url("bookings:supporter_dashboard")),
+        key_suffix=f"-{booking.ics_sequence}",
     )

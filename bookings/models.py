@@ -88,7 +88,7 @@ class Booking(models.Model):
             Status.NO_SHOW,
         },
         Status.COMPLETED: {Status.REFUNDED, Status.NO_SHOW},
-        Status.NO_SHOW: set(),
+        Status.NO_SHOW: {Status.NO_SHOW},  # staff: the seeker's no-show turns out to be the supporter's
         Status.REFUNDED: set(),
         Status.DECLINED: set(),
         Status.EXPIRED: set(),

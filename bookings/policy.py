@@ -55,9 +55,16 @@ def was_charged(booking: Booking) -> bool:
     return booking.amount_paid_cents > 0 or booking.paid_with_credit
 
 
+MIN_TIME_TO_PAY = dt.timedelta(minutes=30)
+
+
 def payment_deadline(*, accepted_at: dt.datetime, start: dt.datetime) -> dt.datetime:
-    """An accepted, unpaid booking must be paid by start − 2 h, or 12 h after acceptance if sooner."""
-    return min(start - dt.timedelta(hours=2), accepted_at + dt.timedelta(hours=12))
+    """An accepted, unpaid booking must be paid by start − 2 h, or 12 h after acceptance if sooner.
+
+    A request may be accepted until an hour before the start, later than start − 2 h: then the seeker
+    still gets half an hour to pay (but never past the start), rather than a deadline already gone."""
+    deadline = min(start - dt.timedelta(hours=2), accepted_at + dt.timedelta(hours=12))
+    return max(deadline, min(accepted_at + MIN_TIME_TO_PAY, start))
 
 
 def decide(booking: Booking, action: Action, *, at: dt.datetime) -> Decision:
@@ -98,3 +105,18 @@ def decide(booking: Booking, action: Action, *, at: dt.datetime) -> Decision:
         case Action.GUARANTEE:
             return Decision(Status.REFUNDED, refund_or_nothing)
     raise ValueError(action)
+
+
+def money_sentence(booking: Booking) -> str:
+    """What the booking's money outcome means for the seeker, in one sentence (pages and emails)."""
+    late = booking.status == Status.LATE_CANCELLED
+    if booking.money == Money.REFUND_FULL:
+        if booking.paid_with_credit:
+            return "Your gift session is back in your account, ready to book again."
+        return "The full fee is refunded to your card; it can take a few days to show."
+    if booking.money == Money.KEEP_FEE:
+        what = "the gift session is used" if booking.paid_with_credit else "the full fee is kept"
+        if late:
+            return f"Because it was less than 24 hours before the start, {what}."
+        return f"{what[0].upper()}{what[1:]}."
+    return "You won't pay anything for it."

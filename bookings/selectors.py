@@ -105,7 +105,7 @@ def join_is_open(*, booking: Booking, now: dt.datetime) -> bool:
 
 def can_report_absence(*, booking: Booking, now: dt.datetime) -> bool:
     return (
-        booking.status in (Status.CONFIRMED, Status.COMPLETED)
+        booking.status in (Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW)
         and booking.start + dt.timedelta(minutes=10) <= now <= booking.end + ABSENCE_WINDOW
     )
 
@@ -131,5 +131,7 @@ def booking_list_feedback_due(*, seeker: SeekerProfile, now: dt.datetime | None 
 
 def intake_shared_with_supporter(*, booking: Booking) -> dict[str, str] | None:
     """What the supporter may see of the seeker's intake: whether it is done, and only shared answers."""
+    if not booking.is_holding:  # declined, expired or withdrawn requests show nothing about the seeker
+        return None
     intake = getattr(booking.seeker, "intake", None)
     return intake.shared_answers() if intake else None

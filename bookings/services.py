@@ -399,7 +399,8 @@ def booking_reschedule(
     booking.ics_sequence += 1
     fields = ["slot", "start", "end", "ics_sequence", "updated_at"]
     if booking.status == Status.REQUESTED:
-        booking.respond_by = request_deadline(requested_at=now, start=new_slot.start)
+        # The supporter's time to answer still counts from the original request, never stretched.
+        booking.respond_by = request_deadline(requested_at=booking.requested_at, start=new_slot.start)
         fields.append("respond_by")
     try:
         with transaction.atomic():
@@ -407,6 +408,9 @@ def booking_reschedule(
     except IntegrityError:
         raise BookingError(_("You already have a session at that time."), code="overlap") from None
     Slot.objects.filter(pk=old_slot_id).update(status=Slot.Status.OPEN)
+    from supporters.tasks import regenerate_supporter_slots  # the freed hour may no longer fit the rules
+
+    transaction.on_commit(lambda: _regenerate_later(regenerate_supporter_slots, booking.supporter_id))
     BookingEvent.objects.create(
         booking=booking,
         at=now,
@@ -417,6 +421,8 @@ def booking_reschedule(
     )
     if booking.status == Status.CONFIRMED:
         emails.email_rescheduled(booking)
+    else:
+        emails.email_request_moved(booking)
     return booking
 
 
@@ -474,6 +480,11 @@ def booking_mark_seeker_no_show(
         return booking
     if booking.status not in (Status.CONFIRMED, Status.COMPLETED):
         raise BookingError(_("This session can't be marked as a no-show."), code="bad_state")
+    if booking.supporter_absent_reported_at:
+        raise BookingError(
+            _("The seeker has told us this session didn't happen as planned. Our team will review it."),
+            code="disputed",
+        )
     if now < booking.start + dt.timedelta(minutes=10) or now > booking.end + NO_SHOW_REPORT_WINDOW:
         raise BookingError(
             _("A no-show can be marked from 10 minutes after the start until 48 hours after the end."),
@@ -493,7 +504,8 @@ def booking_report_supporter_absent(
     booking = _locked(booking_id, seeker=seeker)
     if booking.supporter_absent_reported_at:
         return booking
-    if booking.status not in (Status.CONFIRMED, Status.COMPLETED):
+    seeker_marked_absent = booking.status == Status.NO_SHOW and booking.no_show_by == Booking.Party.SEEKER
+    if booking.status not in (Status.CONFIRMED, Status.COMPLETED) and not seeker_marked_absent:
         raise BookingError(_("This session can't be reported."), code="bad_state")
     if now < booking.start + dt.timedelta(minutes=10) or now > booking.end + NO_SHOW_REPORT_WINDOW:
         raise BookingError(
@@ -521,7 +533,9 @@ def booking_confirm_supporter_no_show(
     booking = _locked(booking_id)
     if booking.status == Status.NO_SHOW and booking.no_show_by == Booking.Party.SUPPORTER:
         return booking
-    if booking.status not in (Status.CONFIRMED, Status.COMPLETED) or now < booking.start:
+    # Staff may also overturn a supporter's "the seeker didn't come" that the seeker disputed.
+    disputed = booking.status == Status.NO_SHOW and booking.supporter_absent_reported_at is not None
+    if (booking.status not in (Status.CONFIRMED, Status.COMPLETED) and not disputed) or now < booking.start:
         raise BookingError(_("This session can't be marked as a supporter no-show."), code="bad_state")
     booking.no_show_by = Booking.Party.SUPPORTER
     booking.save(update_fields=["no_show_by"])
@@ -594,6 +608,6 @@ def intake_send_reminders(*, now: dt.datetime | None = None) -> int:
     count = 0
     for seeker in seekers:
         with transaction.atomic():
-            emails.email_intake_reminder(seeker, day=now.date())
+            emails.email_intake_reminder(seeker, day=now.astimezone(seeker.user.tzinfo).date())
         count += 1
     return count

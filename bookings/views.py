@@ -21,7 +21,7 @@ from . import selectors, services
 from .forms import BookingRequestForm, DeclineForm, FeedbackForm, RescheduleForm
 from .ics import booking_ics
 from .models import Booking
-from .policy import free_cancellation_deadline, is_free_cancellation
+from .policy import free_cancellation_deadline, is_free_cancellation, money_sentence
 
 JOIN_OPENS_BEFORE = dt.timedelta(minutes=10)
 
@@ -160,9 +160,8 @@ def booking_feedback_view(request: HttpRequest, booking_id: int) -> HttpResponse
             if loved:
                 messages.success(request, "Thank you for telling us. We'll pass on the good news.")
             else:
-                messages.success(
-                    request, "We're sorry it wasn't right. Your money is on its way back to your card."
-                )
+                booking.refresh_from_db()
+                messages.success(request, f"We're sorry it wasn't right. {money_sentence(booking)}")
             return _done(request, reverse("bookings:detail", args=[booking.pk]))
     return render(
         request,
@@ -198,7 +197,9 @@ def booking_detail_view(request: HttpRequest, booking_id: int) -> HttpResponse:
             "free_now": is_free_cancellation(booking, now),
             "events": booking.events.all() if not is_seeker else None,
             "can_report_absent": is_seeker and selectors.can_report_absence(booking=booking, now=now),
-            "can_mark_no_show": (not is_seeker) and selectors.can_report_absence(booking=booking, now=now),
+            "can_mark_no_show": (not is_seeker)
+            and booking.status in (Booking.Status.CONFIRMED, Booking.Status.COMPLETED)
+            and selectors.can_report_absence(booking=booking, now=now),
             "shared_intake": None if is_seeker else selectors.intake_shared_with_supporter(booking=booking),
             "now": now,
         },
@@ -225,11 +226,7 @@ def booking_ics_view(request: HttpRequest, booking_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     booking = _participant_booking(request, booking_id)
-    if booking.status not in (
-        Booking.Status.CONFIRMED,
-        Booking.Status.PAYMENT_PENDING,
-        Booking.Status.REQUESTED,
-    ):
+    if booking.status != Booking.Status.CONFIRMED:  # the invite carries the video link: confirmed only
         raise Http404
     for_supporter = booking.supporter.user_id == request.user.pk
     response = HttpResponse(booking_ics(booking, for_supporter=for_supporter), content_type="text/calendar")
@@ -263,12 +260,7 @@ def booking_cancel_view(request: HttpRequest, booking_id: int) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             booking.refresh_from_db()
-            if booking.status == Booking.Status.LATE_CANCELLED:
-                messages.success(
-                    request, "Your session is cancelled. As it was within 24 hours, the fee is kept."
-                )
-            else:
-                messages.success(request, "Your session is cancelled. You won't pay for it.")
+            messages.success(request, f"Your session is cancelled. {money_sentence(booking)}")
         return _done(request, reverse("bookings:detail", args=[booking.pk]))
     now = timezone.now()
     return render(

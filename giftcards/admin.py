@@ -65,7 +65,7 @@ class GiftAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Send the gift email again (with a new link)")
+    @admin.action(description="Send the gift email again (with a new link)", permissions=["change"])
     def resend_gift_email(self, request, queryset):
         for gift in queryset:
             try:
@@ -75,7 +75,7 @@ class GiftAdmin(admin.ModelAdmin):
             else:
                 self.message_user(request, f"Gift {gift.pk}: sent again to {gift.recipient_email}.")
 
-    @admin.action(description="Refund in full (only gifts not claimed yet)")
+    @admin.action(description="Refund in full (only gifts not claimed yet)", permissions=["change"])
     def refund_in_full(self, request, queryset):
         for gift in queryset:
             try:

@@ -20,6 +20,7 @@ Credits, in one paragraph (the contract with bookings):
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -284,7 +285,7 @@ def gift_payment_succeeded(*, payment_intent_id: str) -> Gift | None:
         return gift
     gift_id = str(intent.metadata.get("gift_id", ""))
     if gift is None:
-        gift = Gift.objects.filter(pk=int(gift_id)).first() if gift_id.isdigit() else None
+        gift = Gift.objects.filter(pk=int(gift_id)).first() if re.fullmatch(r"[0-9]{1,18}", gift_id) else None
         if gift is None:
             return None
     if gift_id != str(gift.pk):
@@ -371,6 +372,7 @@ def gift_emails_send(*, gift_id: int, now: dt.datetime | None = None) -> Gift:
             claim_token, gift.token_hash = token_new()
         gift.mail_claimed_at = now
         gift.save(update_fields=["status_token_hash", "token_hash", "mail_claimed_at"])
+        issued_hash = gift.token_hash
     receipt_sent = gift_sent = False
     try:
         if status_token:
@@ -388,7 +390,9 @@ def gift_emails_send(*, gift_id: int, now: dt.datetime | None = None) -> Gift:
             gift.receipt_sent_at = timezone.now()
         if gift_sent:
             gift.delivered_at = timezone.now()
-            gift.deliver_at = None
+            # Staff may have corrected the address or resent meanwhile: then it is due again.
+            if gift.token_hash == issued_hash:
+                gift.deliver_at = None
             if gift.status == Status.PAID:
                 gift.status = Status.DELIVERED
         gift.save(

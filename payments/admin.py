@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 
 from .models import Payment, Refund, StripeCustomer, WebhookEvent
@@ -72,7 +73,9 @@ class PaymentAdmin(admin.ModelAdmin):
         ]
 
     def refund_view(self, request, payment_id: int):
-        payment = Payment.objects.get(pk=payment_id)
+        payment = get_object_or_404(Payment, pk=payment_id)
+        if not request.user.has_perm("payments.add_refund"):
+            raise PermissionDenied
         data = request.POST if request.method == "POST" else None
         form = StaffRefundForm(data, initial={"amount_cents": payment.refundable_cents})
         if request.method == "POST" and form.is_valid():
@@ -128,7 +131,7 @@ class RefundAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Send again now (failed or pending refunds)")
+    @admin.action(description="Send again now (failed or pending refunds)", permissions=["change"])
     def retry_now(self, request, queryset):
         from .services import refund_send
 

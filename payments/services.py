@@ -12,6 +12,7 @@ Rules that keep money safe here:
 
 import datetime as dt
 import logging
+import re
 import uuid
 
 from django.conf import settings
@@ -448,19 +449,29 @@ def refund_send(*, refund_id: int) -> Refund:
 
 
 def refund_record(*, refund_id: int, stripe_refund_id: str, stripe_status: str) -> Refund:
-    """Record Stripe's word on a refund. A succeeded refund stays succeeded."""
+    """Record Stripe's word on a refund. A succeeded refund stays succeeded.
+
+    Stripe's own final "failed" or "canceled" (a closed card account, say) can't be fixed by sending
+    the same refund again: the refund is marked cancelled and its amount is released from the payment,
+    so staff can see it and refund by hand (the staff refund stays within what was paid)."""
+    payment_id = Refund.objects.values_list("payment_id", flat=True).get(pk=refund_id)
     with transaction.atomic():
+        Payment.objects.select_for_update().filter(pk=payment_id).first()  # lock order: payment, then refund
         refund = Refund.objects.select_for_update().get(pk=refund_id)
         if refund.stripe_refund_id is None:
             refund.stripe_refund_id = stripe_refund_id
-        if refund.status != Refund.Status.SUCCEEDED:
+        if refund.status not in (Refund.Status.SUCCEEDED, Refund.Status.CANCELED):
             if stripe_status == "succeeded":
                 refund.status = Refund.Status.SUCCEEDED
                 refund.succeeded_at = timezone.now()
                 refund.last_error = ""
             elif stripe_status in ("failed", "canceled"):
-                refund.status = Refund.Status.FAILED
-                refund.last_error = f"Stripe says {stripe_status}"
+                refund.status = Refund.Status.CANCELED
+                refund.last_error = f"Stripe says {stripe_status}: refund this payment by hand"
+                Payment.objects.filter(pk=payment_id).update(
+                    refunded_cents=F("refunded_cents") - refund.amount_cents
+                )
+                logger.error("refund %s ended %s at Stripe; released for staff", refund.pk, stripe_status)
         refund.save()
         return refund
 
@@ -555,7 +566,11 @@ def _webhook_apply(event_type: str, obj: dict) -> None:
         if payment is None:
             # Our record of the send was lost: the intent carries our attempt's id.
             payment_id = str(intent.metadata.get("payment_id", ""))
-            payment = Payment.objects.filter(pk=payment_id).first() if payment_id.isdigit() else None
+            payment = (
+                Payment.objects.filter(pk=payment_id).first()
+                if re.fullmatch(r"[0-9]{1,18}", payment_id)
+                else None
+            )
             if payment is not None and payment.stripe_payment_intent_id:
                 logger.error(
                     "stripe intent %s names payment %s, which has intent %s",

@@ -1,6 +1,7 @@
 """Card on file, paying an accepted session, and Stripe's webhook. Amounts never come from the browser."""
 
 import logging
+import re
 from urllib.parse import quote
 
 from django.conf import settings
@@ -122,7 +123,7 @@ def check_view(request: HttpRequest, booking_id: int) -> HttpResponse:
     payment_id = request.POST.get("payment", "")
     payment = get_object_or_404(
         Payment.objects.filter(booking=booking, seeker=request.seeker),
-        pk=payment_id if payment_id.isdigit() else 0,
+        pk=payment_id if re.fullmatch(r"[0-9]{1,18}", payment_id) else 0,
     )
     try:
         payment = services.payment_check(payment_id=payment.pk, seeker=request.seeker)

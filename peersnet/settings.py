@@ -272,6 +272,10 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="whsec_localstripe"
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 STRIPE_JS_URL = env("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
 STAFF_ALERT_EMAIL = env("STAFF_ALERT_EMAIL", default="staff@peersnet.example")
+
+# Behind a proxy, the client's address (for per-IP rate limits) is read from X-Forwarded-For, trusting
+# this many proxies. 0 (the default) uses the connection's own address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # django-csp 4: no inline scripts or styles; scripts only from us. The card pages add Stripe.js's origin
 # for themselves (payments.views._stripe_page), so no other page may load third-party code.
 CONTENT_SECURITY_POLICY = {
@@ -315,10 +319,14 @@ VIDEO_BASE_URL = env("VIDEO_BASE_URL", default="https://meet.jit.si/")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"scrub_secrets": {"()": "peersnet.logging_filters.ScrubSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["scrub_secrets"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "stripe": {"level": "WARNING"},  # the SDK logs every request at INFO
+        # Request logs carry paths: through the scrubbing handler only (gift tokens are in paths).
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

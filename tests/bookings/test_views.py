@@ -288,3 +288,20 @@ def test_feedback_page_of_another_seeker_is_404(client):
     )
     booking.refresh_from_db()
     assert booking.status == Status.COMPLETED
+
+
+def test_calendar_invite_only_for_confirmed_sessions(client):
+    booking = BookingFactory()  # requested: the invite would carry the video link
+    login_seeker(client, booking.seeker)
+    assert client.get(reverse("bookings:ics", args=[booking.pk])).status_code == 404
+    booking.status = Status.CONFIRMED
+    booking.save()
+    assert client.get(reverse("bookings:ics", args=[booking.pk])).status_code == 200
+
+
+def test_shared_intake_is_not_shown_on_a_declined_request(client):
+    booking = BookingFactory(status=Status.DECLINED)
+    add_intake(booking.seeker)
+    login_supporter(client, booking.supporter)
+    page = client.get(reverse("bookings:detail", args=[booking.pk])).content.decode()
+    assert ">Al<" not in page

@@ -114,7 +114,7 @@ def test_request_accept_join_and_cancel_free_and_late(browser, live_server, mail
     assert "This cancellation is free" in seeker_page.locator("#cancel-terms").inner_text()
     assert_accessible(seeker_page)
     seeker_page.get_by_role("button", name="Cancel the session").click()
-    seeker_page.get_by_text("You won't pay for it").wait_for()
+    seeker_page.get_by_text("The full fee is refunded to your card").wait_for()
     booking.refresh_from_db()
     assert (booking.status, booking.money) == (Booking.Status.CANCELLED, Booking.Money.REFUND_FULL)
 
@@ -129,6 +129,6 @@ def test_request_accept_join_and_cancel_free_and_late(browser, live_server, mail
         seeker_page.goto(reverse("bookings:cancel", args=[second.pk]))
         assert "late cancellation: the full fee is kept" in seeker_page.locator("#cancel-terms").inner_text()
         seeker_page.get_by_role("button", name="Cancel and pay the fee").click()
-        seeker_page.get_by_text("the fee is kept").first.wait_for()
+        seeker_page.get_by_text("the full fee is kept").first.wait_for()
     second.refresh_from_db()
     assert (second.status, second.money) == (Booking.Status.LATE_CANCELLED, Booking.Money.KEEP_FEE)

@@ -150,7 +150,7 @@ def test_a_visitor_gifts_three_sessions_and_the_friend_signs_up_and_claims_them(
     # 8. Cancelling at least 24 hours ahead gives the gift session back.
     jamie.goto(reverse("bookings:cancel", args=[booking.pk]))
     jamie.get_by_role("button", name="Cancel the session").click()
-    jamie.get_by_text("You won't pay for it").wait_for()
+    jamie.get_by_text("Your gift session is back in your account").wait_for()
     jamie.goto(reverse("bookings:portal"))
     jamie.get_by_text("3 sessions left").wait_for()
 

@@ -108,7 +108,7 @@ def test_card_request_accept_decline_pay_now_cancel_refund_and_guarantee(browser
     # 4. Cancelling three days ahead refunds the fee.
     seeker_page.goto(reverse("bookings:cancel", args=[booking.pk]))
     seeker_page.get_by_role("button", name="Cancel the session").click()
-    seeker_page.get_by_text("You won't pay for it").wait_for()
+    seeker_page.get_by_text("The full fee is refunded to your card").wait_for()
     refund = Refund.objects.get(payment=paid)
     assert (refund.amount_cents, refund.status) == (6500, Refund.Status.SUCCEEDED)
     seeker_page.goto(reverse("bookings:portal"))
@@ -127,7 +127,9 @@ def test_card_request_accept_decline_pay_now_cancel_refund_and_guarantee(browser
         seeker_page.get_by_role("link", name=re.compile("get your money back")).first.click()
         seeker_page.get_by_label("I didn't love it: refund my session").check()
         seeker_page.get_by_role("button", name="Send").click()
-        seeker_page.get_by_text("Your money is on its way back").wait_for()
+        seeker_page.get_by_text(
+            "We're sorry it wasn't right. The full fee is refunded to your card"
+        ).wait_for()
     second.refresh_from_db()
     assert second.status == Booking.Status.REFUNDED
     guarantee = Refund.objects.get(payment__booking=second)
