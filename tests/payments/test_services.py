@@ -1088,3 +1088,27 @@ def test_payments_cancel_open_with_stripe_unreachable_leaves_the_attempt_for_lat
     with stripe_down():
         services.payments_cancel_open(booking_id=booking.pk)
     assert Payment.objects.get(booking=booking).status == PStatus.REQUIRES_ACTION
+
+
+def test_refund_that_stripe_finally_fails_is_released_for_staff(paid, after_commit):
+    """Stripe can end a refund as "failed" (a closed card account). localstripe never does, so the
+    answer is given to refund_record directly, as the webhook or a re-read would."""
+    booking = paid()
+    with after_commit():
+        bookings.booking_cancel_by_seeker(booking_id=booking.pk, seeker=booking.seeker)
+    refund = Refund.objects.get(payment__booking=booking)
+    payment = refund.payment
+    services.refund_record(refund_id=refund.pk, stripe_refund_id="re_failed_later", stripe_status="failed")
+    refund.refresh_from_db(), payment.refresh_from_db()
+    # It was succeeded in localstripe; a later "failed" never undoes a success.
+    assert refund.status == Refund.Status.SUCCEEDED
+    # A refund still pending when Stripe says failed: cancelled, and its amount is free for staff again.
+    Refund.objects.filter(pk=refund.pk).update(status=Refund.Status.PENDING)
+    services.refund_record(
+        refund_id=refund.pk, stripe_refund_id=refund.stripe_refund_id, stripe_status="failed"
+    )
+    refund.refresh_from_db(), payment.refresh_from_db()
+    assert refund.status == Refund.Status.CANCELED
+    assert "by hand" in refund.last_error
+    assert payment.refunded_cents == 0
+    assert payment.refundable_cents == 6500
