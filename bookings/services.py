@@ -203,7 +203,9 @@ def booking_request(
 def booking_accept(
     *, booking_id: int, supporter: SupporterProfile, now: dt.datetime | None = None
 ) -> Booking:
-    """requested -> confirmed (the fee is charged by the payments app). Safe to repeat."""
+    """requested -> confirmed when a gift session credit pays for it (taken here, in this transaction);
+    otherwise requested -> payment_pending: the saved card is charged off-session after commit and a
+    success confirms the booking (booking_payment_succeeded). Safe to repeat."""
     now = now or timezone.now()
     booking = _locked(booking_id, supporter=supporter)
     if booking.status in (Status.CONFIRMED, Status.PAYMENT_PENDING):

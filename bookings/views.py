@@ -344,49 +344,49 @@ def booking_accept_view(request: HttpRequest, booking_id: int) -> HttpResponse:
     return _done(request, reverse("bookings:supporter_dashboard"))
 
 
-@require_http_methods(["GET", "POST"])
-@supporter_required
-def booking_decline_view(request: HttpRequest, booking_id: int) -> HttpResponse:
+def _supporter_answer_with_reason(
+    request: HttpRequest, booking_id: int, *, service, template: str, title: str, done: str
+) -> HttpResponse:
+    """Decline a request or cancel a session: the supporter's own booking (else 404), an optional private
+    reason, the service, then back to the dashboard."""
     booking = get_object_or_404(
         Booking.objects.for_supporter(request.user).select_related("seeker__user"), pk=booking_id
     )
     form = DeclineForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.booking_decline(
-                booking_id=booking.pk, supporter=request.supporter, reason=form.cleaned_data["reason"]
-            )
+            service(booking_id=booking.pk, supporter=request.supporter, reason=form.cleaned_data["reason"])
         except services.BookingError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "Declined. The seeker will be pointed to other times.")
+            messages.success(request, done)
             return _done(request, reverse("bookings:supporter_dashboard"))
-    return render(
-        request, "bookings/decline.html", {"title": "Decline a request", "booking": booking, "form": form}
+    return render(request, template, {"title": title, "booking": booking, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@supporter_required
+def booking_decline_view(request: HttpRequest, booking_id: int) -> HttpResponse:
+    return _supporter_answer_with_reason(
+        request,
+        booking_id,
+        service=services.booking_decline,
+        template="bookings/decline.html",
+        title="Decline a request",
+        done="Declined. The seeker will be pointed to other times.",
     )
 
 
 @require_http_methods(["GET", "POST"])
 @supporter_required
 def booking_supporter_cancel_view(request: HttpRequest, booking_id: int) -> HttpResponse:
-    booking = get_object_or_404(
-        Booking.objects.for_supporter(request.user).select_related("seeker__user"), pk=booking_id
-    )
-    form = DeclineForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.booking_cancel_by_supporter(
-                booking_id=booking.pk, supporter=request.supporter, reason=form.cleaned_data["reason"]
-            )
-        except services.BookingError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "Cancelled. The seeker won't pay and is asked to rebook.")
-            return _done(request, reverse("bookings:supporter_dashboard"))
-    return render(
+    return _supporter_answer_with_reason(
         request,
-        "bookings/supporter_cancel.html",
-        {"title": "Cancel a session", "booking": booking, "form": form},
+        booking_id,
+        service=services.booking_cancel_by_supporter,
+        template="bookings/supporter_cancel.html",
+        title="Cancel a session",
+        done="Cancelled. The seeker won't pay and is asked to rebook.",
     )
 
 
