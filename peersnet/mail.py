@@ -19,7 +19,10 @@ class ConsoleAndFileEmailBackend(FileBackend):
                 *str(message.body).strip().splitlines(),
             ]
             if message.attachments:
-                names = [a.get_filename() if hasattr(a, "get_filename") else a[0] for a in message.attachments]
+                names = [
+                    part.get_filename() if hasattr(part, "get_filename") else part[0]
+                    for part in message.attachments
+                ]
                 lines.append(f"(attached: {', '.join(str(n) for n in names)})")
             lines.append(f"--- kept in {self._get_filename()}")
             sys.stdout.write("\n".join(lines) + "\n")
