@@ -53,9 +53,12 @@ INSTALLED_APPS = [
     "payments",
     "giftcards",
     "notifications",
+    "health",
 ]
 
 MIDDLEWARE = [
+    # First: answers /healthz, /healthz/live and /healthz/report before host checks and the HTTPS redirect.
+    "health.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -143,6 +146,20 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+# --- Health thresholds (README "Health checks"). A value at or above a threshold takes that status.
+HEALTH_HEARTBEAT_SECONDS = env.int("HEALTH_HEARTBEAT_SECONDS", default=60)
+HEALTH_BEAT_WARN_SECONDS = env.int("HEALTH_BEAT_WARN_SECONDS", default=180)
+HEALTH_BEAT_FAIL_SECONDS = env.int("HEALTH_BEAT_FAIL_SECONDS", default=600)
+HEALTH_WORKER_WARN_SECONDS = env.int("HEALTH_WORKER_WARN_SECONDS", default=180)
+HEALTH_WORKER_FAIL_SECONDS = env.int("HEALTH_WORKER_FAIL_SECONDS", default=600)
+HEALTH_OUTBOX_BACKLOG_WARN = env.int("HEALTH_OUTBOX_BACKLOG_WARN", default=50)
+HEALTH_OUTBOX_BACKLOG_FAIL = env.int("HEALTH_OUTBOX_BACKLOG_FAIL", default=500)
+HEALTH_OUTBOX_AGE_WARN_SECONDS = env.int("HEALTH_OUTBOX_AGE_WARN_SECONDS", default=300)
+HEALTH_OUTBOX_AGE_FAIL_SECONDS = env.int("HEALTH_OUTBOX_AGE_FAIL_SECONDS", default=1800)
+HEALTH_FAILED_EMAILS_WARN = env.int("HEALTH_FAILED_EMAILS_WARN", default=1)
+HEALTH_FAILED_EMAILS_FAIL = env.int("HEALTH_FAILED_EMAILS_FAIL", default=10)
+HEALTH_FAILED_EMAILS_WINDOW_HOURS = env.int("HEALTH_FAILED_EMAILS_WINDOW_HOURS", default=24)
+
 # Periodic work. Each app adds its own entries here as it grows; tasks are safe to run twice.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
@@ -161,6 +178,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "supporters.tasks.roll_slot_horizon",
         "schedule": crontab(hour=10, minute=5),  # 02:05/03:05 Pacific, before anyone books for the new day
     },
+    # --- Health (README "Health checks"): beat records sending it, a worker records running it.
+    "heartbeat": {"task": "health.tasks.heartbeat", "schedule": float(HEALTH_HEARTBEAT_SECONDS)},
 }
 
 # --- Accounts (django-allauth) -------------------------------------------------------------
@@ -252,6 +271,9 @@ STORAGES = {
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Probes come over plain HTTP. health.middleware answers them before this redirect; the exemption keeps
+# them working if that middleware ever moves.
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/|$)"]
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True

@@ -11,7 +11,7 @@ page_patterns = [
 
 urlpatterns = [
     path("", views.home_view, name="home"),
-    path("healthz", views.healthz_view, name="healthz"),
+    path("", include("health.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
