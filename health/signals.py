@@ -10,7 +10,7 @@ which is what they see: nothing arrives.
 import logging
 
 from celery.signals import before_task_publish
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from .services import heartbeat_beat_sent
@@ -24,7 +24,9 @@ def record_beat_heartbeat(sender: str | None = None, **kwargs) -> None:
     if sender != HEARTBEAT_TASK:
         return
     # Beat is a long-lived process outside Django's request cycle: drop a connection the database closed.
-    close_old_connections()
+    # (Never inside a transaction: that would close the caller's connection under it.)
+    if not connection.in_atomic_block:
+        close_old_connections()
     try:
         heartbeat_beat_sent(at=timezone.now())
     except Exception:  # never stop beat from sending the heartbeat (or anything else) over this
