@@ -141,38 +141,43 @@ def _heartbeat_components(now: dt.datetime) -> list[Component]:
     worker_warn, worker_fail = settings.HEALTH_WORKER_WARN_SECONDS, settings.HEALTH_WORKER_FAIL_SECONDS
 
     beat_age = _seconds_since(beat.at if beat else None, now)
+    beat_numbers = {
+        "last_run_seconds": beat_age,
+        "warn_after_seconds": beat_warn,
+        "fail_after_seconds": beat_fail,
+    }
     if beat_age is None:
         beat_component = Component(
-            "beat", FAIL, "Beat has never sent a heartbeat: is beat running?", {"last_run_seconds": None}
+            "beat", FAIL, "Beat has never sent a heartbeat: is it running?", beat_numbers
         )
     else:
         beat_component = Component(
             "beat",
             _grade(beat_age, warn=beat_warn, fail=beat_fail),
-            f"Beat last sent a heartbeat {beat_age} s ago (every {settings.HEALTH_HEARTBEAT_SECONDS} s).",
-            {"last_run_seconds": beat_age},
+            f"Beat last sent a heartbeat {beat_age} s ago "
+            f"(it sends one every {settings.HEALTH_HEARTBEAT_SECONDS} s).",
+            beat_numbers,
         )
-    beat_component.numbers.update(warn_after_seconds=beat_warn, fail_after_seconds=beat_fail)
 
+    waiting = None if worker is None else (_seconds_since(worker.waiting_since, now) or 0)
+    worker_numbers = {
+        "waiting_seconds": waiting,
+        "last_run_seconds": _seconds_since(worker.at if worker else None, now),
+        "warn_after_seconds": worker_warn,
+        "fail_after_seconds": worker_fail,
+    }
     if worker is None:
-        worker_component = Component(
-            "worker",
-            UNKNOWN,
-            "No heartbeat has been sent yet, so the workers cannot be judged.",
-            {"waiting_seconds": None, "last_run_seconds": None},
-        )
+        summary = "No heartbeat has been sent yet, so the workers cannot be judged."
+        worker_component = Component("worker", UNKNOWN, summary, worker_numbers)
     else:
-        waiting = _seconds_since(worker.waiting_since, now) or 0
-        last_run = _seconds_since(worker.at, now)
-        worker_component = Component(
-            "worker",
-            _grade(waiting, warn=worker_warn, fail=worker_fail),
+        summary = (
             "Workers have run every heartbeat beat sent."
             if worker.waiting_since is None
-            else f"A heartbeat sent {waiting} s ago has not been run by any worker.",
-            {"waiting_seconds": waiting, "last_run_seconds": last_run},
+            else f"A heartbeat sent {waiting} s ago has not been run by any worker."
         )
-    worker_component.numbers.update(warn_after_seconds=worker_warn, fail_after_seconds=worker_fail)
+        worker_component = Component(
+            "worker", _grade(waiting, warn=worker_warn, fail=worker_fail), summary, worker_numbers
+        )
     return [beat_component, worker_component]
 
 
