@@ -1,7 +1,8 @@
 """The health of each part of the system, read fresh on every call (never cached).
 
 Every component gets a status: ``ok``; ``warn`` (degraded: look soon); ``fail`` (broken: act now); or
-``unknown`` (could not be checked because something it depends on, the database, is down). Thresholds
+``unknown`` (could not be judged: the database is down, or, for the worker, beat has never sent it a
+heartbeat; both come with a failed component that says why). Thresholds
 come from the ``HEALTH_*`` settings; a value at or above a threshold takes that status.
 
 Only readiness (``database_reachable``) decides whether a web process gets traffic; everything else is
@@ -44,7 +45,7 @@ class HealthReport:
 
     @property
     def status(self) -> str:
-        """The worst known status; ``unknown`` parts only ever appear beside a failed database."""
+        """The worst known status; ``unknown`` parts always come beside a failed one (database or beat)."""
         known = [c.status for c in self.components if c.status in _SEVERITY]
         return max(known, key=_SEVERITY.__getitem__, default=OK)
 

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import time_machine
@@ -145,7 +146,13 @@ def test_real_beat_and_worker_are_told_apart(settings, redis_server, tmp_path):
     env = {
         **os.environ,
         "DEBUG": "true",
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DATABASE_URL": "postgres://{}:{}@{}{}/{}".format(
+            quote(db["USER"] or "", safe=""),
+            quote(db["PASSWORD"] or "", safe=""),
+            db["HOST"] or "127.0.0.1",
+            f":{db['PORT']}" if db["PORT"] else "",
+            db["NAME"],  # the test database, which this test commits to (transaction=True)
+        ),
         "REDIS_URL": redis_server.url,
         "HEALTH_HEARTBEAT_SECONDS": "1",
     }
