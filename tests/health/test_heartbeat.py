@@ -118,10 +118,15 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.wait(timeout=10)
 
 
+def _wall_clock() -> dt.datetime:
+    """The real time, even under ``pytest --clock``: beat and the worker write their real clock's time."""
+    return dt.datetime.fromtimestamp(time_machine.escape_hatch.time.time(), tz=dt.UTC)
+
+
 def _wait_for(condition, *, what: str, logs: list[Path], timeout: float = 60) -> dict:
     deadline = time.monotonic() + timeout
     while True:
-        report = {c.name: c.status for c in health_report().components}
+        report = {c.name: c.status for c in health_report(now=_wall_clock()).components}
         if condition(report):
             return report
         if time.monotonic() > deadline:
@@ -136,8 +141,9 @@ def test_real_beat_and_worker_are_told_apart(settings, redis_server, tmp_path):
     """A real `celery beat` and `celery worker` on a redis-server of the test's own and the test database.
 
     Heartbeats every second and thresholds of a few seconds, so it runs in real time (processes in
-    other interpreters can't share a frozen clock). Stopping the worker fails the worker, not beat;
-    a restarted worker catches up; stopping beat fails beat and leaves the running worker ok.
+    other interpreters can't share a frozen clock; the report is read at the real time too).
+    Stopping the worker fails the worker, not beat; a restarted worker catches up; stopping beat fails
+    beat and leaves the running worker ok.
     """
     settings.REDIS_URL = redis_server.url
     settings.HEALTH_BEAT_WARN_SECONDS = settings.HEALTH_WORKER_WARN_SECONDS = 4
