@@ -119,8 +119,10 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 def _wall_clock() -> dt.datetime:
-    """The real time, even under ``pytest --clock``: beat and the worker write their real clock's time."""
-    return dt.datetime.fromtimestamp(time_machine.escape_hatch.time.time(), tz=dt.UTC)
+    """The real time, even under ``pytest --clock``: beat and the worker write their real clock's time.
+    (time-machine's escape hatch is only safe to call while it is travelling.)"""
+    hatch = time_machine.escape_hatch
+    return dt.datetime.fromtimestamp(hatch.time.time() if hatch.is_travelling() else time.time(), tz=dt.UTC)
 
 
 def _wait_for(condition, *, what: str, logs: list[Path], timeout: float = 60) -> dict:
