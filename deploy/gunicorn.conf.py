@@ -35,6 +35,7 @@ errorlog = "-"
 loglevel = "info"
 
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
-# Tmp files for worker heartbeats in memory, not on a disk that may stall.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# Workers' heartbeat files in memory, not on a disk that may stall (gunicorn's advice; only gunicorn's
+# own empty files go there).
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 proc_name = "peersnet-web"

@@ -301,7 +301,9 @@ def seeker_requests(browser: Browser, slot_id: int) -> int:
 
 
 def supporter_accepts(browser: Browser, supporter: dict, booking_id: int) -> None:
-    status, where = browser.post("/accounts/login/", {"login": supporter["email"], "password": supporter["password"]})
+    status, where = browser.post(
+        "/accounts/login/", {"login": supporter["email"], "password": supporter["password"]}
+    )
     check(status == 302, f"supporter login failed: {status}")
     check("2fa" in where, f"the supporter was not asked for a two-factor code: {where}")
     status, where = browser.post(where, {"code": totp_now(supporter["totp_secret"])})
@@ -339,13 +341,17 @@ def charge_exists(stripe: str, secret_key: str) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--web", required=True, help="gunicorn's address, e.g. http://127.0.0.1:8000")
     parser.add_argument("--site", required=True, help="SITE_URL, e.g. https://peersnet.test")
     parser.add_argument("--stripe", required=True, help="localstripe's address")
     parser.add_argument("--stripe-secret-key", required=True)
     parser.add_argument("--mail-dir", type=Path, required=True)
-    parser.add_argument("--supporter", type=Path, required=True, help="tools/prod_smoke_supporter.py's output")
+    parser.add_argument(
+        "--supporter", type=Path, required=True, help="tools/prod_smoke_supporter.py's output"
+    )
     args = parser.parse_args()
     supporter = json.loads(args.supporter.read_text())
     seeker_email = f"smoke-seeker-{int(time.time())}@peersnet.test"
@@ -381,6 +387,11 @@ def main() -> int:
         step("localstripe holds the succeeded $65 charge")
     except SmokeFailure as exc:
         print(f"prod-smoke: FAILED: {exc}", file=sys.stderr, flush=True)
+        return 1
+    except (OSError, http.client.HTTPException) as exc:
+        print(
+            f"prod-smoke: FAILED: lost the stack ({exc!r}); did a process stop?", file=sys.stderr, flush=True
+        )
         return 1
     step(f"passed in {time.monotonic() - started:.1f} s")
     return 0

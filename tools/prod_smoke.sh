@@ -5,13 +5,18 @@
 # sink. Everything started here is stopped on the way out, pass or fail; on failure the stack's logs
 # are printed. Needs `make setup` and running PostgreSQL and Redis (.ci/run starts them).
 #
+# The site itself (manage.py, gunicorn, Celery) runs from a virtual env of its own made from
+# requirements.txt alone, as in README "Deploying", so a runtime package missing from the production
+# lock fails here. The tools around it (honcho, localstripe, the SMTP sink, the HTTP client) come from
+# the development env.
+#
 # SMOKE_DATABASE_URL  a database this script may drop and create (default .../peersnet_smoke)
 # SMOKE_REDIS_URL     a Redis database this script may flush (default redis://127.0.0.1:6379/2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BIN="$PWD/.venv/bin"
-export PATH="$BIN:$PATH"
+BIN="$PWD/.venv/bin"           # development tools
+RUNTIME="$PWD/var/prod-venv"   # the site: requirements.txt only
 SMOKE_DATABASE_URL="${SMOKE_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/peersnet_smoke}"
 SMOKE_REDIS_URL="${SMOKE_REDIS_URL:-redis://127.0.0.1:6379/2}"
 RUN=var/prod-smoke
@@ -28,6 +33,15 @@ wait_port() {  # wait_port NAME PORT: until something listens there (10 s at mos
   return 1
 }
 free_port() { python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+if [ ! -f "$RUNTIME/.installed" ] || [ requirements.txt -nt "$RUNTIME/.installed" ]; then
+  log "virtual env from requirements.txt alone ($RUNTIME)"
+  rm -rf "$RUNTIME"
+  "${PYTHON:-python3.11}" -m venv "$RUNTIME"
+  "$RUNTIME/bin/pip" install --quiet --require-hashes -r requirements.txt
+  touch "$RUNTIME/.installed"
+fi
+export PATH="$RUNTIME/bin:$PATH"  # so `python`, and the Procfile's gunicorn and celery, are the site's
 
 rm -rf "$RUN"
 mkdir -p "$RUN/mail"
@@ -107,8 +121,8 @@ with psycopg.connect(admin, autocommit=True) as conn:
 redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
 PY
 
-start localstripe python tools/run_localstripe.py --port "$STRIPE_PORT"
-start smtp-sink python tools/smtp_sink.py --port "$SMTP_PORT" --dir "$RUN/mail"
+start localstripe "$BIN/python" tools/run_localstripe.py --port "$STRIPE_PORT"
+start smtp-sink "$BIN/python" tools/smtp_sink.py --port "$SMTP_PORT" --dir "$RUN/mail"
 
 wait_port localstripe "$STRIPE_PORT"
 wait_port smtp-sink "$SMTP_PORT"
@@ -120,9 +134,9 @@ python manage.py collectstatic --noinput >"$RUN/collectstatic.log" 2>&1
 python tools/prod_smoke_supporter.py >"$RUN/supporter.json"
 
 log "honcho -f deploy/Procfile start (gunicorn on 127.0.0.1:$WEB_PORT, worker, beat)"
-start stack honcho --no-colour -e /dev/null -f deploy/Procfile -d . start -p "$WEB_PORT"
+start stack "$BIN/honcho" --no-colour -e /dev/null -f deploy/Procfile -d . start -p "$WEB_PORT"
 
-python tools/prod_smoke.py \
+"$BIN/python" tools/prod_smoke.py \
   --web "http://127.0.0.1:$WEB_PORT" --site "$SITE_URL" \
   --stripe "$STRIPE_API_BASE" --stripe-secret-key "$STRIPE_SECRET_KEY" \
   --mail-dir "$RUN/mail" --supporter "$RUN/supporter.json"

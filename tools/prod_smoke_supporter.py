@@ -5,7 +5,7 @@ is given (DATABASE_URL and the rest of the smoke's production environment): a ve
 password, two-factor authentication (TOTP) with a random secret, an active profile and weekday hours
 that cover the whole of operating hours, so there are open slots whatever day the smoke runs.
 
-    python tools/prod_smoke_supporter.py  # prints {"email": ..., "password": ..., "totp_secret": ..., "id": ...}
+    python tools/prod_smoke_supporter.py  # {"email": ..., "password": ..., "totp_secret": ..., "id": ...}
 """
 
 import datetime as dt
