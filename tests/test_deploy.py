@@ -134,7 +134,7 @@ def test_nginx_example_logs_no_gift_path_and_sets_the_forwarded_headers():
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in code
     assert "proxy_set_header X-Forwarded-For $remote_addr;" in code  # overwritten, never appended to
     assert "proxy_set_header Host $host;" in code
-    assert "ssl_certificate " in code and "listen 443 ssl;" in code
+    assert "ssl_certificate " in code and "listen 443 ssl http2;" in code
 
 
 # --- Lock files ------------------------------------------------------------------------------------------
