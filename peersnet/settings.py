@@ -263,6 +263,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A refused form gets a calm page of ours (templates/403_csrf.html), not Django's technical one.
+CSRF_FAILURE_VIEW = "peersnet.error_views.csrf_failure_view"
 
 # Stripe. In development and tests STRIPE_API_BASE points at localstripe (tools/run_localstripe.py) and
 # STRIPE_JS_URL at its fake Stripe.js; in production both stay unset and the real keys are required.
