@@ -6,7 +6,8 @@
 from django.urls import path
 
 from accounts.models import User
-from peersnet.urls import handler500, urlpatterns as site_urlpatterns
+from peersnet.urls import handler500
+from peersnet.urls import urlpatterns as site_urlpatterns
 
 __all__ = ["handler500", "urlpatterns"]
 
