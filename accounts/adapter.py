@@ -9,6 +9,8 @@ from django.utils import timezone
 from notifications.services import notification_queue_rendered
 from seekers.services import seeker_profile_create
 
+from .pending import pending_next_url
+
 # allauth's emails whose body holds a one-time secret (a confirmation key, a reset link, a code).
 SECRET_EMAILS = frozenset(
     {
@@ -44,6 +46,19 @@ class AccountAdapter(DefaultAccountAdapter):
                 user.save()
                 seeker_profile_create(user=user)
         return user
+
+    # --- where to go next ---------------------------------------------------------------------------
+    # A page the visitor was on before signing up (a gift to claim, accounts.pending) wins over the
+    # defaults; an explicit ?next= still wins over both (allauth reads it first).
+
+    def get_login_redirect_url(self, request):
+        return pending_next_url(request) or super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request):
+        return pending_next_url(request) or super().get_signup_redirect_url(request)
+
+    def get_email_verification_redirect_url(self, email_address):
+        return pending_next_url(self.request) or super().get_email_verification_redirect_url(email_address)
 
     # --- email -------------------------------------------------------------------------------------
 

@@ -4,13 +4,13 @@ allauth can send is rendered by our adapter (text and HTML) in our words."""
 import datetime as dt
 from pathlib import Path
 
+import allauth
 import pytest
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 
-import allauth
 from accounts.adapter import AccountAdapter
 from accounts.models import User
 
