@@ -1,15 +1,13 @@
 """allauth's emails: our words, text and HTML, the crisis line, and always through the outbox.
 
-The mail server is a real SMTP server (aiosmtpd) on a loopback port that the tests stop and start.
+The mail server is a real SMTP server (aiosmtpd, the ``smtp_server`` fixture) on a loopback port that the
+tests stop and start.
 """
 
-import asyncio
 import datetime as dt
 import re
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 from allauth.account.models import EmailAddress
 from django.urls import reverse
 
@@ -17,55 +15,9 @@ from accounts.models import User
 from notifications.models import Notification
 from notifications.services import notification_sweep
 from tests.accounts.test_views import signup
-from tests.conftest import free_port
 from tests.factories import PASSWORD, SeekerFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the outbox sends after commit
-
-
-class Inbox:
-    """What the SMTP server received: (recipients, raw message) pairs."""
-
-    def __init__(self):
-        self.messages: list[tuple[list[str], str]] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((list(envelope.rcpt_tos), envelope.content.decode("utf-8", "replace")))
-        return "250 OK"
-
-
-class SmtpServer:
-    """A real SMTP server on a fixed loopback port, which a test can stop and start again."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.inbox = Inbox()
-        self._controller = None
-
-    def start(self):
-        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
-
-    def stop(self):
-        if self._controller is not None:
-            self._controller.stop()
-            self._controller = None
-        with pytest.raises(OSError):  # really down: nothing listens on the port
-            socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-
-
-@pytest.fixture
-def smtp_server(settings):
-    server = SmtpServer()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = server.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_TIMEOUT = 5
-    server.start()
-    yield server
-    server.stop() if server._controller else None
-    asyncio.set_event_loop(None)
 
 
 def sweep_now() -> int:
