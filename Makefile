@@ -11,6 +11,8 @@ STRIPE_PORT ?= 8420
 
 # The embedded defaults are development settings; production sets DEBUG=false and real services.
 export DEBUG ?= true
+# Links in emails and the printed demo logins point at the server `make run` starts.
+export SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test lint setup worker beat migrate seed clean bench
 

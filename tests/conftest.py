@@ -1,5 +1,6 @@
 """Shared fixtures. SQLite by default; PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set."""
 
+import datetime as dt
 import os
 import shutil
 import socket
@@ -7,6 +8,7 @@ import subprocess
 import time
 
 import pytest
+import time_machine
 from django.core.cache import cache
 
 # Django's live_server runs in a thread of this process while Playwright's sync API drives the browser.
@@ -23,6 +25,38 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        default=os.environ.get("PEERSNET_TEST_CLOCK"),
+        help="Run the whole suite as if the clock read this ISO instant (with its offset) when it "
+        "started; time then ticks on. Tests that freeze time still do. Used to prove the suite passes "
+        "on any weekday and across daylight-saving changes (README: Tests on any day).",
+    )
+
+
+def pytest_configure(config):
+    clock = config.getoption("--clock")
+    if clock:
+        start = dt.datetime.fromisoformat(clock)
+        if start.tzinfo is None:
+            raise pytest.UsageError("--clock needs an offset, e.g. 2026-12-05T10:00:00-08:00")
+        config._peersnet_clock = time_machine.travel(start, tick=True)
+        config._peersnet_clock.start()
+
+
+def pytest_unconfigure(config):
+    clock = getattr(config, "_peersnet_clock", None)
+    if clock is not None:
+        clock.stop()
+
+
+def pytest_report_header(config):
+    clock = getattr(config, "_peersnet_clock", None)
+    if clock is not None:
+        return f"clock moved to {config.getoption('--clock')}"
 
 
 @pytest.fixture(autouse=True)
