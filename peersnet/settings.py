@@ -225,6 +225,25 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
     "login": "30/m/ip",
 }
+# allauth's forms with our labels (accounts/allauth_forms.py); its pages are ours in templates/account/ and
+# templates/mfa/.
+ACCOUNT_FORMS = {
+    "login": "accounts.allauth_forms.LoginForm",
+    "reset_password": "accounts.allauth_forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.allauth_forms.ResetPasswordKeyForm",
+    "change_password": "accounts.allauth_forms.ChangePasswordForm",
+    "set_password": "accounts.allauth_forms.SetPasswordForm",
+    "add_email": "accounts.allauth_forms.AddEmailForm",
+    "reauthenticate": "accounts.allauth_forms.ReauthenticateForm",
+    "confirm_reauthentication_code": "accounts.allauth_forms.ConfirmReauthenticationCodeForm",
+}
+MFA_FORMS = {
+    "authenticate": "accounts.allauth_forms.AuthenticateForm",
+    "reauthenticate": "accounts.allauth_forms.MfaReauthenticateForm",
+    "activate_totp": "accounts.allauth_forms.ActivateTOTPForm",
+    "deactivate_totp": "accounts.allauth_forms.DeactivateTOTPForm",
+    "generate_recovery_codes": "accounts.allauth_forms.GenerateRecoveryCodesForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "peersnet"
 MFA_RECOVERY_CODE_COUNT = 10
@@ -285,6 +304,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A refused form gets a calm page of ours (templates/403_csrf.html), not Django's technical one.
+CSRF_FAILURE_VIEW = "peersnet.error_views.csrf_failure_view"
 
 # Stripe. In development and tests STRIPE_API_BASE points at localstripe (tools/run_localstripe.py) and
 # STRIPE_JS_URL at its fake Stripe.js; in production both stay unset and the real keys are required.

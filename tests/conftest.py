@@ -123,6 +123,63 @@ def redis_server():
     server.stop()
 
 
+# --- Email: a real SMTP server that a test can stop and start --------------------------------------
+
+
+class Inbox:
+    """What the SMTP server received: (recipients, raw message) pairs."""
+
+    def __init__(self):
+        self.messages: list[tuple[list[str], str]] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((list(envelope.rcpt_tos), envelope.content.decode("utf-8", "replace")))
+        return "250 OK"
+
+
+class SmtpServer:
+    """A real SMTP server on a fixed loopback port, which a test can stop and start again."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.inbox = Inbox()
+        self._controller = None
+
+    @property
+    def running(self) -> bool:
+        return self._controller is not None
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self):
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+        with pytest.raises(OSError):  # really down: nothing listens on the port
+            socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on a free loopback port, and Django's SMTP backend pointed at it.
+    ``smtp_server.stop()`` / ``.start()`` take it down and bring it back on the same port; what it
+    received is in ``smtp_server.inbox.messages``."""
+    server = SmtpServer()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_TIMEOUT = 5
+    server.start()
+    yield server
+    if server.running:
+        server.stop()
+
+
 # --- Stripe: localstripe, a real local server, driven by the official SDK ------------------------
 
 

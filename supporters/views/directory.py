@@ -32,6 +32,14 @@ def _viewer_tz() -> ZoneInfo:
     return timezone.get_current_timezone()
 
 
+def _viewer_can_book(request: HttpRequest) -> bool:
+    """Signed-out visitors (booking sends them to log in or sign up) and seekers can book; supporters and
+    staff can't, so they see open times without a booking link. The lookup is cached on the user object,
+    where the header reads it too."""
+    user = request.user
+    return not user.is_authenticated or hasattr(user, "seeker")
+
+
 def _wants_fragment(request: HttpRequest) -> bool:
     # A history restore (back button after htmx pushed a URL) needs the whole page.
     htmx = getattr(request, "htmx", None)
@@ -99,6 +107,7 @@ def next_available_view(request: HttpRequest) -> HttpResponse:
         "days": slots_by_local_day(slots, viewer_tz=tz),
         "slot_count": len(slots),
         "filter_query": _join(filters.querystring()),
+        "viewer_can_book": _viewer_can_book(request),
     }
     return render(request, "supporters/next_available.html", context)
 
@@ -117,5 +126,6 @@ def profile_view(request: HttpRequest, supporter_id: int) -> HttpResponse:
         "supporter": supporter,
         "tag_groups": supporter_tags_by_kind(supporter=supporter),
         "week": week,
+        "viewer_can_book": _viewer_can_book(request),
     }
     return _render(request, "supporters/profile.html", "week", context)
