@@ -1,9 +1,14 @@
-"""Log filters. Secrets that travel in URLs (gift claim and status tokens) never reach a log line."""
+"""Log filters. Secrets that travel in URLs (gift claim and status tokens, allauth's email-confirmation and
+password-reset keys) never reach a log line, nor an error report (peersnet/sentry.py uses ``scrub``)."""
 
 import logging
 import re
 
-TOKEN_IN_PATH = re.compile(r"(/gift/(?:claim|status)/)[^/\s\"']+")
+from celery import current_task
+
+TOKEN_IN_PATH = re.compile(
+    r"(/gift/(?:claim|status)/|/accounts/confirm-email/|/accounts/password/reset/key/)[^/\s\"'?#]+"
+)
 
 
 def scrub(text: str) -> str:
@@ -21,4 +26,15 @@ class ScrubSecrets(logging.Filter):
             record.args = tuple(scrub(a) if isinstance(a, str) else a for a in record.args)
         elif isinstance(record.args, dict):
             record.args = {k: scrub(v) if isinstance(v, str) else v for k, v in record.args.items()}
+        return True
+
+
+class CeleryTask(logging.Filter):
+    """Add ``task_id`` and ``task_name`` (None outside a task) to every record, so a worker's lines say
+    which task run wrote them. Celery's own ``TaskFormatter`` does the same, but only as a text formatter."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        in_task = bool(current_task) and current_task.request is not None
+        record.task_id = current_task.request.id if in_task else None
+        record.task_name = current_task.name if in_task else None
         return True
