@@ -38,7 +38,9 @@ def s3_server():
     assert binary.exists(), "moto_server comes with the dev dependencies (pip install -e '.[dev]')"
     port = free_port()
     proc = subprocess.Popen(
-        [str(binary), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [str(binary), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -119,7 +121,13 @@ def test_photo_uploaded_on_profile_page_is_stored_in_the_bucket_and_served_over_
     buffer = io.BytesIO()
     Image.new("RGB", (900, 600), (40, 120, 90)).save(buffer, format="JPEG")
     photo = SimpleUploadedFile("IMG_2044.jpg", buffer.getvalue(), content_type="image/jpeg")
-    form = {"display_name": "Robin", "pronouns": "", "intro": "", "story": "", "time_zone": supporter.time_zone}
+    form = {
+        "display_name": "Robin",
+        "pronouns": "",
+        "intro": "",
+        "story": "",
+        "time_zone": supporter.time_zone,
+    }
 
     response = client.post(reverse("supporters:manage_profile"), {**form, "photo": photo})
 
@@ -142,7 +150,9 @@ def test_photo_uploaded_on_profile_page_is_stored_in_the_bucket_and_served_over_
     assert page.status_code == 200
     assert f'src="{url}"' in page.content.decode()
     img_src = next(
-        part for part in page.headers["Content-Security-Policy"].split(";") if part.strip().startswith("img-src")
+        part
+        for part in page.headers["Content-Security-Policy"].split(";")
+        if part.strip().startswith("img-src")
     )
     assert s3_server in img_src.split()
 
@@ -153,7 +163,13 @@ def test_replacing_a_photo_deletes_the_old_files_from_the_bucket(
     supporter = SupporterFactory(display_name="Robin")
     TOTP.activate(supporter.user, "JBSWY3DPEHPK3PXP")
     client.force_login(supporter.user)
-    form = {"display_name": "Robin", "pronouns": "", "intro": "", "story": "", "time_zone": supporter.time_zone}
+    form = {
+        "display_name": "Robin",
+        "pronouns": "",
+        "intro": "",
+        "story": "",
+        "time_zone": supporter.time_zone,
+    }
     names = []
     for colour in ((200, 0, 0), (0, 0, 200)):
         buffer = io.BytesIO()
