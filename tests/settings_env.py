@@ -36,6 +36,7 @@ def load_settings(monkeypatch, **variables: str) -> dict:
     """The module-level names settings.py defines under ``variables`` (on top of the test environment)."""
     for name in PRODUCTION_VARIABLES:
         monkeypatch.delenv(name, raising=False)
+    variables.setdefault("DEBUG", "true")  # a SECRET_KEY is then not needed; production tests pass "false"
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
     return runpy.run_path(str(SETTINGS_FILE))
