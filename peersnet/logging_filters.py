@@ -5,6 +5,7 @@ import logging
 import re
 
 from celery import current_task
+from pythonjsonlogger.json import JsonFormatter
 
 TOKEN_IN_PATH = re.compile(
     r"(/gift/(?:claim|status)/|/accounts/confirm-email/|/accounts/password/reset/key/)[^/\s\"'?#]+"
@@ -38,3 +39,22 @@ class CeleryTask(logging.Filter):
         record.task_id = current_task.request.id if in_task else None
         record.task_name = current_task.name if in_task else None
         return True
+
+
+class JsonLineFormatter(JsonFormatter):
+    """python-json-logger's formatter, writing only the fields listed here.
+
+    Libraries attach objects to records (Django's request logs carry ``request``, whose text holds the full
+    path and so a gift token); python-json-logger would write every such extra. An allow-list keeps the
+    line to what an operator needs and what has been scrubbed.
+    """
+
+    FIELDS = frozenset(
+        {"timestamp", "level", "logger", "message", "request_id", "task_id", "task_name", "status_code"}
+        | {"exc_info", "stack_info"}
+    )
+
+    def add_fields(self, log_data, record, message_dict) -> None:
+        super().add_fields(log_data, record, message_dict)
+        for key in [key for key in log_data if key not in self.FIELDS]:
+            del log_data[key]

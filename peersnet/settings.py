@@ -414,7 +414,7 @@ LOGGING = {
             "%(message)s",
         },
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "peersnet.logging_filters.JsonLineFormatter",
             "format": "%(levelname)s %(name)s %(message)s %(request_id)s %(task_id)s %(task_name)s",
             "rename_fields": {"levelname": "level", "name": "logger"},
             "timestamp": True,  # ISO 8601, UTC
