@@ -18,7 +18,7 @@ from django_guid import get_guid
 from peersnet.logging_filters import scrub
 
 FILTERED = "[Filtered]"
-EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL = re.compile(r"[\w.%+-]+(?:@|%40)[\w-]+(?:\.[\w-]+)+")  # also URL-encoded
 SAFE_HEADERS = {
     "host",
     "user-agent",
@@ -76,12 +76,14 @@ def scrub_event(event: dict, hint: dict | None = None) -> dict:
         event["user"] = {"id": user["id"]} if user.get("id") else {}
     _drop_frame_vars(event.get("exception"))
     _drop_frame_vars(event.get("threads"))
+    breadcrumbs = event.get("breadcrumbs")
+    if isinstance(breadcrumbs, dict) and isinstance(breadcrumbs.get("values"), list):
+        breadcrumbs["values"] = [scrub_breadcrumb(crumb) for crumb in breadcrumbs["values"]]
     event = _scrub_strings(event)
-    tags = event.setdefault("tags", {})
     if request_id := get_guid():
-        tags["request_id"] = request_id
+        event.setdefault("tags", {})["request_id"] = request_id
     if current_task and current_task.request is not None and current_task.request.id:
-        tags["celery_task_id"] = current_task.request.id
+        event.setdefault("tags", {})["celery_task_id"] = current_task.request.id
     return event
 
 
