@@ -207,3 +207,14 @@ def test_sentry_reports_sent_over_http_carry_no_personal_data(sentry_sink):
     frames = exception["exception"]["values"][-1]["stacktrace"]["frames"]
     assert frames[-1]["function"] == "intake_submit"
     assert not any("vars" in frame for frame in frames)
+
+
+def test_scrub_event_tags_the_report_with_the_request_id_of_the_log_lines():
+    from django_guid import clear_guid, set_guid
+
+    set_guid("9f0c1b9e6f3d4a3c9b1d2e3f4a5b6c7d")
+    try:
+        event = scrub_event({"message": "boom"}, {})
+    finally:
+        clear_guid()
+    assert event["tags"] == {"request_id": "9f0c1b9e6f3d4a3c9b1d2e3f4a5b6c7d"}
