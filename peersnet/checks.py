@@ -58,3 +58,18 @@ def check_site_url_is_https(app_configs=None, **kwargs) -> list[checks.CheckMess
             id="peersnet.E002",
         )
     ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_media_url_is_https(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """peersnet.E003: photos on object storage must come over https, or browsers block them on our pages."""
+    if settings.DEBUG or settings.MEDIA_URL.startswith("/") or settings.MEDIA_URL.startswith("https://"):
+        return []
+    return [
+        checks.Error(
+            f"Uploaded files are served from {settings.MEDIA_URL!r}, not an https address: browsers block "
+            "such images on https pages, so supporter photos would not show.",
+            hint="Set MEDIA_PUBLIC_URL (or AWS_S3_ENDPOINT_URL) to an https address.",
+            id="peersnet.E003",
+        )
+    ]

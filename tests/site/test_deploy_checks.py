@@ -60,6 +60,19 @@ def test_check_deploy_refuses_a_site_url_that_is_not_https(production, site_url)
     assert deploy_check_ids() == {"peersnet.E002"}
 
 
+@pytest.mark.parametrize(
+    ("media_url", "ids"),
+    [
+        ("/media/", set()),
+        ("https://media.peersnet.example/", set()),
+        ("http://media.peersnet.example/", {"peersnet.E003"}),
+    ],
+)
+def test_check_deploy_refuses_media_served_over_plain_http(production, media_url, ids):
+    production.MEDIA_URL = media_url
+    assert deploy_check_ids() == ids
+
+
 def test_check_deploy_refusal_explains_what_is_wrong(production):
     production.EMAIL_DELIVERY_BACKEND = "peersnet.mail.ConsoleAndFileEmailBackend"
     with pytest.raises(SystemCheckError) as excinfo:
