@@ -431,7 +431,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "stripe": {"level": "WARNING"},  # the SDK logs every request at INFO
-        "django_guid": {"level": "WARNING"},  # one INFO line per request otherwise
+        # django-guid writes a line per request, and one with the rejected header value per malformed id.
+        "django_guid": {"level": "ERROR"},
         # Request logs carry paths: through the scrubbing handler only (gift tokens are in paths).
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
