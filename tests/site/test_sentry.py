@@ -2,7 +2,8 @@
 
 ``scrub_event`` is tested directly on an event shaped like the ones sentry-sdk's Django integration builds;
 then the whole path is run for real: a subprocess starts Django with SENTRY_DSN pointing at a local HTTP
-sink started here, reports a logged error and an exception, and the test reads what arrived over HTTP.
+sink started here, sends a failing POST through Django's WSGI handler (as gunicorn would), reports a
+logged error and an exception, and the test reads what arrived over HTTP. Nothing is mocked.
 """
 
 import gzip
@@ -158,12 +159,52 @@ def sentry_sink():
 
 
 REPORTER = f"""
-import logging, django
-django.setup()
+import logging, sys, types
+from io import BytesIO
+from urllib.parse import urlencode
+from wsgiref.util import setup_testing_defaults
+
+from django.core.wsgi import get_wsgi_application
 import sentry_sdk
+from django.test import override_settings
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+
+application = get_wsgi_application()  # the WSGI handler gunicorn runs, as sentry-sdk patches it
+
+
+@csrf_exempt
+def failing_view(request, token):
+    raise RuntimeError("saving the intake failed")
+
+
+urls = types.ModuleType("probe_urls")
+urls.urlpatterns = [path("gift/claim/<str:token>/", failing_view)]
+sys.modules["probe_urls"] = urls
+body = urlencode({{"why": {INTAKE_ANSWER!r}, "body": {MESSAGE_TEXT!r}}}).encode()
+environ = {{
+    "REQUEST_METHOD": "POST",
+    "PATH_INFO": "/gift/claim/{TOKEN}/",
+    "QUERY_STRING": "email=maya.lopez%40example.com",
+    "HTTP_HOST": "localhost",
+    "CONTENT_TYPE": "application/x-www-form-urlencoded",
+    "CONTENT_LENGTH": str(len(body)),
+    "wsgi.input": BytesIO(body),
+    "HTTP_COOKIE": "csrftoken=cookie-secret-value",
+    "HTTP_X_FORWARDED_FOR": "203.0.113.9",
+    "HTTP_USER_AGENT": "Mozilla/5.0 (probe)",
+    "HTTP_X_REQUEST_ID": "9f0c1b9e-6f3d-4a3c-9b1d-2e3f4a5b6c7d",
+}}
+setup_testing_defaults(environ)
+statuses = []
+with override_settings(ROOT_URLCONF="probe_urls"):
+    application(environ, lambda status, headers, exc_info=None: statuses.append(status))
+assert statuses[0].startswith("500"), statuses
+
 
 def intake_submit(answers, body):
     raise ValueError("could not save intake for maya.lopez@example.com")
+
 
 logging.getLogger("notifications.services").error("outbox: sending to %s failed", "maya.lopez@example.com")
 try:
@@ -182,6 +223,8 @@ def test_sentry_reports_sent_over_http_carry_no_personal_data(sentry_sink):
         "DEBUG": "true",
         "SENTRY_DSN": f"http://publickey@127.0.0.1:{port}/1",
         "SENTRY_ENVIRONMENT": "ci",
+        "DATABASE_URL": "sqlite:///:memory:",  # the failing request never reaches the database
+        "REDIS_URL": "",
     }
     root = Path(__file__).resolve().parents[2]
     result = subprocess.run(
@@ -195,14 +238,22 @@ def test_sentry_reports_sent_over_http_carry_no_personal_data(sentry_sink):
         for line in received.splitlines()
         if line.startswith("{") and ('"exception"' in line or '"logentry"' in line)
     ]
-    assert len(events) == 2, received[:2000]
-    for secret in (INTAKE_ANSWER, MESSAGE_TEXT, "maya.lopez"):
+    assert len(events) == 3, received[:2000]
+    for secret in (INTAKE_ANSWER, MESSAGE_TEXT, "maya.lopez", TOKEN, "cookie-secret-value", "203.0.113.9"):
         assert secret not in received
     assert {event["environment"] for event in events} == {"ci"}
     assert any(
         event.get("logentry", {}).get("formatted") == "outbox: sending to [email] failed" for event in events
     )
-    exception = next(event for event in events if "exception" in event)
+    [request_event] = [event for event in events if event.get("request", {}).get("url")]
+    assert request_event["exception"]["values"][-1]["value"] == "saving the intake failed"
+    assert request_event["request"]["url"] == "http://localhost/gift/claim/[token]/"
+    assert request_event["request"]["method"] == "POST"
+    assert request_event["tags"]["request_id"] == "9f0c1b9e-6f3d-4a3c-9b1d-2e3f4a5b6c7d"
+    assert request_event["request"]["query_string"] == "[Filtered]"
+    assert request_event["request"]["headers"]["User-Agent"] == "Mozilla/5.0 (probe)"
+    assert "data" not in request_event["request"] or request_event["request"]["data"] == "[Filtered]"
+    exception = next(event for event in events if "exception" in event and event is not request_event)
     assert exception["exception"]["values"][-1]["value"] == "could not save intake for [email]"
     frames = exception["exception"]["values"][-1]["stacktrace"]["frames"]
     assert frames[-1]["function"] == "intake_submit"
