@@ -12,8 +12,16 @@ TOKEN_IN_PATH = re.compile(
 )
 
 
+EMAIL = re.compile(r"[\w.%+-]+(?:@|%40)[\w-]+(?:\.[\w-]+)+")  # also URL-encoded
+
+
 def scrub(text: str) -> str:
     return TOKEN_IN_PATH.sub(r"\1[token]", text)
+
+
+def scrub_text(text: str) -> str:
+    """Tokens in URL paths and email addresses replaced (error reports: Sentry, error emails)."""
+    return EMAIL.sub("[email]", scrub(text))
 
 
 class ScrubSecrets(logging.Filter):

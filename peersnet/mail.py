@@ -9,7 +9,9 @@ announced on the console in a few readable lines (who, subject, the plain-text b
 dump.
 """
 
+import logging
 import sys
+import traceback
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -17,6 +19,9 @@ from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.filebased import EmailBackend as FileBackend
 from django.core.mail.message import make_msgid
+from django.utils.log import AdminEmailHandler
+
+from peersnet.logging_filters import scrub_text
 
 
 class ConsoleAndFileEmailBackend(FileBackend):
@@ -68,3 +73,24 @@ class SiteMessageIdBackend(BaseEmailBackend):
             if not any(name.lower() == "message-id" for name in message.extra_headers):
                 message.extra_headers["Message-ID"] = make_msgid(domain=settings.EMAIL_MESSAGE_ID_DOMAIN)
         return self.delivery.send_messages(email_messages)
+
+
+class ErrorEmailHandler(AdminEmailHandler):
+    """Django's error email to ``ADMINS``, without the request.
+
+    Django's own report lists the request's POST data (a message, intake answers), its cookies, path and
+    headers. This one says what failed, when, and under which request id (to find the log lines and the
+    Sentry report), with the traceback; URL tokens and email addresses are replaced.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not settings.ADMINS:
+            return
+        subject = self.format_subject(scrub_text(f"{record.levelname}: {record.getMessage()}"))
+        lines = [
+            f"{record.levelname} from {record.name}: {scrub_text(record.getMessage())}",
+            f"Request id: {getattr(record, 'request_id', None) or '-'}",
+        ]
+        if record.exc_info:
+            lines.append(scrub_text("".join(traceback.format_exception(*record.exc_info))))
+        self.send_mail(subject, "\n\n".join(lines), fail_silently=True)

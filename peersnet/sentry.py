@@ -9,16 +9,14 @@ breadcrumbs) has email addresses and URL tokens (gift links, allauth keys) repla
 tagged with the request id (and Celery task id) that the log lines carry.
 """
 
-import re
 from typing import Any
 
 from celery import current_task
 from django_guid import get_guid
 
-from peersnet.logging_filters import scrub
+from peersnet.logging_filters import scrub_text
 
 FILTERED = "[Filtered]"
-EMAIL = re.compile(r"[\w.%+-]+(?:@|%40)[\w-]+(?:\.[\w-]+)+")  # also URL-encoded
 SAFE_HEADERS = {
     "host",
     "user-agent",
@@ -31,11 +29,6 @@ SAFE_HEADERS = {
     "hx-target",
     "x-forwarded-proto",
 }
-
-
-def scrub_text(text: str) -> str:
-    """Tokens in URL paths and email addresses replaced."""
-    return EMAIL.sub("[email]", scrub(text))
 
 
 def _scrub_strings(value: Any) -> Any:

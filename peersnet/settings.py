@@ -407,6 +407,7 @@ LOGGING = {
         "scrub_secrets": {"()": "peersnet.logging_filters.ScrubSecrets"},
         "request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"},
         "task": {"()": "peersnet.logging_filters.CeleryTask"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
     "formatters": {
         "text": {
@@ -425,7 +426,13 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "filters": ["scrub_secrets", "request_id", "task"],
             "formatter": LOG_FORMAT,
-        }
+        },
+        # Django's error emails to ADMINS, without request data (peersnet.mail.ErrorEmailHandler).
+        "mail_admins": {
+            "class": "peersnet.mail.ErrorEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "scrub_secrets", "request_id"],
+        },
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
@@ -433,8 +440,10 @@ LOGGING = {
         "stripe": {"level": "WARNING"},  # the SDK logs every request at INFO
         # django-guid writes a line per request, and one with the rejected header value per malformed id.
         "django_guid": {"level": "ERROR"},
+        # Replaces Django's default handlers for its own loggers, whose error email would carry request data.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
         # Request logs carry paths: through the scrubbing handler only (gift tokens are in paths).
-        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.request": {"handlers": ["console", "mail_admins"], "level": "WARNING", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
