@@ -5,6 +5,7 @@ process on a free loopback port; the app talks to it through the real django-sto
 boto3, exactly as it would to a bucket in production. Nothing is mocked.
 """
 
+import html
 import io
 import json
 import subprocess
@@ -82,6 +83,7 @@ def bucket(s3_server):
     }
     client.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(policy))
     yield client
+    client.delete_bucket_policy(Bucket=BUCKET)  # a test may have put one that denies deletes
     for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", []):
         client.delete_object(Bucket=BUCKET, Key=item["Key"])
     client.delete_bucket(Bucket=BUCKET)
@@ -186,6 +188,91 @@ def test_replacing_a_photo_deletes_the_old_files_from_the_bucket(
     assert names[1] in keys and names[0] not in keys
     assert len(keys) == 3
     assert get(supporter.photo_large.url)[0] == 200
+
+
+def test_photo_upload_when_the_bucket_fails_says_so_and_changes_nothing(
+    client, settings, monkeypatch, s3_server, bucket
+):
+    """The bucket the settings name does not exist (a typo, or deleted): S3 answers NoSuchBucket."""
+    built = load_settings(
+        monkeypatch,
+        AWS_STORAGE_BUCKET_NAME="no-such-bucket",
+        AWS_S3_ENDPOINT_URL=s3_server,
+        AWS_S3_REGION_NAME="us-east-1",
+        **KEYS,
+    )
+    settings.STORAGES = built["STORAGES"]
+    supporter = SupporterFactory(display_name="Robin")
+    TOTP.activate(supporter.user, "JBSWY3DPEHPK3PXP")
+    client.force_login(supporter.user)
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 400), (0, 90, 0)).save(buffer, format="JPEG")
+    form = {"display_name": "Robin Renamed", "pronouns": "", "intro": "", "story": ""}
+    photo = SimpleUploadedFile("me.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+    response = client.post(
+        reverse("supporters:manage_profile"), {**form, "time_zone": supporter.time_zone, "photo": photo}
+    )
+
+    assert response.status_code == 200
+    assert "We couldn't save your photo just now, so nothing was changed." in html.unescape(
+        response.content.decode()
+    )
+    supporter.refresh_from_db()
+    assert supporter.display_name == "Robin"
+    assert not supporter.photo_large
+
+
+def test_old_photo_files_that_cannot_be_deleted_do_not_break_the_save(
+    client, production_storage, bucket, django_capture_on_commit_callbacks, caplog
+):
+    """After the save commits, the old files are removed; here the bucket refuses (a policy denies
+    deletes), the save still succeeds and the leftover is logged."""
+    supporter = SupporterFactory(display_name="Robin")
+    TOTP.activate(supporter.user, "JBSWY3DPEHPK3PXP")
+    client.force_login(supporter.user)
+    form = {
+        "display_name": "Robin",
+        "pronouns": "",
+        "intro": "",
+        "story": "",
+        "time_zone": supporter.time_zone,
+    }
+
+    def upload(colour):
+        buffer = io.BytesIO()
+        Image.new("RGB", (300, 300), colour).save(buffer, format="JPEG")
+        photo = SimpleUploadedFile("me.jpg", buffer.getvalue(), content_type="image/jpeg")
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(reverse("supporters:manage_profile"), {**form, "photo": photo})
+
+    upload((200, 0, 0))
+    supporter.refresh_from_db()
+    first = supporter.photo_large.name
+    bucket.delete_bucket_policy(Bucket=BUCKET)
+    bucket.put_bucket_policy(
+        Bucket=BUCKET,
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": "s3:DeleteObject",
+                        "Resource": f"arn:aws:s3:::{BUCKET}/*",
+                    }
+                ],
+            }
+        ),
+    )
+
+    response = upload((0, 0, 200))
+
+    assert response.status_code == 302
+    supporter.refresh_from_db()
+    assert supporter.photo_large.name != first
+    assert "could not delete the old photo file" in caplog.text
 
 
 def test_only_photos_are_public_in_the_bucket(production_storage, bucket, s3_server):
