@@ -1,0 +1,1 @@
+"""The small kernel every app uses. It imports no app of peersnet."""
