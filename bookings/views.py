@@ -13,6 +13,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from giftcards.selectors import credits_available
+from payments.selectors import money_by_payable
+from payments.services import seeker_card
 from seekers.decorators import seeker_required
 from supporters.decorators import supporter_required
 from supporters.models import Slot, SupporterProfile
@@ -46,9 +49,6 @@ def booking_request_view(request: HttpRequest, slot_id: int) -> HttpResponse:
         Slot.objects.select_related("supporter").filter(supporter__in=SupporterProfile.objects.listed()),
         pk=slot_id,
     )
-    from giftcards.services import credits_available
-    from payments.services import seeker_card
-
     gift_credits = credits_available(seeker=request.seeker)
     if not gift_credits and seeker_card(seeker=request.seeker) is None:
         messages.info(
@@ -115,10 +115,6 @@ def booking_request_view(request: HttpRequest, slot_id: int) -> HttpResponse:
 @require_GET
 @seeker_required
 def seeker_portal_view(request: HttpRequest) -> HttpResponse:
-    from giftcards.services import credits_available
-    from payments.selectors import money_by_booking
-    from payments.services import seeker_card
-
     upcoming, past = selectors.booking_list_for_seeker_portal(seeker=request.seeker)
     return render(
         request,
@@ -129,7 +125,7 @@ def seeker_portal_view(request: HttpRequest) -> HttpResponse:
             "past": past,
             "now": timezone.now(),
             "card": seeker_card(seeker=request.seeker),
-            "money": money_by_booking(seeker=request.seeker),
+            "money": money_by_payable(seeker=request.seeker),
             "unpaid": [b for b in upcoming if b.status == Booking.Status.PAYMENT_PENDING],
             "feedback_due": selectors.booking_list_feedback_due(seeker=request.seeker),
             "gift_credits": credits_available(seeker=request.seeker),

@@ -112,7 +112,15 @@ class PaymentInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = ["attempt", "off_session", "amount_cents", "refunded_cents", "status", "card_last4", "created_at"]
+    fields = [
+        "attempt",
+        "off_session",
+        "amount_cents",
+        "refunded_cents",
+        "status",
+        "card_last4",
+        "created_at",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

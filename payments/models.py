@@ -45,7 +45,9 @@ class Payable(models.Model):
     key_prefix = models.CharField(
         max_length=48,
         unique=True,
-        help_text=_("Our own name of it (booking-12, gift-3): every idempotency key sent to Stripe starts so."),
+        help_text=_(
+            "Our own name of it (booking-12, gift-3): every idempotency key sent to Stripe starts so."
+        ),
     )
     amount_cents = models.PositiveIntegerField()
     currency = models.CharField(max_length=3, default="usd")

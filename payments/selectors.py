@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from seekers.models import SeekerProfile
 
-from .models import Payment
+from .models import Payment, Refund
 
 
 def money_by_payable(*, seeker: SeekerProfile) -> dict[int, list[Payment]]:
@@ -24,3 +24,21 @@ def money_by_payable(*, seeker: SeekerProfile) -> dict[int, list[Payment]]:
 def payment_get_of_payable(*, payable_id: int, payment_id: int) -> Payment | None:
     """One attempt of a payable, or None (another payable's attempt is not found)."""
     return Payment.objects.filter(payable_id=payable_id, pk=payment_id).first()
+
+
+def payable_paid_payment(*, payable_id: int | None) -> Payment | None:
+    """The attempt that paid the payable (its card, its time), or None."""
+    if payable_id is None:
+        return None
+    return Payment.objects.filter(payable_id=payable_id, status=Payment.Status.SUCCEEDED).first()
+
+
+def payable_refund(*, payable_id: int | None) -> Refund | None:
+    """The refund the rules gave on the payable's paid attempt (not a staff or duplicate one), or None."""
+    if payable_id is None:
+        return None
+    return (
+        Refund.objects.filter(payment__payable_id=payable_id, payment__status=Payment.Status.SUCCEEDED)
+        .exclude(reason__in=[Refund.Reason.STAFF, Refund.Reason.DUPLICATE])
+        .first()
+    )

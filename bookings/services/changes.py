@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from seekers.models import SeekerProfile
 from supporters.models import Slot, SupporterProfile
 from supporters.services import bookable_window
+from supporters.tasks import regenerate_supporter_slots
 
 from .. import emails
 from ..models import Booking, BookingEvent
@@ -95,8 +96,7 @@ def booking_reschedule(
     except IntegrityError:
         raise BookingError(_("You already have a session at that time."), code="overlap") from None
     Slot.objects.filter(pk=old_slot_id).update(status=Slot.Status.OPEN)
-    from supporters.tasks import regenerate_supporter_slots  # the freed hour may no longer fit the rules
-
+    # The freed hour may no longer fit the supporter's rules.
     transaction.on_commit(lambda: _regenerate_later(regenerate_supporter_slots, booking.supporter_id))
     BookingEvent.objects.create(
         booking=booking,

@@ -19,7 +19,9 @@ from .cards import (
 )
 from .charges import (
     STRIPE_TO_STATUS,
+    payable_charge_after_commit,
     payable_close,
+    payable_close_after_commit,
     payable_create,
     payment_charge_off_session,
     payment_check,
@@ -54,7 +56,9 @@ __all__ = [
     "customer_get_or_create",
     "payable_card_from_setup",
     "payable_checkout_start",
+    "payable_charge_after_commit",
     "payable_close",
+    "payable_close_after_commit",
     "payable_create",
     "payment_charge_off_session",
     "payment_check",

@@ -26,7 +26,7 @@ from .. import gateway
 from ..events import PaymentFailed, PaymentSucceeded
 from ..models import Payable, Payment, Refund
 from .cards import ChargeCard, payable_card_from_setup, saved_charge_card
-from .common import UNANSWERED, PaymentError, logger
+from .common import UNANSWERED, PaymentError, logger, queue_after_commit
 from .refunds import refund_reserve
 
 STRIPE_TO_STATUS = {
@@ -129,7 +129,9 @@ def payment_charge_off_session(*, payable_id: int) -> Payment | None:
         Payment.objects.filter(pk=payment.pk).update(sends=F("sends") + 1)
     card = saved_charge_card(seeker=payable.seeker)
     if card is None:
-        return payment_record_failure(payment_id=payment.pk, message="There is no saved card for this booking.")
+        return payment_record_failure(
+            payment_id=payment.pk, message="There is no saved card for this booking."
+        )
     intent = _send(payment, card=card)
     return payment_record(payment_id=payment.pk, intent=intent, card=card)
 
@@ -192,7 +194,9 @@ def _pay_on_session(payable_id: int, *, card: ChargeCard) -> tuple[Payment, gate
             Payment.objects.filter(pk=unanswered.pk).update(status=Payment.Status.FAILED)
             unanswered = None
         if in_flight.exclude(pk=unanswered.pk if unanswered else None).exists():
-            raise PaymentError("A payment for this is already being processed. Please wait a moment.")
+            raise PaymentError(
+                "A payment for this is already being processed. Please wait a moment.", code="busy"
+            )
         payment = unanswered or _new_attempt(payable, off_session=False)
         Payment.objects.filter(pk=payment.pk).update(
             sends=F("sends") + 1, payment_method_id=card.payment_method_id
@@ -200,7 +204,9 @@ def _pay_on_session(payable_id: int, *, card: ChargeCard) -> tuple[Payment, gate
     try:
         intent = _send(payment, card=card)
     except gateway.GatewayUnavailable:
-        Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING).update(failure_message=UNANSWERED)
+        Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING).update(
+            failure_message=UNANSWERED
+        )
         raise
     return payment_record(payment_id=payment.pk, intent=intent, card=card), intent
 
@@ -327,6 +333,21 @@ def payment_refuse(*, payment_id: int) -> Payment:
     return payment
 
 
+def payable_charge_after_commit(*, payable_id: int) -> None:
+    """Once the caller's transaction commits, charge the open payable off-session with its seeker's saved
+    card (a Celery task; a broker outage leaves it to the periodic retry)."""
+    from ..tasks import charge_off_session  # tasks import these services: the task module loads after them
+
+    queue_after_commit(charge_off_session, payable_id)
+
+
+def payable_close_after_commit(*, payable_id: int) -> None:
+    """Once the caller's transaction commits, close the payable (see payable_close) in a task."""
+    from ..tasks import close_payable  # tasks import these services: the task module loads after them
+
+    queue_after_commit(close_payable, payable_id)
+
+
 def payable_close(*, payable_id: int) -> Payable:
     """The owner no longer wants an open payable paid (a session released or cancelled unpaid). Closes it
     (a later success is refunded as a late payment), stops unsent attempts, then cancels the open intents
@@ -341,7 +362,9 @@ def payable_close(*, payable_id: int) -> Payable:
         try:
             payments_cancel_open(payable_id=payable_id)
         except gateway.GatewayUnavailable:
-            logger.warning("could not cancel open intents of payable %s; a late success is refunded", payable_id)
+            logger.warning(
+                "could not cancel open intents of payable %s; a late success is refunded", payable_id
+            )
     return payable
 
 

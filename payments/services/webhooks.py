@@ -101,12 +101,25 @@ def webhooks_process_stuck(*, older_than: dt.timedelta = CLAIM_STALE_AFTER) -> i
 
 def _payment_of_intent(intent: gateway.Intent) -> Payment | None:
     """Our attempt behind an intent: by its id, or (our record of the send was lost) by the attempt id
-    the intent carries in its metadata."""
+    the intent carries in its metadata. Intents sent for gifts before the ledger carried the gift and the
+    attempt number instead: those name the attempt's idempotency key, which the ledger kept."""
     payment = Payment.objects.filter(stripe_payment_intent_id=intent.id).first()
     if payment is not None:
         return payment
+    legacy_gift, legacy_attempt = (
+        str(intent.metadata.get("gift_id", "")),
+        str(intent.metadata.get("attempt", "")),
+    )
+    if re.fullmatch(r"[0-9]{1,18}", legacy_gift) and re.fullmatch(r"[0-9]{1,5}", legacy_attempt):
+        payment = Payment.objects.filter(
+            idempotency_key=f"gift-{legacy_gift}-charge-{legacy_attempt}", stripe_payment_intent_id=None
+        ).first()
+        if payment is not None:
+            return payment
     payment_id = str(intent.metadata.get("payment_id", ""))
-    payment = Payment.objects.filter(pk=payment_id).first() if re.fullmatch(r"[0-9]{1,18}", payment_id) else None
+    payment = (
+        Payment.objects.filter(pk=payment_id).first() if re.fullmatch(r"[0-9]{1,18}", payment_id) else None
+    )
     if payment is not None and payment.stripe_payment_intent_id:
         logger.error(
             "stripe intent %s names payment %s, which has intent %s",
@@ -158,13 +171,15 @@ def _on_dispute(obj: dict) -> None:
         if intent_id
         else None
     )
-    if payment is not None and payment.disputed_at is None:
-        if Payment.objects.filter(pk=payment.pk, disputed_at=None).update(disputed_at=timezone.now()):
-            events.announce(
-                PaymentDisputed(
-                    payable_id=payment.payable_id, purpose=payment.payable.purpose, payment_id=payment.pk
-                )
+    newly_disputed = payment is not None and bool(
+        Payment.objects.filter(pk=payment.pk, disputed_at=None).update(disputed_at=timezone.now())
+    )
+    if newly_disputed:
+        events.announce(
+            PaymentDisputed(
+                payable_id=payment.payable_id, purpose=payment.payable.purpose, payment_id=payment.pk
             )
+        )
     emails.email_dispute_alert(payment=payment, dispute_id=obj.get("id", ""), charge_id=obj.get("charge", ""))
 
 
