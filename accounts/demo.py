@@ -6,7 +6,6 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
-from django.utils import timezone
 
 from .models import User
 

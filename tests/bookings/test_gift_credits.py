@@ -11,7 +11,7 @@ from bookings.models import Booking
 from giftcards.models import SessionCredit
 from giftcards.services import credits_available
 from payments.models import Payment
-from tests.bookings.factories import BookingFactory
+from tests.factories import BookingFactory
 from tests.giftcards.helpers import claimed_gift
 
 pytestmark = pytest.mark.django_db

@@ -11,10 +11,8 @@ from bookings.services import BookingError, SlotTaken
 from notifications.models import Notification
 from payments.models import Payment
 from supporters.models import Slot
-from tests.bookings.factories import BookingFactory, hour_from_now
-from tests.factories import SeekerFactory
+from tests.factories import BookingFactory, LeaveFactory, SeekerFactory, SlotFactory, hour_from_now
 from tests.payments.helpers import give_card
-from tests.supporters.factories import LeaveFactory, SlotFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from giftcards.models import Gift, SessionCredit
 from supporters.models import Slot
 from supporters.services import bookable_window, rule_create
 from tests.browser.test_payment_journey import fill_card
+from tests.factories import SupporterFactory
 from tests.payments.helpers import DECLINES_ON_CHARGE, GOOD, sdk
-from tests.supporters.factories import SupporterFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -15,9 +15,8 @@ from bookings.services import bookings_complete_due
 from payments.models import Payment, Refund
 from supporters.models import Slot
 from supporters.services import rule_create
-from tests.factories import SeekerFactory
+from tests.factories import SeekerFactory, SupporterFactory
 from tests.payments.helpers import DECLINES_ON_CHARGE, GOOD, sdk
-from tests.supporters.factories import SupporterFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,9 +5,8 @@ import pytest
 from giftcards import services
 from giftcards.models import Gift, SessionCredit
 from payments import gateway
-from tests.bookings.factories import BookingFactory
 from tests.concurrency import postgresql_only, race
-from tests.factories import SeekerFactory
+from tests.factories import BookingFactory, SeekerFactory
 from tests.giftcards.helpers import claimed_gift, confirmed_setup, new_gift, token_in
 from tests.payments.helpers import sdk
 

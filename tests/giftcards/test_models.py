@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from giftcards.models import Gift, GiftPrice, SessionCredit
 from giftcards.tokens import TOKEN_RE, token_hash, token_hash_or_none, token_new
-from tests.bookings.factories import BookingFactory
-from tests.factories import SeekerFactory
+from tests.factories import BookingFactory, SeekerFactory
 from tests.giftcards.helpers import claimed_gift
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,6 @@ import hashlib
 from zoneinfo import ZoneInfo
 
 import pytest
-import stripe
 import time_machine
 from django.conf import settings
 from django.db import connection, transaction
@@ -16,9 +15,7 @@ from giftcards import services
 from giftcards.models import Gift, GiftPrice, SessionCredit, SessionCreditEvent
 from notifications.models import Notification
 from payments import gateway, purchases
-from tests.bookings.factories import BookingFactory
-from tests.conftest import free_port
-from tests.factories import SeekerFactory
+from tests.factories import BookingFactory, SeekerFactory
 from tests.giftcards.helpers import (
     CLAIM_RE,
     STATUS_RE,
@@ -37,31 +34,6 @@ pytestmark = pytest.mark.django_db
 Status = Gift.Status
 CStatus = SessionCredit.Status
 LA = ZoneInfo("America/Los_Angeles")
-
-
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    """``with after_commit(): ...`` runs what the block queued for after commit (tasks run eagerly)."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def stripe_down(settings, monkeypatch):
-    """Stripe unreachable for real: the API base points at a closed loopback port."""
-    from contextlib import contextmanager
-
-    monkeypatch.setattr(stripe._http_client.HTTPClient, "_sleep_time_seconds", lambda self, n: 0)
-
-    @contextmanager
-    def down():
-        base = settings.STRIPE_API_BASE
-        settings.STRIPE_API_BASE = f"http://127.0.0.1:{free_port()}"
-        try:
-            yield
-        finally:
-            settings.STRIPE_API_BASE = base
-
-    return down
 
 
 @pytest.fixture

@@ -15,11 +15,9 @@ from django.utils import timezone
 from bookings.models import Booking
 from giftcards import services
 from giftcards.models import Gift, GiftPrice, SessionCredit
-from tests.bookings.factories import BookingFactory
-from tests.factories import SeekerFactory, StaffFactory, UserFactory
+from tests.factories import BookingFactory, SeekerFactory, StaffFactory, SupporterFactory, UserFactory
 from tests.giftcards.helpers import STATUS_RE, authenticate, claimed_gift, confirmed_setup, new_gift, token_in
 from tests.payments.helpers import DECLINES_ON_CHARGE, GOOD, NEEDS_3DS, sdk
-from tests.supporters.factories import SupporterFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,11 +31,6 @@ BUY = {
     "delivery_date": "",
 }
 INVALID_LINK = "This gift link isn't valid any more"
-
-
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def main(response) -> str:

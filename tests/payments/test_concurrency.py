@@ -14,9 +14,8 @@ from notifications.models import Notification
 from payments import gateway, services
 from payments.models import Payment, Refund, WebhookEvent
 from payments.services import PaymentError
-from tests.bookings.factories import BookingFactory
 from tests.concurrency import postgresql_only, race
-from tests.factories import StaffFactory
+from tests.factories import BookingFactory, StaffFactory
 from tests.payments.helpers import DECLINES_ON_CHARGE, GOOD, give_card, sdk, signed
 
 pytestmark = [

@@ -8,7 +8,6 @@ block is wrapped in ``after_commit()``.
 import datetime as dt
 import json
 import urllib.request
-from contextlib import contextmanager
 
 import pytest
 import stripe
@@ -22,9 +21,7 @@ from payments import gateway, services, tasks
 from payments.models import Payment, Refund, StripeCustomer
 from payments.services import PaymentError
 from supporters.models import Slot
-from tests.bookings.factories import BookingFactory
-from tests.conftest import free_port
-from tests.factories import SeekerFactory, StaffFactory
+from tests.factories import BookingFactory, SeekerFactory, SlotFactory, StaffFactory
 from tests.payments.helpers import (
     DECLINES_ON_CHARGE,
     DECLINES_ON_SAVE,
@@ -34,7 +31,6 @@ from tests.payments.helpers import (
     sdk,
     signed,
 )
-from tests.supporters.factories import SlotFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,12 +40,6 @@ OTHER_VISA = "4000056655665556"
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    """``with after_commit(): ...`` runs what the block queued for after commit (tasks run eagerly)."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture
@@ -78,24 +68,6 @@ def paid(accepted):
         return booking
 
     return make
-
-
-@pytest.fixture
-def stripe_down(settings, monkeypatch):
-    """``with stripe_down(): ...``: Stripe unreachable for real, the API base pointing at a closed loopback
-    port (connection refused). The SDK still makes its network retries, without its back-off pauses."""
-    monkeypatch.setattr(stripe._http_client.HTTPClient, "_sleep_time_seconds", lambda self, n: 0)
-
-    @contextmanager
-    def down():
-        base = settings.STRIPE_API_BASE
-        settings.STRIPE_API_BASE = f"http://127.0.0.1:{free_port()}"
-        try:
-            yield
-        finally:
-            settings.STRIPE_API_BASE = base
-
-    return down
 
 
 def give_3ds_card(seeker) -> StripeCustomer:

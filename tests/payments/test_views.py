@@ -16,21 +16,14 @@ from bookings import services as bookings
 from bookings.models import Booking
 from payments import services
 from payments.models import Payment, StripeCustomer
-from tests.bookings.factories import BookingFactory
 from tests.conftest import free_port
-from tests.factories import SeekerFactory
+from tests.factories import BookingFactory, SeekerFactory, SupporterFactory
 from tests.payments.helpers import DECLINES_ON_CHARGE, DECLINES_ON_SAVE, GOOD, NEEDS_3DS, give_card, sdk
-from tests.supporters.factories import SupporterFactory
 
 pytestmark = pytest.mark.django_db
 
 Status = Booking.Status
 PStatus = Payment.Status
-
-
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture

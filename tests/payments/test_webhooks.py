@@ -18,19 +18,14 @@ from bookings.models import Booking, BookingEvent
 from notifications.models import Notification
 from payments import gateway, services
 from payments.models import Payment, Refund, WebhookEvent
-from tests.bookings.factories import BookingFactory
 from tests.conftest import free_port
+from tests.factories import BookingFactory
 from tests.payments.helpers import DECLINES_ON_CHARGE, GOOD, event, give_card, sdk, signed
 
 pytestmark = pytest.mark.django_db
 
 Status = Booking.Status
 PStatus = Payment.Status
-
-
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture
