@@ -146,6 +146,7 @@ class BookingFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Booking
+        skip_postgeneration_save = True
 
     seeker = factory.SubFactory(SeekerFactory)
     slot = factory.SubFactory(

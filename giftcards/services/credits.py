@@ -42,10 +42,12 @@ def credit_take(
     same one twice, never more than there are); a booking holds at most one credit (unique constraint:
     of two calls for one booking racing, the second finds the first's credit)."""
     now = now or timezone.now()
+    # The booking must be this seeker's: read through the credit's foreign key (no import of bookings).
+    bookings = SessionCredit._meta.get_field("booking").related_model.objects
+    if not bookings.filter(pk=booking_id, seeker=seeker).exists():
+        raise CreditError("This booking isn't this seeker's.", code="not_yours")
     existing = SessionCredit.objects.select_for_update().filter(booking_id=booking_id).first()
     if existing is not None:
-        if existing.seeker_id != seeker.pk:
-            raise CreditError("This booking isn't this seeker's.", code="not_yours")
         return existing
     for _ in range(5):
         candidate = (

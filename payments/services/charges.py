@@ -262,6 +262,13 @@ def payment_record(*, payment_id: int, intent: gateway.Intent, card: ChargeCard 
             return payment
         # A cancelled attempt that succeeded after all (3-D Secure finished as the booking was released,
         # or a send we gave up on had got through) took money: it is refunded below, never kept quietly.
+        if new_status == Payment.Status.SUCCEEDED and intent.amount != payment.amount_cents:
+            # Not what this attempt asked for (an intent naming our attempt in its metadata, made
+            # elsewhere): never counted as payment. Staff see the log.
+            logger.error(
+                "payment %s: intent %s paid %s, not %s", payment.pk, intent.id, intent.amount, payment.amount_cents
+            )
+            return payment
         if new_status == Payment.Status.SUCCEEDED:
             payment.succeeded_at = timezone.now()
             payment.failure_message = ""

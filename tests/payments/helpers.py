@@ -44,3 +44,14 @@ def signed(payload: dict, *, secret: str | None = None, timestamp: int | None = 
 
 def event(event_type: str, obj: dict, *, event_id: str = "evt_test_1") -> dict:
     return {"id": event_id, "object": "event", "type": event_type, "data": {"object": obj}, "livemode": False}
+
+
+_webhook_events = iter(range(1, 10**9))
+
+
+def webhook_says(event_type: str, obj: dict, *, event_id: str | None = None):
+    """Stripe delivers an event (signed, through the service the webhook view calls). Returns the stored
+    WebhookEvent. A fresh event id each call unless one is given."""
+    payload = event(event_type, obj, event_id=event_id or f"evt_helper_{next(_webhook_events)}")
+    body, signature = signed(payload)
+    return services.webhook_receive(payload=body, signature=signature)
