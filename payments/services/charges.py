@@ -114,7 +114,7 @@ def payment_charge_off_session(*, payable_id: int) -> Payment | None:
     left alone. Stripe unreachable: the attempt stays pending and is retried with the same idempotency
     key (by the task's retry and the periodic sweep)."""
     with transaction.atomic():
-        payable = Payable.objects.select_for_update().select_related("seeker").get(pk=payable_id)
+        payable = Payable.objects.select_for_update(of=("self",)).select_related("seeker").get(pk=payable_id)
         payment = payable.payments.filter(off_session=True).order_by("-attempt").first()
         if payable.status != Payable.Status.OPEN or payable.seeker is None:
             if payment is not None and payment.status == Payment.Status.PENDING:
@@ -128,6 +128,8 @@ def payment_charge_off_session(*, payable_id: int) -> Payment | None:
             return payment  # already sent: its result is recorded (or a webhook will record it)
         Payment.objects.filter(pk=payment.pk).update(sends=F("sends") + 1)
     card = saved_charge_card(seeker=payable.seeker)
+    if card is not None:
+        Payment.objects.filter(pk=payment.pk).update(payment_method_id=card.payment_method_id)
     if card is None:
         return payment_record_failure(
             payment_id=payment.pk, message="There is no saved card for this booking."
@@ -155,9 +157,11 @@ def payment_pay_with_setup(*, payable_id: int, setup_intent_id: str) -> tuple[Pa
 
 
 def _pay_on_session(payable_id: int, *, card: ChargeCard) -> tuple[Payment, gateway.Intent]:
-    """One on-session attempt, the payer present. Earlier attempts still waiting for the card holder are
-    cancelled first, so two can't both pay; one that had just succeeded is recorded and returned instead
-    of charging again. One attempt at a time: another still in flight (a double click, a second tab) is
+    """One on-session attempt, the payer present. Earlier attempts with another card still waiting for the
+    card holder are cancelled first (the payer moved on from them), so they can't pay as well; one that
+    had just succeeded is recorded and returned instead of charging again. An earlier attempt with the
+    same card (a second tab) is left to finish: if both pay, the second is a duplicate, refunded.
+    One attempt at a time: another still in flight (a double click, a second tab) is
     refused until it has its answer; the payer's own earlier try that got no answer from Stripe is sent
     again with its own key when it is the same card, so if it did reach Stripe, Stripe answers with that
     intent instead of charging again (with another card it is closed as failed).
@@ -167,7 +171,7 @@ def _pay_on_session(payable_id: int, *, card: ChargeCard) -> tuple[Payment, gate
     GatewayUnavailable propagates, with the attempt noted as unanswered."""
     for earlier in Payment.objects.filter(
         payable_id=payable_id, status=Payment.Status.REQUIRES_ACTION, stripe_payment_intent_id__isnull=False
-    ):
+    ).exclude(payment_method_id__in=["", card.payment_method_id]):
         intent = _cancel_and_read(earlier)
         if intent is not None:
             recorded = payment_record(payment_id=earlier.pk, intent=intent)
@@ -266,7 +270,11 @@ def payment_record(*, payment_id: int, intent: gateway.Intent, card: ChargeCard 
             # Not what this attempt asked for (an intent naming our attempt in its metadata, made
             # elsewhere): never counted as payment. Staff see the log.
             logger.error(
-                "payment %s: intent %s paid %s, not %s", payment.pk, intent.id, intent.amount, payment.amount_cents
+                "payment %s: intent %s paid %s, not %s",
+                payment.pk,
+                intent.id,
+                intent.amount,
+                payment.amount_cents,
             )
             return payment
         if new_status == Payment.Status.SUCCEEDED:

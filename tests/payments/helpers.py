@@ -55,3 +55,13 @@ def webhook_says(event_type: str, obj: dict, *, event_id: str | None = None):
     payload = event(event_type, obj, event_id=event_id or f"evt_helper_{next(_webhook_events)}")
     body, signature = signed(payload)
     return services.webhook_receive(payload=body, signature=signature)
+
+
+def payable_of(booking) -> int:
+    """The id of the booking's payable (its fee in the ledger), read fresh from the database."""
+    return type(booking).objects.values_list("payable_id", flat=True).get(pk=booking.pk)
+
+
+def of_booking(booking) -> dict:
+    """Lookup of the ledger rows of a booking's fee: ``Payment.objects.filter(**of_booking(booking))``."""
+    return {"payable__key_prefix": f"booking-{booking.pk}"}

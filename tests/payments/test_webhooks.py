@@ -20,7 +20,16 @@ from payments import gateway, services
 from payments.models import Payment, Refund, WebhookEvent
 from tests.conftest import free_port
 from tests.factories import BookingFactory
-from tests.payments.helpers import DECLINES_ON_CHARGE, GOOD, event, give_card, sdk, signed
+from tests.payments.helpers import (
+    DECLINES_ON_CHARGE,
+    GOOD,
+    event,
+    give_card,
+    of_booking,
+    payable_of,
+    sdk,
+    signed,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,10 +67,10 @@ def lost_recording(monkeypatch, *, card: str | None = None) -> Payment:
         raise RuntimeError("worker died")
 
     with monkeypatch.context() as patch:
-        patch.setattr(services, "payment_record", die)
+        patch.setattr("payments.services.charges.payment_record", die)
         with pytest.raises(RuntimeError):
-            services.payment_charge_off_session(booking_id=booking.pk)
-    payment = Payment.objects.get(booking=booking)
+            services.payment_charge_off_session(payable_id=payable_of(booking))
+    payment = Payment.objects.get(**of_booking(booking))
     assert (payment.status, payment.stripe_payment_intent_id) == (PStatus.PENDING, None)
     return payment
 
@@ -178,7 +187,7 @@ def test_payment_intent_succeeded_delivered_five_times_has_one_effect(
     booking = Booking.objects.get(pk=payment.booking_id)
     assert booking.status == Status.CONFIRMED
     assert BookingEvent.objects.filter(booking=booking, to_status=Status.CONFIRMED).count() == 1
-    assert Payment.objects.filter(booking=booking, status=PStatus.SUCCEEDED).count() == 1
+    assert Payment.objects.filter(**of_booking(booking), status=PStatus.SUCCEEDED).count() == 1
     assert subjects(mailoutbox, booking.seeker.user.email) == ["Your session is confirmed"]
 
 
@@ -217,7 +226,7 @@ def test_payment_failed_event_from_localstripe_completes_our_failed_attempt_and_
     give_card(booking.seeker, DECLINES_ON_CHARGE)
     with after_commit():
         bookings.booking_accept(booking_id=booking.pk, supporter=booking.supporter)
-    payment = Payment.objects.get(booking=booking)
+    payment = Payment.objects.get(**of_booking(booking))
     assert (payment.status, payment.stripe_payment_intent_id) == (PStatus.FAILED, None)
     payload = stripe_event("payment_intent.payment_failed")
     with after_commit():
@@ -297,7 +306,7 @@ def paid_then_cancelled(after_commit) -> tuple[Payment, Refund]:
     with after_commit():
         bookings.booking_accept(booking_id=booking.pk, supporter=booking.supporter)
     bookings.booking_cancel_by_seeker(booking_id=booking.pk, seeker=booking.seeker)  # after-commit not run
-    payment = Payment.objects.get(booking=booking, status=PStatus.SUCCEEDED)
+    payment = Payment.objects.get(**of_booking(booking), status=PStatus.SUCCEEDED)
     return payment, Refund.objects.get(payment=payment)
 
 
@@ -346,7 +355,7 @@ def test_charge_dispute_created_marks_the_payment_and_alerts_staff_once(
     with after_commit():
         bookings.booking_accept(booking_id=booking.pk, supporter=booking.supporter)
     mailoutbox.clear()
-    payment = Payment.objects.get(booking=booking)
+    payment = Payment.objects.get(**of_booking(booking))
     charge_id = sdk().v1.payment_intents.retrieve(payment.stripe_payment_intent_id).latest_charge.id
     dispute = {
         "id": "dp_test_1",
@@ -378,7 +387,7 @@ def test_charge_dispute_created_finds_the_payment_from_the_charge_not_the_payloa
     give_card(booking.seeker)
     with after_commit():
         bookings.booking_accept(booking_id=booking.pk, supporter=booking.supporter)
-    payment = Payment.objects.get(booking=booking)
+    payment = Payment.objects.get(**of_booking(booking))
     charge_id = sdk().v1.payment_intents.retrieve(payment.stripe_payment_intent_id).latest_charge.id
     dispute = {"id": "dp_test_2", "object": "dispute", "charge": charge_id}  # no payment_intent given
     with after_commit():
