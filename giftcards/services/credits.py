@@ -42,9 +42,14 @@ def credit_take(
     same one twice, never more than there are); a booking holds at most one credit (unique constraint:
     of two calls for one booking racing, the second finds the first's credit)."""
     now = now or timezone.now()
-    # The booking must be this seeker's: read through the credit's foreign key (no import of bookings).
+    # The booking must be this seeker's, and calls for one booking queue up behind its row lock (the
+    # accept transaction normally holds it already: lock order booking, then credit). Reached through
+    # the credit's foreign key: giftcards imports nothing of bookings.
     bookings = SessionCredit._meta.get_field("booking").related_model.objects
-    if not bookings.filter(pk=booking_id, seeker=seeker).exists():
+    if (
+        bookings.select_for_update().filter(pk=booking_id, seeker=seeker).values_list("pk", flat=True).first()
+        is None
+    ):
         raise CreditError("This booking isn't this seeker's.", code="not_yours")
     existing = SessionCredit.objects.select_for_update().filter(booking_id=booking_id).first()
     if existing is not None:

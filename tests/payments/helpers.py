@@ -65,3 +65,10 @@ def payable_of(booking) -> int:
 def of_booking(booking) -> dict:
     """Lookup of the ledger rows of a booking's fee: ``Payment.objects.filter(**of_booking(booking))``."""
     return {"payable__key_prefix": f"booking-{booking.pk}"}
+
+
+def booking_of_payment(payment):
+    """The booking whose fee this attempt is (the test reads across the layers; payments never does)."""
+    from bookings.models import Booking
+
+    return Booking.objects.get(payable_id=payment.payable_id)
