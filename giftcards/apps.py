@@ -1,15 +1,14 @@
 from django.apps import AppConfig
 
+from payments.events import PaymentSucceeded
+from peersnet.kernel import events
+
 
 class GiftcardsConfig(AppConfig):
     name = "giftcards"
     verbose_name = "Gift sessions"
 
     def ready(self) -> None:
-        # Imported here, not at the top: services import models, which exist only once apps are ready.
-        from payments.events import PaymentSucceeded
-        from peersnet.kernel import events
-
-        from .services import on_payment_succeeded
+        from .services import on_payment_succeeded  # services import models: loaded once apps are ready
 
         events.register(PaymentSucceeded, on_payment_succeeded)

@@ -21,11 +21,6 @@ def money_by_payable(*, seeker: SeekerProfile) -> dict[int, list[Payment]]:
     return dict(grouped)
 
 
-def payment_get_of_payable(*, payable_id: int, payment_id: int) -> Payment | None:
-    """One attempt of a payable, or None (another payable's attempt is not found)."""
-    return Payment.objects.filter(payable_id=payable_id, pk=payment_id).first()
-
-
 def payable_paid_payment(*, payable_id: int | None) -> Payment | None:
     """The attempt that paid the payable (its card, its time), or None."""
     if payable_id is None:

@@ -1,14 +1,13 @@
 from django.apps import AppConfig
 
+from accounts.events import UserSignedUp
+from peersnet.kernel import events
+
 
 class SeekersConfig(AppConfig):
     name = "seekers"
 
     def ready(self) -> None:
-        # Imported here, not at the top: handlers import models, which exist only once apps are ready.
-        from accounts.events import UserSignedUp
-        from peersnet.kernel import events
-
-        from .handlers import on_user_signed_up
+        from .handlers import on_user_signed_up  # handlers import models: loaded once apps are ready
 
         events.register(UserSignedUp, on_user_signed_up)

@@ -406,3 +406,33 @@ def test_charge_dispute_created_for_an_unknown_charge_still_alerts_staff(
     assert [m.to for m in mailoutbox] == [[settings.STAFF_ALERT_EMAIL]]
     assert "an unknown payment" in mailoutbox[0].body
     assert WebhookEvent.objects.get().processed_at is not None
+
+
+def test_an_event_claimed_by_a_worker_that_died_is_processed_by_the_sweep(
+    monkeypatch, after_commit, mailoutbox
+):
+    """The claim, not a lock, keeps two workers off one event: a fresh claim makes a second delivery
+    return at once without asking Stripe; a claim left behind by a dead worker is taken over by the
+    periodic sweep once it is old, and the booking is confirmed then."""
+    import time_machine
+    from django.utils import timezone
+
+    payment = lost_recording(monkeypatch)
+    payload = stripe_event("payment_intent.succeeded")
+    stored = WebhookEvent.objects.create(
+        stripe_event_id=payload["id"], type=payload["type"], payload=payload, claimed_at=timezone.now()
+    )
+    reads = []
+    real = gateway.payment_intent_get
+    monkeypatch.setattr(gateway, "payment_intent_get", lambda pi: reads.append(pi) or real(pi))
+    assert services.webhook_process(event_id=stored.pk).processed_at is None  # someone else holds it
+    assert reads == [] and services.webhooks_process_stuck() == 0
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=6), tick=False), after_commit():
+        assert services.webhooks_process_stuck() == 1
+        assert services.webhooks_process_stuck() == 0
+    stored.refresh_from_db()
+    assert stored.processed_at is not None and stored.claimed_at is None
+    assert len(reads) == 1
+    payment.refresh_from_db()
+    assert payment.status == PStatus.SUCCEEDED
+    assert booking_of_payment(payment).status == Status.CONFIRMED
