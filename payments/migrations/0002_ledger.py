@@ -8,6 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('bookings', '0004_paid_with_credit'),
         ('payments', '0001_initial'),
         ('seekers', '0002_intake'),
     ]
@@ -59,6 +60,17 @@ class Migration(migrations.Migration):
             model_name='refund',
             name='reason',
             field=models.CharField(choices=[('policy', 'Cancellation or decline under the rules'), ('guarantee', 'Money-back guarantee'), ('staff', 'Staff decision'), ('duplicate', 'Paid twice'), ('late_payment', 'Paid after it was no longer wanted')], max_length=16),
+        ),
+        # Gift attempts have no booking and no seeker: both may be empty until 0004 drops them.
+        migrations.AlterField(
+            model_name='payment',
+            name='booking',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='bookings.booking'),
+        ),
+        migrations.AlterField(
+            model_name='payment',
+            name='seeker',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='seekers.seekerprofile'),
         ),
         migrations.RemoveConstraint(model_name='payment', name='payment_attempt_unique'),
         migrations.RemoveConstraint(model_name='payment', name='payment_one_success_per_booking'),

@@ -69,13 +69,13 @@ def _gifts(apps):
 
         def attempt(number, **fields):
             fields.setdefault("idempotency_key", f"gift-{gift.pk}-charge-{number}")
+            fields.setdefault("sends", 1)
             return Payment.objects.create(
                 payable=payable,
                 attempt=number,
                 off_session=False,
                 amount_cents=gift.amount_cents,
                 currency=gift.currency,
-                sends=1,
                 **fields,
             )
 
@@ -103,7 +103,7 @@ def _gifts(apps):
         used = {main_number} if main else set()
         if in_flight:
             number = max(tried, main_number + 1 if main else 1)
-            attempt(number, status="pending", failure_message=UNANSWERED, sends=1)
+            attempt(number, status="pending", failure_message=UNANSWERED)
             used.add(number)
         # Earlier tries Stripe saw (declined without an intent we kept): their keys stay spent.
         for number in range(1, max(used | {tried, 0}) + 1):

@@ -101,6 +101,7 @@ def test_payments_announces_success_failure_and_refund_with_the_purpose(heard, a
     give_card(booking.seeker)
     with after_commit():
         bookings.booking_accept(booking_id=booking.pk, supporter=booking.supporter)
+    with after_commit():
         bookings.booking_cancel_by_seeker(booking_id=booking.pk, seeker=booking.seeker)
     booking.refresh_from_db()
     assert [(e.purpose, e.payable_id, e.amount_cents) for e in succeeded] == [
