@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.services import Attachment, Email, notification_queue
+from peersnet.kernel.money import format_cents
 
 from .ics import booking_ics
 from .models import Booking
@@ -82,11 +83,6 @@ def email_request_received(booking: Booking) -> None:
     )
 
 
-def _money(cents: int) -> str:
-    dollars, rest = divmod(cents, 100)
-    return f"${dollars}" if not rest else f"${dollars}.{rest:02d}"
-
-
 def _receipt(booking: Booking) -> list[str]:
     """A receipt line for the confirmation: amount, card, date, what for."""
     if not booking.amount_paid_cents:
@@ -97,7 +93,8 @@ def _receipt(booking: Booking) -> list[str]:
         card = f" with your {payment.card_brand.title()} card ending {payment.card_last4}"
     paid_at = payment.succeeded_at if payment and payment.succeeded_at else timezone.now()
     return [
-        f"Receipt: {_money(booking.amount_paid_cents)} paid{card} on {_at(paid_at, booking.seeker.user)}, "
+        f"Receipt: {format_cents(booking.amount_paid_cents)} paid{card} "
+        f"on {_at(paid_at, booking.seeker.user)}, "
         f"for one 50-minute peer support session (booking {booking.pk}).",
     ]
 

@@ -34,6 +34,7 @@ from accounts.timezones import is_valid_timezone, zone
 from bookings.models import Booking
 from payments import gateway, purchases
 from peersnet.errors import DomainError
+from peersnet.kernel.enqueue import enqueue_on_commit
 from seekers.models import SeekerProfile
 
 from . import emails
@@ -83,17 +84,10 @@ def _today_in(time_zone: str, now: dt.datetime) -> dt.date:
     return timezone.localtime(now, zone(time_zone)).date()
 
 
-def _queue(task, *args) -> None:
-    try:
-        task.delay(*args)
-    except Exception:  # the broker is down: the periodic task catches up
-        logger.warning("could not queue %s%s; the periodic task will", task.name, args, exc_info=True)
-
-
 def _mail_after_commit(gift_id: int) -> None:
     from .tasks import send_gift_emails
 
-    transaction.on_commit(lambda: _queue(send_gift_emails, gift_id))
+    enqueue_on_commit(send_gift_emails, gift_id)  # the broker is down: the periodic task catches up
 
 
 # --- Buying ---------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from peersnet.errors import DomainError
+from peersnet.kernel.enqueue import enqueue_on_commit
 from seekers.models import SeekerProfile
 
 from . import gateway
@@ -395,15 +396,8 @@ def refund_reserve(*, payment: Payment, amount_cents: int, reason: str, note: st
     )
     from .tasks import send_refund
 
-    transaction.on_commit(lambda: _queue(send_refund, refund.pk))
+    enqueue_on_commit(send_refund, refund.pk)  # the broker is down: retry_money sends it
     return refund
-
-
-def _queue(task, *args) -> None:
-    try:
-        task.delay(*args)
-    except Exception:  # the queue is down: the periodic retry sends it
-        logger.warning("could not queue %s%s; the periodic retry will", task.name, args, exc_info=True)
 
 
 def refund_for_booking(*, booking, reason: str = Refund.Reason.POLICY) -> Refund | None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from peersnet.errors import DomainError
+from peersnet.kernel.enqueue import enqueue_on_commit
 from supporters.models import Slot
 
 from ..models import Booking, BookingEvent
@@ -77,7 +78,7 @@ def _execute_money(booking: Booking, *, from_status: str) -> None:
     if booking.money == Booking.Money.KEEP_FEE and booking.paid_with_credit:
         gifts.credits_settle(booking=booking)  # the gift session is used for good
     if booking.status == Status.PAYMENT_PENDING and from_status == Status.REQUESTED:
-        transaction.on_commit(lambda: payments._queue(payment_tasks.charge_booking, booking.pk))
+        enqueue_on_commit(payment_tasks.charge_booking, booking.pk)
     if from_status == Status.PAYMENT_PENDING and booking.status != Status.CONFIRMED:
         transaction.on_commit(lambda: _cancel_open_intents(booking.pk))
 
@@ -105,14 +106,8 @@ def _sync_slot(booking: Booking) -> None:
         # The freed hour may no longer fit the supporter's rules (changed meanwhile): let them decide.
         from supporters.tasks import regenerate_supporter_slots
 
-        transaction.on_commit(lambda: _regenerate_later(regenerate_supporter_slots, booking.supporter_id))
-
-
-def _regenerate_later(task, supporter_id: int) -> None:
-    try:
-        task.delay(supporter_id)
-    except Exception:  # the queue is down: the daily roll regenerates anyway
-        logger.warning("could not queue slot regeneration for supporter %s", supporter_id, exc_info=True)
+        # The broker is down: the daily roll regenerates anyway.
+        enqueue_on_commit(regenerate_supporter_slots, booking.supporter_id)
 
 
 def _locked(booking_id: int, **owner) -> Booking:
