@@ -13,7 +13,7 @@ from peersnet.kernel.money import format_cents
 
 from .ics import booking_ics
 from .models import Booking
-from .policy import money_sentence
+from .policy import money_sentence, policy_terms
 
 
 def _when(booking: Booking, user) -> str:
@@ -109,8 +109,8 @@ def email_confirmed(booking: Booking) -> None:
         [
             f"Your session with {booking.supporter.display_name} is confirmed for {_when(booking, seeker)}.",
             *_receipt(booking),
-            "Join the video call here when it's time (the link opens 10 minutes before): "
-            f"{booking.video_url}",
+            "Join the video call here when it's time (the link opens "
+            f"{policy_terms()['join_opens_minutes']} minutes before): {booking.video_url}",
             "Sessions end on time, so arriving late makes the session shorter. "
             "A calendar invite is attached.",
         ],
@@ -330,8 +330,8 @@ def email_feedback_request(booking: Booking) -> None:
         "How was your session?",
         [
             f"Thank you for meeting {booking.supporter.display_name}. We'd love to know how it went.",
-            "If you didn't love it, you can get your money back with one click in the next 7 days. "
-            "No questions asked.",
+            "If you didn't love it, you can get your money back with one click in the next "
+            f"{policy_terms()['guarantee_days']} days. No questions asked.",
         ],
         ("Tell us how it went", _url("bookings:feedback", booking.pk)),
     )

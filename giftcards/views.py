@@ -13,7 +13,6 @@ from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from payments import gateway
 from peersnet.errors import DomainError
+from peersnet.kernel.ratelimit import RateLimit
 from seekers.decorators import seeker_required
 from seekers.models import SeekerProfile
 
@@ -45,17 +45,9 @@ UNREACHABLE = "We couldn't reach our payment provider. Nothing was charged. Plea
 
 
 def _over_limit(request: HttpRequest, scope: str, limit: int, period: int = HOUR) -> bool:
-    """Count one hit for this IP in a fixed window (Redis in production, shared by every process)."""
+    """Count one hit for this IP (Redis in production, shared by every process)."""
     ip = get_adapter().get_client_ip(request) or "unknown"
-    window = int(timezone.now().timestamp()) // period
-    key = f"giftcards:rl:{scope}:{ip}:{window}"
-    cache.add(key, 0, timeout=period + 60)
-    try:
-        hits = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period + 60)
-        hits = 1
-    return hits > limit
+    return RateLimit(f"giftcards:{scope}", limit, period).hit(ip)
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:

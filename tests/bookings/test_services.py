@@ -479,3 +479,29 @@ def test_money_sentence_says_what_happens_to_the_fee():
     assert money_sentence(late) == "Because it was less than 24 hours before the start, the full fee is kept."
     unpaid = Booking(status=Status.LATE_CANCELLED, money=Money.NOTHING_TO_CHARGE)
     assert money_sentence(unpaid) == "You won't pay anything for it."
+
+
+def test_bookings_cancel_inside_leave_frees_requests_and_sessions_on_leave_days_only(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    confirmed = BookingFactory(status=Status.CONFIRMED, hours_ahead=48)
+    supporter = confirmed.supporter
+    requested = BookingFactory(
+        supporter=supporter, slot__supporter=supporter, status=Status.REQUESTED, hours_ahead=49
+    )
+    outside = BookingFactory(
+        supporter=supporter, slot__supporter=supporter, status=Status.CONFIRMED, hours_ahead=24 * 10
+    )
+    day = confirmed.start.astimezone(supporter.tzinfo).date()
+    LeaveFactory(supporter=supporter, start_date=day, end_date=day + dt.timedelta(days=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.bookings_cancel_inside_leave(supporter=supporter) == 2
+    for booking in (confirmed, requested, outside):
+        booking.refresh_from_db()
+    assert (confirmed.status, requested.status, outside.status) == (
+        Status.CANCELLED_BY_SUPPORTER,
+        Status.DECLINED,
+        Status.CONFIRMED,
+    )
+    assert confirmed.money == Booking.Money.REFUND_FULL  # free for the seeker
+    assert services.bookings_cancel_inside_leave(supporter=supporter) == 0  # nothing left; safe to rerun

@@ -305,3 +305,33 @@ def test_shared_intake_is_not_shown_on_a_declined_request(client):
     login_supporter(client, booking.supporter)
     page = client.get(reverse("bookings:detail", args=[booking.pk])).content.decode()
     assert ">Al<" not in page
+
+
+def test_supporter_dashboard_query_count_is_the_same_for_one_and_ten_bookings(
+    client, django_assert_max_num_queries
+):
+    """Requests (with intake and earlier-session counts), upcoming and past sessions: no query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = BookingFactory(status=Status.REQUESTED, hours_ahead=30)
+    supporter = login_supporter(client, first.supporter)
+    url = reverse("bookings:supporter_dashboard")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    one = len(queries)
+    for hours in (54, 78, 102):
+        BookingFactory(
+            supporter=supporter, slot__supporter=supporter, status=Status.REQUESTED, hours_ahead=hours
+        )
+    for hours in (126, 150, 174):
+        BookingFactory(
+            supporter=supporter, slot__supporter=supporter, status=Status.CONFIRMED, hours_ahead=hours
+        )
+    for hours in (-30, -54, -78):
+        BookingFactory(
+            supporter=supporter, slot__supporter=supporter, status=Status.COMPLETED, hours_ahead=hours
+        )
+    with django_assert_max_num_queries(one):
+        page = client.get(url).content.decode()
+    assert page.count('class="booking-row card"') == 10
