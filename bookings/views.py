@@ -39,13 +39,10 @@ def booking_request_view(request: HttpRequest, slot_id: int) -> HttpResponse:
     """The booking step for one open slot: confirm the time (and, the first time, that the seeker
     doesn't know the supporter), then request it."""
     slot = get_object_or_404(selectors.slot_list_of_listed_supporters(), pk=slot_id)
-    gift_credits = credits_available(seeker=request.seeker)
-    if not gift_credits and seeker_card(seeker=request.seeker) is None:
-        messages.info(
-            request,
-            "Before your first request, please save a card. Nothing is charged until a supporter accepts.",
-        )
-        return redirect(f"{reverse('payments:card')}?next={reverse('bookings:request', args=[slot.pk])}")
+    try:
+        services.booking_request_payment_check(seeker=request.seeker)
+    except services.CardNeeded as exc:
+        return _card_step(request, slot, exc)
     first_time = not services.seeker_has_booked_with(seeker=request.seeker, supporter=slot.supporter)
     form = BookingRequestForm(request.POST if request.method == "POST" else None, first_time=first_time)
     if request.method == "POST" and form.is_valid():
@@ -55,6 +52,8 @@ def booking_request_view(request: HttpRequest, slot_id: int) -> HttpResponse:
                 slot_id=slot.pk,
                 confirms_no_personal_relationship=form.cleaned_data.get("no_personal_relationship", False),
             )
+        except services.CardNeeded as exc:  # the card was removed meanwhile
+            return _card_step(request, slot, exc)
         except services.SlotTaken as exc:
             form.add_error(None, exc.message)
             return render(
@@ -94,9 +93,14 @@ def booking_request_view(request: HttpRequest, slot_id: int) -> HttpResponse:
             "alternatives": []
             if available
             else selectors.slot_list_next_open(supporter=slot.supporter, limit=6),
-            "gift_credits": gift_credits,
+            "gift_credits": credits_available(seeker=request.seeker),
         },
     )
+
+
+def _card_step(request: HttpRequest, slot: Slot, exc: services.CardNeeded) -> HttpResponse:
+    messages.info(request, exc.message)
+    return redirect(f"{reverse('payments:card')}?next={reverse('bookings:request', args=[slot.pk])}")
 
 
 # --- Seeker portal and detail --------------------------------------------------------------------

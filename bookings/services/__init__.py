@@ -35,6 +35,7 @@ from .periodic import (
     intake_send_reminders,
 )
 from .requests import (
+    CardNeeded,
     booking_accept,
     booking_decline,
     booking_expire,
@@ -42,6 +43,7 @@ from .requests import (
     booking_payment_succeeded,
     booking_release,
     booking_request,
+    booking_request_payment_check,
     booking_withdraw,
     seeker_has_booked_with,
 )
@@ -51,6 +53,7 @@ __all__ = [
     "REMINDERS",
     "SEEKER_CANCELLED",
     "BookingError",
+    "CardNeeded",
     "SlotTaken",
     "Status",
     "booking_accept",
@@ -67,6 +70,7 @@ __all__ = [
     "booking_release",
     "booking_report_supporter_absent",
     "booking_request",
+    "booking_request_payment_check",
     "booking_reschedule",
     "booking_transition",
     "booking_withdraw",

@@ -10,6 +10,7 @@ from bookings.policy import free_cancellation_deadline
 from bookings.services import BookingError, SlotTaken
 from notifications.models import Notification
 from payments.models import Payment
+from payments.services import seeker_card
 from supporters.models import Slot
 from tests.bookings.factories import BookingFactory, hour_from_now
 from tests.factories import SeekerFactory
@@ -27,6 +28,9 @@ def subjects(mailoutbox, to=None):
 
 
 def request(seeker, slot, **kwargs):
+    """A request as the booking page makes it: the seeker saved a card first (the service insists)."""
+    if seeker_card(seeker=seeker) is None:
+        give_card(seeker)
     kwargs.setdefault("confirms_no_personal_relationship", True)
     return services.booking_request(seeker=seeker, slot_id=slot.pk, **kwargs)
 
@@ -47,6 +51,19 @@ def test_booking_request_holds_the_slot_and_tells_the_supporter(
     assert subjects(mailoutbox, slot.supporter.user.email) == ["New session request"]
     event = BookingEvent.objects.get(booking=booking)
     assert (event.from_status, event.to_status, event.actor) == ("", Status.REQUESTED, seeker.user)
+
+
+def test_booking_request_without_a_card_or_a_gift_session_is_refused_and_changes_nothing():
+    seeker, slot = SeekerFactory(), SlotFactory(start=hour_from_now(30))
+    with pytest.raises(services.CardNeeded, match="please save a card") as refused:
+        services.booking_request(seeker=seeker, slot_id=slot.pk, confirms_no_personal_relationship=True)
+    assert refused.value.code == "card_needed"
+    slot.refresh_from_db()
+    assert slot.status == Slot.Status.OPEN
+    assert not Booking.objects.exists()
+    give_card(seeker)
+    services.booking_request_payment_check(seeker=seeker)  # now it passes
+    assert request(seeker, slot).status == Status.REQUESTED
 
 
 def test_booking_request_deadline_is_one_hour_before_a_near_start():

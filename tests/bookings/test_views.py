@@ -76,7 +76,8 @@ def test_booking_request_loser_is_told_and_shown_other_times(client):
     slot = SlotFactory(start=hour_from_now(30))
     other = SlotFactory(supporter=slot.supporter, start=slot.start + dt.timedelta(hours=1))
     # Someone else requests it between our page load and our click.
-    booking_request(seeker=SeekerFactory(), slot_id=slot.pk, confirms_no_personal_relationship=True)
+    someone = give_card(SeekerFactory()).seeker
+    booking_request(seeker=someone, slot_id=slot.pk, confirms_no_personal_relationship=True)
     response = client.post(reverse("bookings:request", args=[slot.pk]), {"no_personal_relationship": "on"})
     assert response.status_code == 409
     body = response.content.decode()
