@@ -2,6 +2,8 @@
 service, say what happened. Which actions a page offers is the policy's answer (``booking_actions``).
 Every POST also works without JavaScript."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,6 +31,18 @@ from .policy import (
     money_sentence,
     policy_terms,
 )
+
+
+def _one_click(request: HttpRequest, act: Callable[[], object], *, done: str, back: str) -> HttpResponse:
+    """A one-button POST on the person's own booking: do it, say what happened (or why not), go back."""
+    try:
+        act()
+    except services.BookingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect_page(request, back)
+
 
 # --- Requesting ----------------------------------------------------------------------------------
 
@@ -223,12 +237,12 @@ def booking_ics_view(request: HttpRequest, booking_id: int) -> HttpResponse:
 @seeker_required
 def booking_withdraw_view(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = get_object_or_404(selectors.booking_list_for_seeker(user=request.user), pk=booking_id)
-    try:
-        services.booking_withdraw(booking_id=booking.pk, seeker=request.seeker)
-        messages.success(request, "Your request is withdrawn. Nothing was charged.")
-    except services.BookingError as exc:
-        messages.error(request, exc.message)
-    return redirect_page(request, "bookings:detail", booking.pk)
+    return _one_click(
+        request,
+        lambda: services.booking_withdraw(booking_id=booking.pk, seeker=request.seeker),
+        done="Your request is withdrawn. Nothing was charged.",
+        back=reverse("bookings:detail", args=[booking.pk]),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -290,12 +304,12 @@ def booking_reschedule_view(request: HttpRequest, booking_id: int) -> HttpRespon
 @seeker_required
 def booking_report_absent_view(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = get_object_or_404(selectors.booking_list_for_seeker(user=request.user), pk=booking_id)
-    try:
-        services.booking_report_supporter_absent(booking_id=booking.pk, seeker=request.seeker)
-        messages.success(request, "Thank you for telling us. Our team will look into it and get back to you.")
-    except services.BookingError as exc:
-        messages.error(request, exc.message)
-    return redirect_page(request, "bookings:detail", booking.pk)
+    return _one_click(
+        request,
+        lambda: services.booking_report_supporter_absent(booking_id=booking.pk, seeker=request.seeker),
+        done="Thank you for telling us. Our team will look into it and get back to you.",
+        back=reverse("bookings:detail", args=[booking.pk]),
+    )
 
 
 # --- Supporter side ------------------------------------------------------------------------------
@@ -316,12 +330,12 @@ def supporter_dashboard_view(request: HttpRequest) -> HttpResponse:
 @supporter_required
 def booking_accept_view(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = get_object_or_404(selectors.booking_list_for_supporter(user=request.user), pk=booking_id)
-    try:
-        services.booking_accept(booking_id=booking.pk, supporter=request.supporter)
-        messages.success(request, "Accepted. We're taking the payment; the seeker then gets the video link.")
-    except services.BookingError as exc:
-        messages.error(request, exc.message)
-    return redirect_page(request, "bookings:supporter_dashboard")
+    return _one_click(
+        request,
+        lambda: services.booking_accept(booking_id=booking.pk, supporter=request.supporter),
+        done="Accepted. We're taking the payment; the seeker then gets the video link.",
+        back=reverse("bookings:supporter_dashboard"),
+    )
 
 
 def _supporter_answer_with_reason(
@@ -372,12 +386,12 @@ def booking_supporter_cancel_view(request: HttpRequest, booking_id: int) -> Http
 @supporter_required
 def booking_no_show_view(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = get_object_or_404(selectors.booking_list_for_supporter(user=request.user), pk=booking_id)
-    try:
-        services.booking_mark_seeker_no_show(booking_id=booking.pk, supporter=request.supporter)
-        messages.success(request, "Marked as a no-show.")
-    except services.BookingError as exc:
-        messages.error(request, exc.message)
-    return redirect_page(request, "bookings:detail", booking.pk)
+    return _one_click(
+        request,
+        lambda: services.booking_mark_seeker_no_show(booking_id=booking.pk, supporter=request.supporter),
+        done="Marked as a no-show.",
+        back=reverse("bookings:detail", args=[booking.pk]),
+    )
 
 
 @require_http_methods(["GET", "POST"])

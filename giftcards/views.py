@@ -10,7 +10,6 @@ import logging
 import uuid
 
 from allauth.account.adapter import get_adapter
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,7 +23,7 @@ from payments import gateway
 from peersnet.errors import DomainError
 from peersnet.kernel.ratelimit import RateLimit
 from seekers.decorators import seeker_required
-from seekers.models import SeekerProfile
+from seekers.selectors import seeker_email_verified, seeker_for_user
 
 from . import selectors, services
 from .forms import GiftBuyForm
@@ -87,7 +86,7 @@ def _checkout_gift(request: HttpRequest, public_id: uuid.UUID) -> Gift:
     """A gift this browser started buying; anything else is a 404."""
     if str(public_id) not in request.session.get(SESSION_CHECKOUTS, []):
         raise Http404
-    gift = Gift.objects.filter(public_id=public_id).first()
+    gift = selectors.gift_get_by_public_id(public_id=public_id)
     if gift is None:
         raise Http404
     return gift
@@ -225,13 +224,13 @@ def claim_link_view(request: HttpRequest, token: str) -> HttpResponse:
 
 def _claim_context(request: HttpRequest, gift: Gift) -> dict:
     user = request.user
-    seeker = SeekerProfile.objects.filter(user=user).first() if user.is_authenticated else None
+    seeker = seeker_for_user(user=user)
     here = reverse("giftcards:claim")
     return {
         "title": "A gift for you",
         "gift": gift,
         "seeker": seeker,
-        "verified": bool(seeker) and EmailAddress.objects.filter(user=user, verified=True).exists(),
+        "verified": bool(seeker) and seeker_email_verified(user=user),
         "signup_url": f"{reverse('account_signup')}?next={here}",
         "login_url": f"{reverse('account_login')}?next={here}",
     }

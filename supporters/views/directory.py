@@ -15,9 +15,8 @@ from django.views.decorators.http import require_GET
 from peersnet.kernel.htmx import render_page_or_fragment
 
 from ..forms_directory import DirectoryFilterForm
-from ..models import SupporterProfile, Tag
+from ..models import SupporterProfile
 from ..selectors import (
-    FILTER_TAG_KINDS,
     clamp_week,
     slot_list_for_week,
     slot_list_next_available,
@@ -25,6 +24,7 @@ from ..selectors import (
     supporter_get_listed,
     supporter_page_directory,
     supporter_tags_by_kind,
+    tag_list_for_filters,
 )
 
 
@@ -34,7 +34,7 @@ def _viewer_tz() -> ZoneInfo:
 
 
 def _filter_form(request: HttpRequest) -> DirectoryFilterForm:
-    tags = list(Tag.objects.filter(kind__in=FILTER_TAG_KINDS))
+    tags = tag_list_for_filters()
     return DirectoryFilterForm.from_query(request.GET, tags=tags)
 
 

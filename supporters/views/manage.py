@@ -5,7 +5,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -17,11 +16,18 @@ from peersnet.kernel.htmx import redirect_page, render_page_or_fragment
 from ..availability import Window, hour_starts
 from ..decorators import supporter_required
 from ..forms import MIDNIGHT, LeaveForm, ProfileForm, RuleForm, TimeOffForm
-from ..models import AvailabilityRule, LeaveOfAbsence, Slot, SupporterProfile, Tag, TimeOff
-from ..selectors import supporter_weekly_hours
+from ..models import AvailabilityRule, LeaveOfAbsence, SupporterProfile, Tag, TimeOff
+from ..selectors import (
+    leave_list_ahead,
+    slot_list_open_ahead,
+    supporter_is_listed,
+    supporter_next_open,
+    supporter_weekly_hours,
+    tag_list_by_ids,
+    time_off_list_ahead,
+)
 from ..services import (
     AvailabilityError,
-    bookable_window,
     describe_operating_hours,
     leave_end,
     leave_start,
@@ -55,7 +61,7 @@ def _window_label(rule: AvailabilityRule) -> str:
 
 
 def _is_listed(supporter: SupporterProfile) -> bool:
-    return SupporterProfile.objects.listed().filter(pk=supporter.pk).exists()
+    return supporter_is_listed(supporter=supporter)
 
 
 def _profile_context(form: ProfileForm, card: SupporterProfile) -> dict:
@@ -65,15 +71,7 @@ def _profile_context(form: ProfileForm, card: SupporterProfile) -> dict:
 def _with_card_extras(supporter: SupporterProfile, tags) -> SupporterProfile:
     """Give the card what the directory selectors give it: ``topic_tags`` and ``next_open``."""
     supporter.topic_tags = [tag for tag in tags if tag.kind == Tag.Kind.TOPIC]
-    not_before, not_after = bookable_window()
-    supporter.next_open = (
-        Slot.objects.filter(
-            supporter_id=supporter.pk, status=Slot.Status.OPEN, start__gte=not_before, start__lte=not_after
-        )
-        .order_by("start")
-        .values_list("start", flat=True)
-        .first()
-    )
+    supporter.next_open = supporter_next_open(supporter_id=supporter.pk)
     return supporter
 
 
@@ -127,11 +125,7 @@ def _preview_supporter(supporter: SupporterProfile, form: ProfileForm) -> Suppor
         setattr(preview, name, value[: SupporterProfile._meta.get_field(name).max_length])
     if cleaned.get("time_zone"):
         preview.time_zone = cleaned["time_zone"]
-    if "tags" in cleaned:
-        tags = cleaned["tags"]
-    else:
-        ids = [value for value in form.data.getlist("tags") if str(value).isdigit()]
-        tags = Tag.objects.filter(pk__in=ids)
+    tags = cleaned["tags"] if "tags" in cleaned else tag_list_by_ids(form.data.getlist("tags"))
     return _with_card_extras(preview, tags)
 
 
@@ -198,8 +192,7 @@ def manage_availability_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Added {_window_label(rule)}. Your open sessions below are updated.")
             return redirect_page(request, "supporters:manage_availability")
     weeks, meter_max = _week_rows(supporter)
-    now = timezone.now()
-    open_slots = Slot.objects.filter(supporter=supporter, status=Slot.Status.OPEN, start__gte=now)
+    open_slots = slot_list_open_ahead(supporter=supporter)
     context = {
         "title": "Your weekly hours",
         "nav": "availability",
@@ -211,7 +204,7 @@ def manage_availability_view(request: HttpRequest) -> HttpResponse:
         "minimum": settings.SUPPORTER_MIN_WEEKLY_HOURS,
         "any_below": any(row["below"] for row in weeks),
         "operating_hours": describe_operating_hours(supporter.tzinfo),
-        "next_slots": list(open_slots.order_by("start")[:UPCOMING_SLOTS_SHOWN]),
+        "next_slots": list(open_slots[:UPCOMING_SLOTS_SHOWN]),
         "open_count": open_slots.count(),
         "listed": _is_listed(supporter),
         "horizon_weeks": settings.BOOKING_HORIZON // dt.timedelta(weeks=1),
@@ -256,7 +249,7 @@ def manage_time_off_view(request: HttpRequest) -> HttpResponse:
         "nav": "time_off",
         "supporter": supporter,
         "form": form,
-        "time_off": list(supporter.time_off.filter(end_date__gte=today).order_by("start_date")),
+        "time_off": time_off_list_ahead(supporter=supporter, today=today),
         "today": today,
     }
     return _page(request, "time_off", "time-off-form", context)
@@ -295,7 +288,7 @@ def manage_leave_view(request: HttpRequest) -> HttpResponse:
                 text = "Your leave is planned. From its first day your profile is hidden."
             messages.success(request, text)
             return redirect_page(request, "supporters:manage_leave")
-    leaves = supporter.leaves.filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).order_by("start_date")
+    leaves = leave_list_ahead(supporter=supporter, today=today)
     context = {
         "title": "Leave of absence",
         "nav": "leave",
