@@ -336,3 +336,32 @@ def test_supporter_dashboard_query_count_is_the_same_for_one_and_ten_bookings(
     with django_assert_max_num_queries(one):
         page = client.get(url).content.decode()
     assert page.count('class="booking-row card"') == 10
+
+
+@pytest.mark.parametrize("name", ["bookings:detail", "bookings:join", "bookings:ics"])
+def test_participant_pages_send_a_signed_out_visitor_to_log_in_and_strangers_get_404(client, name):
+    booking = BookingFactory(status=Status.CONFIRMED)
+    url = reverse(name, args=[booking.pk])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('account_login')}?next={url}"
+    login_seeker(client, SeekerFactory())
+    assert client.get(url).status_code == 404
+    login_seeker(client, booking.seeker)
+    assert client.get(url).status_code in (200, 302)  # the join page redirects to the room or the detail
+
+
+def test_booking_detail_offers_only_what_the_policy_allows_now(client):
+    """Two days ahead: reschedule and cancel; inside the last day: cancel (charged), no reschedule."""
+    booking = BookingFactory(status=Status.CONFIRMED, hours_ahead=48)
+    login_seeker(client, booking.seeker)
+    url = reverse("bookings:detail", args=[booking.pk])
+    page = client.get(url).content.decode()
+    assert reverse("bookings:reschedule", args=[booking.pk]) in page
+    assert reverse("bookings:cancel", args=[booking.pk]) in page
+    assert "for free until" in page
+    with time_machine.travel(booking.start - dt.timedelta(hours=2)):
+        page = client.get(url).content.decode()
+    assert reverse("bookings:reschedule", args=[booking.pk]) not in page
+    assert reverse("bookings:cancel", args=[booking.pk]) in page
+    assert "less than 24 hours before the start" in page
