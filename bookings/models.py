@@ -22,9 +22,6 @@ class BookingQuerySet(models.QuerySet):
             return self.none()
         return self.filter(Q(seeker__user=user) | Q(supporter__user=user))
 
-    def holding(self) -> "BookingQuerySet":
-        return self.filter(status__in=Booking.HOLDING)
-
 
 # Statuses in which a booking holds its slot and its seeker's hour (used by the database constraints).
 HOLDING_STATUSES = ("requested", "payment_pending", "confirmed", "completed", "refunded", "no_show")

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.timezones import zone
 from notifications.services import Email, notification_queue
 from payments.selectors import payable_paid_payment
+from peersnet.kernel.money import format_cents
 
 from .models import Gift
 
@@ -26,11 +27,6 @@ TEMPLATE = "giftcards/email/message"
 
 def _url(name: str, *args) -> str:
     return settings.SITE_URL + reverse(name, args=args)
-
-
-def _money(cents: int) -> str:
-    dollars, rest = divmod(cents, 100)
-    return f"${dollars:,}" if not rest else f"${dollars:,}.{rest:02d}"
 
 
 def _sessions(n: int) -> str:
@@ -108,7 +104,7 @@ def email_receipt(gift: Gift, *, token: str) -> None:
     else:
         when = f"We're emailing {gift.recipient_name} at {gift.recipient_email} now."
     lines = [
-        f"Thank you. You paid {_money(gift.amount_cents)}{card} on {_buyer_day(gift, gift.issued_at)} "
+        f"Thank you. You paid {format_cents(gift.amount_cents)}{card} on {_buyer_day(gift, gift.issued_at)} "
         f"for {_sessions(gift.sessions)} for {gift.recipient_name} (gift {gift.pk}).",
         when,
         "We'll let you know three things, and only these: when the gift is delivered, when it's claimed, "
@@ -163,8 +159,8 @@ def email_refunded(gift: Gift) -> None:
                 gift.buyer_name,
                 [
                     f"We've refunded your gift for {gift.recipient_name} in full: "
-                    f"{_money(gift.amount_cents)} goes back to your card. Banks usually take 5 to 10 days "
-                    "to show it.",
+                    f"{format_cents(gift.amount_cents)} goes back to your card. "
+                    "Banks usually take 5 to 10 days to show it.",
                     "The gift's link no longer works.",
                 ],
                 ("Contact us", _url("pages:contact")),

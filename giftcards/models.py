@@ -18,6 +18,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from payments.models import Payable
+from peersnet.kernel.money import format_cents
 from seekers.models import SeekerProfile
 
 MIN_SESSIONS = 1
@@ -44,7 +45,7 @@ class GiftPrice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.sessions} sessions: {self.total_cents / 100:.2f}"
+        return f"{self.sessions} sessions: {format_cents(self.total_cents)}"
 
 
 class Gift(models.Model):
@@ -134,6 +135,15 @@ class Gift(models.Model):
     @property
     def is_claimable(self) -> bool:
         return self.status in (self.Status.PAID, self.Status.DELIVERED)
+
+    @property
+    def is_refunded(self) -> bool:
+        return self.status == self.Status.REFUNDED
+
+    @property
+    def reached_recipient(self) -> bool:
+        """The gift email went out (or the recipient already claimed it)."""
+        return self.delivered_at is not None or self.status == self.Status.CLAIMED
 
 
 class SessionCredit(models.Model):

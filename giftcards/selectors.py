@@ -91,3 +91,7 @@ def credit_gifts_for_seeker(*, seeker: SeekerProfile) -> QuerySet[Gift]:
         )
         .order_by("-claimed_at")
     )
+
+
+def gift_get_by_public_id(*, public_id) -> Gift | None:
+    return Gift.objects.filter(public_id=public_id).first()

@@ -10,9 +10,7 @@ import logging
 import uuid
 
 from allauth.account.adapter import get_adapter
-from allauth.account.models import EmailAddress
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,8 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from payments import gateway
 from payments.pages import stripe_context, stripe_page
 from peersnet.errors import DomainError
+from peersnet.kernel.ratelimit import RateLimit
 from seekers.decorators import seeker_required
-from seekers.models import SeekerProfile
+from seekers.selectors import seeker_email_verified, seeker_for_user
 
 from . import selectors, services
 from .forms import GiftBuyForm
@@ -45,17 +44,9 @@ UNREACHABLE = "We couldn't reach our payment provider. Nothing was charged. Plea
 
 
 def _over_limit(request: HttpRequest, scope: str, limit: int, period: int = HOUR) -> bool:
-    """Count one hit for this IP in a fixed window (Redis in production, shared by every process)."""
+    """Count one hit for this IP (Redis in production, shared by every process)."""
     ip = get_adapter().get_client_ip(request) or "unknown"
-    window = int(timezone.now().timestamp()) // period
-    key = f"giftcards:rl:{scope}:{ip}:{window}"
-    cache.add(key, 0, timeout=period + 60)
-    try:
-        hits = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period + 60)
-        hits = 1
-    return hits > limit
+    return RateLimit(f"giftcards:{scope}", limit, period).hit(ip)
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
@@ -92,7 +83,7 @@ def _checkout_gift(request: HttpRequest, public_id: uuid.UUID) -> Gift:
     """A gift this browser started buying; anything else is a 404."""
     if str(public_id) not in request.session.get(SESSION_CHECKOUTS, []):
         raise Http404
-    gift = Gift.objects.filter(public_id=public_id).first()
+    gift = selectors.gift_get_by_public_id(public_id=public_id)
     if gift is None:
         raise Http404
     return gift
@@ -229,13 +220,13 @@ def claim_link_view(request: HttpRequest, token: str) -> HttpResponse:
 
 def _claim_context(request: HttpRequest, gift: Gift) -> dict:
     user = request.user
-    seeker = SeekerProfile.objects.filter(user=user).first() if user.is_authenticated else None
+    seeker = seeker_for_user(user=user)
     here = reverse("giftcards:claim")
     return {
         "title": "A gift for you",
         "gift": gift,
         "seeker": seeker,
-        "verified": bool(seeker) and EmailAddress.objects.filter(user=user, verified=True).exists(),
+        "verified": bool(seeker) and seeker_email_verified(user=user),
         "signup_url": f"{reverse('account_signup')}?next={here}",
         "login_url": f"{reverse('account_login')}?next={here}",
     }

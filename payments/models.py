@@ -132,6 +132,11 @@ class Payment(models.Model):
         return f"Payment {self.pk} of payable {self.payable_id} ({self.status})"
 
     @property
+    def took_money(self) -> bool:
+        """The card was charged by this attempt (a duplicate too, before its refund)."""
+        return self.status in (self.Status.SUCCEEDED, self.Status.DUPLICATE)
+
+    @property
     def refundable_cents(self) -> int:
         paid = self.status in (self.Status.SUCCEEDED, self.Status.DUPLICATE)
         return self.amount_cents - self.refunded_cents if paid else 0

@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "peersnet.context_processors.site",
+                "bookings.context_processors.policy",  # POLICY: the booking windows for page copy
             ],
         },
     },

@@ -7,13 +7,12 @@ submodule, so this module re-exports every public name:
 
 - transition: the one place a status changes (booking_transition), the errors
 - requests: request, accept, decline, expire, withdraw, and paying an accepted request
-- changes: cancelling and moving a session
+- changes: cancelling and moving a session, cancelling what falls inside a supporter's leave
 - aftercare: completion, feedback and the guarantee, no-shows
 - periodic: the Celery beat sweeps and reminders
 """
 
 from .aftercare import (
-    NO_SHOW_REPORT_WINDOW,
     booking_complete,
     booking_confirm_supporter_no_show,
     booking_feedback,
@@ -25,6 +24,7 @@ from .changes import (
     booking_cancel_by_seeker,
     booking_cancel_by_supporter,
     booking_reschedule,
+    bookings_cancel_inside_leave,
 )
 from .periodic import (
     REMINDERS,
@@ -36,6 +36,7 @@ from .periodic import (
     intake_send_reminders,
 )
 from .requests import (
+    CardNeeded,
     booking_accept,
     booking_decline,
     booking_expire,
@@ -45,16 +46,17 @@ from .requests import (
     booking_payment_succeeded,
     booking_release,
     booking_request,
+    booking_request_payment_check,
     booking_withdraw,
     seeker_has_booked_with,
 )
 from .transition import BookingError, SlotTaken, Status, booking_transition
 
 __all__ = [
-    "NO_SHOW_REPORT_WINDOW",
     "REMINDERS",
     "SEEKER_CANCELLED",
     "BookingError",
+    "CardNeeded",
     "SlotTaken",
     "Status",
     "booking_accept",
@@ -73,9 +75,11 @@ __all__ = [
     "booking_release",
     "booking_report_supporter_absent",
     "booking_request",
+    "booking_request_payment_check",
     "booking_reschedule",
     "booking_transition",
     "booking_withdraw",
+    "bookings_cancel_inside_leave",
     "bookings_complete_due",
     "bookings_expire_due",
     "bookings_release_due",

@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,12 +12,10 @@ from supporters.models import SupporterProfile
 
 from .. import emails
 from ..models import Booking, BookingEvent, SessionFeedback
-from ..policy import Action
+from ..policy import Action, absence_window_is_open, guarantee_is_open, policy_terms
 from .transition import BookingError, Status, _locked, booking_transition
 
 # --- After the session ---------------------------------------------------------------------------
-
-NO_SHOW_REPORT_WINDOW = dt.timedelta(hours=48)
 
 
 @transaction.atomic
@@ -45,9 +42,13 @@ def booking_feedback(
         return booking
     if booking.status != Status.COMPLETED:
         raise BookingError(_("You can tell us how it went once the session has ended."), code="bad_state")
-    if not loved and now > booking.end + settings.GUARANTEE_WINDOW:
+    if not loved and not guarantee_is_open(booking, now):
         raise BookingError(
-            _("The money-back guarantee lasts 7 days after a session, and this one has passed."),
+            _(
+                "The money-back guarantee lasts %(guarantee_days)s days after a session, "
+                "and this one has passed."
+            )
+            % policy_terms(),
             code="too_late",
         )
     SessionFeedback.objects.create(booking=booking, loved=loved, comment=comment.strip()[:2000])
@@ -62,8 +63,8 @@ def booking_feedback(
 def booking_mark_seeker_no_show(
     *, booking_id: int, supporter: SupporterProfile, now: dt.datetime | None = None
 ) -> Booking:
-    """The supporter says the seeker didn't come: possible from 10 minutes after the start until 48 h
-    after the end. The fee is kept. Safe to repeat."""
+    """The supporter says the seeker didn't come: possible while the policy's absence window is open
+    (from 10 minutes after the start until 48 h after the end). The fee is kept. Safe to repeat."""
     now = now or timezone.now()
     booking = _locked(booking_id, supporter=supporter)
     if booking.status == Status.NO_SHOW:
@@ -75,9 +76,13 @@ def booking_mark_seeker_no_show(
             _("The seeker has told us this session didn't happen as planned. Our team will review it."),
             code="disputed",
         )
-    if now < booking.start + dt.timedelta(minutes=10) or now > booking.end + NO_SHOW_REPORT_WINDOW:
+    if not absence_window_is_open(booking, now):
         raise BookingError(
-            _("A no-show can be marked from 10 minutes after the start until 48 hours after the end."),
+            _(
+                "A no-show can be marked from %(absence_opens_minutes)s minutes after the start until "
+                "%(absence_closes_hours)s hours after the end."
+            )
+            % policy_terms(),
             code="window",
         )
     booking.no_show_by = Booking.Party.SEEKER
@@ -97,9 +102,14 @@ def booking_report_supporter_absent(
     seeker_marked_absent = booking.status == Status.NO_SHOW and booking.no_show_by == Booking.Party.SEEKER
     if booking.status not in (Status.CONFIRMED, Status.COMPLETED) and not seeker_marked_absent:
         raise BookingError(_("This session can't be reported."), code="bad_state")
-    if now < booking.start + dt.timedelta(minutes=10) or now > booking.end + NO_SHOW_REPORT_WINDOW:
+    if not absence_window_is_open(booking, now):
         raise BookingError(
-            _("You can tell us from 10 minutes after the start until 48 hours after the end."), code="window"
+            _(
+                "You can tell us from %(absence_opens_minutes)s minutes after the start until "
+                "%(absence_closes_hours)s hours after the end."
+            )
+            % policy_terms(),
+            code="window",
         )
     booking.supporter_absent_reported_at = now
     booking.save(update_fields=["supporter_absent_reported_at", "updated_at"])

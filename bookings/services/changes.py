@@ -1,12 +1,12 @@
-"""Cancelling and moving a session, by the seeker or the supporter."""
+"""Cancelling and moving a session, by the seeker or the supporter (also every session inside a leave)."""
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peersnet.kernel.enqueue import enqueue_on_commit
 from seekers.models import SeekerProfile
 from supporters.models import Slot, SupporterProfile
 from supporters.services import bookable_window
@@ -14,8 +14,10 @@ from supporters.tasks import regenerate_supporter_slots
 
 from .. import emails
 from ..models import Booking, BookingEvent
-from ..policy import Action, request_deadline
-from .transition import BookingError, SlotTaken, Status, _locked, _regenerate_later, booking_transition
+from ..policy import Action, policy_terms, request_deadline, reschedule_is_open
+from ..selectors import booking_list_inside_leave
+from .requests import booking_decline
+from .transition import BookingError, SlotTaken, Status, _locked, booking_transition
 
 # --- Cancelling and moving ------------------------------------------------------------------------
 
@@ -70,8 +72,12 @@ def booking_reschedule(
         return booking
     if booking.status not in (Status.REQUESTED, Status.CONFIRMED):
         raise BookingError(_("This session can't be moved."), code="bad_state")
-    if now > booking.start - settings.FREE_CANCELLATION_NOTICE:
-        raise BookingError(_("Sessions can be moved up to 24 hours before they start."), code="too_late")
+    if not reschedule_is_open(booking, now):
+        raise BookingError(
+            _("Sessions can be moved up to %(free_cancellation_hours)s hours before they start.")
+            % policy_terms(),
+            code="too_late",
+        )
     try:
         new_slot = Slot.objects.get(pk=new_slot_id, supporter_id=booking.supporter_id)
     except Slot.DoesNotExist:
@@ -96,8 +102,8 @@ def booking_reschedule(
     except IntegrityError:
         raise BookingError(_("You already have a session at that time."), code="overlap") from None
     Slot.objects.filter(pk=old_slot_id).update(status=Slot.Status.OPEN)
-    # The freed hour may no longer fit the supporter's rules.
-    transaction.on_commit(lambda: _regenerate_later(regenerate_supporter_slots, booking.supporter_id))
+    # The freed hour may no longer fit the rules; if the broker is down, the daily roll regenerates.
+    enqueue_on_commit(regenerate_supporter_slots, booking.supporter_id)
     BookingEvent.objects.create(
         booking=booking,
         at=now,
@@ -111,3 +117,23 @@ def booking_reschedule(
     else:
         emails.email_request_moved(booking)
     return booking
+
+
+LEAVE_REASON = "leave of absence"
+
+
+def bookings_cancel_inside_leave(*, supporter: SupporterProfile, now: dt.datetime | None = None) -> int:
+    """Free every hour that falls on a day of the supporter's leave: requests are declined, sessions
+    cancelled by the supporter (free for each seeker, who is told and asked to rebook). Each booking
+    changes in its own transaction; one that changed meanwhile (say, just withdrawn) is skipped.
+    Returns how many were cancelled."""
+    now = now or timezone.now()
+    cancelled = 0
+    for booking in booking_list_inside_leave(supporter=supporter, now=now):
+        answer = booking_decline if booking.status == Status.REQUESTED else booking_cancel_by_supporter
+        try:
+            answer(booking_id=booking.pk, supporter=supporter, reason=LEAVE_REASON, now=now)
+        except BookingError:
+            continue
+        cancelled += 1
+    return cancelled

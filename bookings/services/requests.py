@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giftcards import services as gifts
+from giftcards.selectors import credits_available
 from payments import gateway
 from payments import services as payments
 from payments.models import Payment
+from payments.services import seeker_card
 from seekers.models import SeekerProfile
 from supporters.models import Slot, SupporterProfile
 from supporters.services import bookable_window
@@ -24,8 +26,24 @@ from .transition import BookingError, SlotTaken, Status, _locked, booking_transi
 # --- Request -----------------------------------------------------------------------------------
 
 
+class CardNeeded(BookingError):
+    """No gift session to pay with and no saved card: the seeker is sent to the card step first."""
+
+
 def seeker_has_booked_with(*, seeker: SeekerProfile, supporter: SupporterProfile) -> bool:
     return Booking.objects.filter(seeker=seeker, supporter=supporter).exists()
+
+
+def booking_request_payment_check(*, seeker: SeekerProfile) -> None:
+    """Before a request: a gift session to pay with, or a saved card to charge when a supporter accepts.
+    Raises CardNeeded otherwise. booking_request checks it too; views call it to send a seeker to the card
+    step before they fill in the form."""
+    if credits_available(seeker=seeker) or seeker_card(seeker=seeker) is not None:
+        return
+    raise CardNeeded(
+        _("Before your first request, please save a card. Nothing is charged until a supporter accepts."),
+        code="card_needed",
+    )
 
 
 @transaction.atomic
@@ -35,11 +53,18 @@ def booking_request(
     slot_id: int,
     confirms_no_personal_relationship: bool,
     now: dt.datetime | None = None,
+    require_payment_method: bool = True,
 ) -> Booking:
-    """A seeker asks for an open slot. The slot is taken with one conditional UPDATE, so of two people
-    racing for it exactly one wins; the other gets SlotTaken. A seeker can't hold two sessions at once
-    (database constraint). Queues the supporter's "new request" email after commit."""
+    """A seeker asks for an open slot. They need a gift session or a saved card first (CardNeeded). The
+    slot is taken with one conditional UPDATE, so of two people racing for it exactly one wins; the other
+    gets SlotTaken. A seeker can't hold two sessions at once (database constraint). Queues the
+    supporter's "new request" email after commit.
+
+    ``require_payment_method=False`` only where nobody can be asked for a card: the demo seeding, whose
+    seeker pays on the site after the supporter accepts."""
     now = now or timezone.now()
+    if require_payment_method:
+        booking_request_payment_check(seeker=seeker)
     try:
         slot = Slot.objects.select_related("supporter").get(pk=slot_id)
     except Slot.DoesNotExist:

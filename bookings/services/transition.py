@@ -4,7 +4,6 @@ payments/giftcards, the slot's status, the BookingEvent. Also the lookups every 
 import datetime as dt
 import logging
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -13,6 +12,7 @@ from payments import services as payments
 from payments.models import Refund
 from peersnet.errors import DomainError
 from peersnet.kernel import events
+from peersnet.kernel.enqueue import enqueue_on_commit
 from supporters.models import Slot
 from supporters.tasks import regenerate_supporter_slots
 
@@ -109,14 +109,8 @@ def _sync_slot(booking: Booking) -> None:
     Slot.objects.filter(pk=booking.slot_id).update(status=slot_status)
     if slot_status == Slot.Status.OPEN:
         # The freed hour may no longer fit the supporter's rules (changed meanwhile): let them decide.
-        transaction.on_commit(lambda: _regenerate_later(regenerate_supporter_slots, booking.supporter_id))
-
-
-def _regenerate_later(task, supporter_id: int) -> None:
-    try:
-        task.delay(supporter_id)
-    except Exception:  # the queue is down: the daily roll regenerates anyway
-        logger.warning("could not queue slot regeneration for supporter %s", supporter_id, exc_info=True)
+        # The broker is down: the daily roll regenerates anyway.
+        enqueue_on_commit(regenerate_supporter_slots, booking.supporter_id)
 
 
 def _locked(booking_id: int, **owner) -> Booking:

@@ -3,11 +3,11 @@
 import datetime as dt
 import logging
 
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.timezones import zone
 from peersnet.errors import DomainError
+from peersnet.kernel.enqueue import enqueue_on_commit
 
 from ..models import Gift, SessionCredit
 
@@ -41,12 +41,4 @@ def mail_after_commit(gift_id: int) -> None:
     is down)."""
     from ..tasks import send_gift_emails  # tasks import these services: the task module loads after them
 
-    def _send() -> None:
-        try:
-            send_gift_emails.delay(gift_id)
-        except Exception:  # the broker is down: the periodic task catches up
-            logger.warning(
-                "could not queue the emails of gift %s; the periodic task will", gift_id, exc_info=True
-            )
-
-    transaction.on_commit(_send)
+    enqueue_on_commit(send_gift_emails, gift_id)

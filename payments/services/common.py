@@ -2,9 +2,8 @@
 
 import logging
 
-from django.db import transaction
-
 from peersnet.errors import DomainError
+from peersnet.kernel.enqueue import enqueue_on_commit
 
 logger = logging.getLogger("payments.services")
 
@@ -17,13 +16,6 @@ class PaymentError(DomainError):
 
 
 def queue_after_commit(task, *args) -> None:
-    """``task.delay(*args)`` once the transaction commits; a broker outage is logged, not raised (the
-    periodic retry sends the work instead)."""
-
-    def _send() -> None:
-        try:
-            task.delay(*args)
-        except Exception:  # the queue is down: the periodic retry sends it
-            logger.warning("could not queue %s%s; the periodic retry will", task.name, args, exc_info=True)
-
-    transaction.on_commit(_send)
+    """``task.delay(*args)`` once the transaction commits (the kernel's enqueue); a broker outage is
+    logged, not raised: retry_money sends the work instead."""
+    enqueue_on_commit(task, *args)
