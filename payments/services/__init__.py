@@ -4,7 +4,8 @@ refunds, Stripe customers and cards, and Stripe's webhooks. The only code that t
 from the events in ``payments.events``.
 
 Callers write ``from payments import services`` and ``services.refund_full(...)``; the submodules are
-split by sub-domain: cards, charges, refunds, webhooks.
+split by sub-domain: cards, payables (made, charged, closed), charges (attempts), refunds,
+webhooks.
 """
 
 from .cards import (
@@ -19,10 +20,6 @@ from .cards import (
 )
 from .charges import (
     STRIPE_TO_STATUS,
-    payable_charge_after_commit,
-    payable_close,
-    payable_close_after_commit,
-    payable_create,
     payment_charge_off_session,
     payment_check,
     payment_pay_saved_card,
@@ -30,10 +27,16 @@ from .charges import (
     payment_record,
     payment_record_failure,
     payment_refuse,
-    payments_cancel_open,
     payments_retry_pending,
 )
 from .common import MAX_REFUND_ATTEMPTS, UNANSWERED, PaymentError
+from .payables import (
+    payable_charge_after_commit,
+    payable_close,
+    payable_close_after_commit,
+    payable_create,
+    payments_cancel_open,
+)
 from .refunds import (
     refund_by_staff,
     refund_full,
