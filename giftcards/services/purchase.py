@@ -169,10 +169,9 @@ def gift_payment_check(*, gift_id: int) -> PayResult:
     gift.refresh_from_db()
     if gift.status != Status.PENDING_PAYMENT:
         return PayResult(gift, "paid")
-    if payment.status == Payment.Status.REQUIRES_ACTION:
-        intent = gateway.payment_intent_get(payment.stripe_payment_intent_id)
-        if intent.client_secret:
-            return PayResult(gift, "requires_action", client_secret=intent.client_secret)
+    secret = payments.payment_client_secret(payment_id=payment.pk)
+    if secret:
+        return PayResult(gift, "requires_action", client_secret=secret)
     return PayResult(
         gift,
         "failed",

@@ -212,6 +212,15 @@ def payment_check(*, payment_id: int) -> Payment:
     )
 
 
+def payment_client_secret(*, payment_id: int) -> str:
+    """The client secret of an attempt still waiting for the card holder (for Stripe.js's 3-D Secure),
+    read from Stripe now; "" when there is none."""
+    payment = Payment.objects.get(pk=payment_id)
+    if payment.status != Payment.Status.REQUIRES_ACTION or not payment.stripe_payment_intent_id:
+        return ""
+    return gateway.payment_intent_get(payment.stripe_payment_intent_id).client_secret or ""
+
+
 def payment_record(*, payment_id: int, intent: gateway.Intent, card: ChargeCard | None = None) -> Payment:
     """Record what Stripe says about an attempt. The one place a payment's status changes: the
     synchronous path, the pay pages and webhooks all end here, in any order, any number of times. Final
@@ -308,7 +317,7 @@ def payment_refuse(*, payment_id: int) -> Payment:
     cancelled a moment before): the payment becomes a duplicate, the payable closes, and the whole amount
     is refunded (sent after commit). Call from a PaymentSucceeded handler, with the payable and payment
     locked by payment_record. Safe to repeat."""
-    payment = Payment.objects.select_for_update().select_related("payable").get(pk=payment_id)
+    payment = Payment.objects.select_for_update(of=("self",)).select_related("payable").get(pk=payment_id)
     if payment.status != Payment.Status.SUCCEEDED:
         return payment
     payment.status = Payment.Status.DUPLICATE

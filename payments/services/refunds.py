@@ -71,7 +71,12 @@ def refund_send(*, refund_id: int) -> Refund:
     """Send one refund to Stripe (idempotency key ``refund-<payment>-<n>``). A failure leaves it to retry;
     after MAX_REFUND_ATTEMPTS it stays failed and is shown to staff."""
     with transaction.atomic():
-        refund = Refund.objects.select_for_update().select_related("payment__payable").get(pk=refund_id)
+        # Only the refund row: the payable and payment are locked in that order where they are changed.
+        refund = (
+            Refund.objects.select_for_update(of=("self",))
+            .select_related("payment__payable")
+            .get(pk=refund_id)
+        )
         if refund.status in (Refund.Status.SUCCEEDED, Refund.Status.CANCELED):
             return refund
         if refund.attempts >= MAX_REFUND_ATTEMPTS:
