@@ -2,11 +2,14 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.db import transaction
 from django.utils import timezone
 
-from seekers.services import seeker_profile_create
+from peersnet.kernel import events
+
+from .events import UserSignedUp
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Sign-up creates a seeker: the user row and the seeker profile commit together or not at all."""
+    """Sign-up creates a seeker: the user row and what the apps above make of it (seekers: the seeker
+    profile, on UserSignedUp) commit together or not at all."""
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
@@ -18,5 +21,5 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             with transaction.atomic():
                 user.save()
-                seeker_profile_create(user=user)
+                events.announce(UserSignedUp(user_id=user.pk))
         return user

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.services import Attachment, Email, notification_queue
+from payments.models import Payment
 from peersnet.kernel.money import format_cents
 
 from .ics import booking_ics
@@ -87,7 +88,11 @@ def _receipt(booking: Booking) -> list[str]:
     """A receipt line for the confirmation: amount, card, date, what for."""
     if not booking.amount_paid_cents:
         return []
-    payment = booking.payments.filter(status="succeeded").first()
+    payment = (
+        Payment.objects.filter(payable_id=booking.payable_id, status=Payment.Status.SUCCEEDED).first()
+        if booking.payable_id
+        else None
+    )
     card = ""
     if payment and payment.card_last4:
         card = f" with your {payment.card_brand.title()} card ending {payment.card_last4}"
@@ -288,7 +293,7 @@ def email_payment_needed(booking: Booking) -> None:
             "After that the time is "
             "released and nothing is charged.",
         ],
-        ("Pay now", _url("payments:pay", booking.pk)),
+        ("Pay now", _url("bookings:pay", booking.pk)),
     )
 
 

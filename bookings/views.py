@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from giftcards.selectors import credits_available
-from payments.selectors import money_by_booking
+from payments.selectors import money_by_payable
 from payments.services import seeker_card
 from peersnet.kernel.htmx import redirect_page
 from seekers.decorators import seeker_required
@@ -133,7 +133,7 @@ def seeker_portal_view(request: HttpRequest) -> HttpResponse:
             "past": past,
             "now": timezone.now(),
             "card": seeker_card(seeker=request.seeker),
-            "money": money_by_booking(seeker=request.seeker),
+            "money": money_by_payable(seeker=request.seeker),
             "unpaid": [b for b in upcoming if b.status == b.Status.PAYMENT_PENDING],
             "feedback_due": selectors.booking_list_feedback_due(seeker=request.seeker),
             "gift_credits": credits_available(seeker=request.seeker),

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.timezones import zone
 from notifications.services import Email, notification_queue
+from payments.selectors import payable_paid_payment
 from peersnet.kernel.money import format_cents
 
 from .models import Gift
@@ -89,7 +90,12 @@ def email_gift(gift: Gift, *, token: str) -> None:
 def email_receipt(gift: Gift, *, token: str) -> None:
     """To the buyer: the receipt, when the gift is delivered, and the status link."""
     subject = "Your gift receipt"
-    card = f" with your {gift.card_brand.title()} card ending {gift.card_last4}" if gift.card_last4 else ""
+    paid = payable_paid_payment(payable_id=gift.payable_id)
+    card = (
+        f" with your {paid.card_brand.title()} card ending {paid.card_last4}"
+        if paid and paid.card_last4
+        else ""
+    )
     if gift.deliver_at and gift.deliver_at > timezone.now():
         when = (
             f"We'll email {gift.recipient_name} ({gift.recipient_email}) on "

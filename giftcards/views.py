@@ -10,7 +10,6 @@ import logging
 import uuid
 
 from allauth.account.adapter import get_adapter
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from payments import gateway
+from payments.pages import stripe_context, stripe_page
 from peersnet.errors import DomainError
 from peersnet.kernel.ratelimit import RateLimit
 from seekers.decorators import seeker_required
@@ -69,12 +69,9 @@ def _link_invalid(request: HttpRequest) -> HttpResponse:
 
 
 def _stripe_page(response: HttpResponse) -> HttpResponse:
-    """Only pages with the card form may load and talk to Stripe.js (as payments.views does)."""
-    origin = "/".join(settings.STRIPE_JS_URL.split("/")[:3])
-    response._csp_update = {"script-src": [origin], "connect-src": [origin]}
-    response._csp_replace = {"frame-src": [origin]}
+    """Only pages with the card form may load and talk to Stripe.js; a gift's pay page is never cached."""
     add_never_cache_headers(response)
-    return response
+    return stripe_page(response)
 
 
 def _remember_checkout(request: HttpRequest, gift: Gift) -> None:
@@ -120,8 +117,7 @@ def _pay_page(request: HttpRequest, gift: Gift, **extra) -> HttpResponse:
     context = {
         "title": "Pay for your gift",
         "gift": gift,
-        "STRIPE_JS_URL": settings.STRIPE_JS_URL,
-        "STRIPE_PUBLISHABLE_KEY": settings.STRIPE_PUBLISHABLE_KEY,
+        **stripe_context(),
         **extra,
     }
     return _stripe_page(render(request, "giftcards/pay.html", context))

@@ -32,6 +32,7 @@ from .periodic import (
     bookings_expire_due,
     bookings_release_due,
     bookings_send_reminders,
+    credits_settle_due,
     intake_send_reminders,
 )
 from .requests import (
@@ -39,6 +40,8 @@ from .requests import (
     booking_accept,
     booking_decline,
     booking_expire,
+    booking_pay,
+    booking_pay_check,
     booking_payment_failed,
     booking_payment_succeeded,
     booking_release,
@@ -65,6 +68,8 @@ __all__ = [
     "booking_expire",
     "booking_feedback",
     "booking_mark_seeker_no_show",
+    "booking_pay",
+    "booking_pay_check",
     "booking_payment_failed",
     "booking_payment_succeeded",
     "booking_release",
@@ -79,6 +84,7 @@ __all__ = [
     "bookings_expire_due",
     "bookings_release_due",
     "bookings_send_reminders",
+    "credits_settle_due",
     "intake_send_reminders",
     "seeker_has_booked_with",
 ]

@@ -10,6 +10,7 @@ from peersnet.kernel.enqueue import enqueue_on_commit
 from seekers.models import SeekerProfile
 from supporters.models import Slot, SupporterProfile
 from supporters.services import bookable_window
+from supporters.tasks import regenerate_supporter_slots
 
 from .. import emails
 from ..models import Booking, BookingEvent
@@ -101,9 +102,8 @@ def booking_reschedule(
     except IntegrityError:
         raise BookingError(_("You already have a session at that time."), code="overlap") from None
     Slot.objects.filter(pk=old_slot_id).update(status=Slot.Status.OPEN)
-    from supporters.tasks import regenerate_supporter_slots  # the freed hour may no longer fit the rules
-
-    enqueue_on_commit(regenerate_supporter_slots, booking.supporter_id)  # else the daily roll does
+    # The freed hour may no longer fit the rules; if the broker is down, the daily roll regenerates.
+    enqueue_on_commit(regenerate_supporter_slots, booking.supporter_id)
     BookingEvent.objects.create(
         booking=booking,
         at=now,

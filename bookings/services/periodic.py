@@ -7,6 +7,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from giftcards import services as gifts
+from giftcards.models import SessionCredit
 from seekers.models import SeekerProfile
 
 from .. import emails
@@ -90,3 +92,12 @@ def intake_send_reminders(*, now: dt.datetime | None = None) -> int:
             emails.email_intake_reminder(seeker, day=now.astimezone(seeker.user.tzinfo).date())
         count += 1
     return count
+
+
+def credits_settle_due(*, now: dt.datetime | None = None) -> int:
+    """Periodic safety net: a booking paid with a gift credit whose decided outcome keeps the fee has its
+    credit settled (used), should the call from its transition have been missed. Returns how many."""
+    ids = Booking.objects.filter(
+        paid_with_credit=True, money=Booking.Money.KEEP_FEE, gift_credits__status=SessionCredit.Status.HELD
+    ).values_list("pk", flat=True)
+    return sum(gifts.credit_settle(booking_id=booking_id, now=now) is not None for booking_id in list(ids))

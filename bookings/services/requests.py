@@ -8,7 +8,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from giftcards import services as gifts
 from giftcards.selectors import credits_available
+from payments import gateway
+from payments import services as payments
+from payments.models import Payment
 from payments.services import seeker_card
 from seekers.models import SeekerProfile
 from supporters.models import Slot, SupporterProfile
@@ -113,8 +117,9 @@ def booking_accept(
     *, booking_id: int, supporter: SupporterProfile, now: dt.datetime | None = None
 ) -> Booking:
     """requested -> confirmed when a gift session credit pays for it (taken here, in this transaction);
-    otherwise requested -> payment_pending: the saved card is charged off-session after commit and a
-    success confirms the booking (booking_payment_succeeded). Safe to repeat."""
+    otherwise requested -> payment_pending with the fee as a payable in the payments ledger: the saved
+    card is charged off-session after commit and payments' PaymentSucceeded confirms the booking
+    (bookings.handlers -> booking_payment_succeeded). Safe to repeat."""
     now = now or timezone.now()
     booking = _locked(booking_id, supporter=supporter)
     if booking.status in (Status.CONFIRMED, Status.PAYMENT_PENDING):
@@ -124,14 +129,18 @@ def booking_accept(
     if now >= booking.respond_by:
         raise BookingError(_("This request has expired, so it can't be accepted."), code="expired")
     if booking.price_cents:
-        from giftcards.services import credit_take
-
-        if credit_take(seeker=booking.seeker, booking=booking, now=now) is not None:
+        if gifts.credit_take(seeker=booking.seeker, booking_id=booking.pk, now=now) is not None:
             booking.paid_with_credit = True  # a gift session pays: nothing to charge
             booking.save(update_fields=["paid_with_credit"])
         else:
+            booking.payable = payments.payable_create(
+                purpose=Booking.PAYABLE_PURPOSE,
+                reference=booking.pk,
+                amount_cents=booking.price_cents,
+                seeker=booking.seeker,
+            )
             booking.payment_due_by = payment_deadline(accepted_at=now, start=booking.start)
-            booking.save(update_fields=["payment_due_by"])
+            booking.save(update_fields=["payable", "payment_due_by"])
     booking_transition(booking, action=Action.ACCEPT, by=supporter.user, at=now)
     if booking.status == Status.CONFIRMED:
         emails.email_confirmed(booking)
@@ -144,7 +153,7 @@ def booking_payment_succeeded(*, booking_id: int, amount_cents: int, now: dt.dat
 
     Returns the booking when this payment confirmed it; None when the booking was already paid (a second
     success is a duplicate); False when the booking is no longer payable (released or cancelled meanwhile).
-    The payments app refunds in the last two cases."""
+    The PaymentSucceeded handler hands the money back in the last two cases (payments.payment_refuse)."""
     now = now or timezone.now()
     booking = _locked(booking_id)
     if booking.amount_paid_cents:
@@ -166,6 +175,44 @@ def booking_payment_failed(*, booking_id: int) -> Booking:
     if booking.status == Status.PAYMENT_PENDING:
         emails.email_payment_needed(booking)
     return booking
+
+
+def booking_pay(*, booking_id: int, seeker: SeekerProfile) -> tuple[Payment, gateway.Intent]:
+    """The seeker pays an accepted session that waits for payment, with their saved card, on the pay
+    page (no transaction open: it talks to Stripe). Returns the attempt and Stripe's intent: succeeded
+    (the booking is confirmed by then), requires_action (the page runs 3-D Secure, then
+    booking_pay_check), or failed with a message. Raises PaymentError with a message for the seeker."""
+    booking = Booking.objects.filter(pk=booking_id, seeker=seeker).first()
+    if booking is None:
+        raise payments.PaymentError(_("We couldn't find that session."), code="not_found")
+    if booking.status == Status.CONFIRMED:
+        raise payments.PaymentError(_("This session is already paid."), code="paid")
+    if booking.status != Status.PAYMENT_PENDING or booking.payable_id is None:
+        raise payments.PaymentError(_("This session can't be paid any more."), code="bad_state")
+    try:
+        return payments.payment_pay_saved_card(payable_id=booking.payable_id, seeker=seeker)
+    except payments.PaymentError as exc:
+        if exc.code == "paid":
+            raise payments.PaymentError(_("This session is already paid."), code="paid") from None
+        if exc.code == "bad_state":
+            raise payments.PaymentError(_("This session can't be paid any more."), code="bad_state") from None
+        if exc.code == "busy":
+            raise payments.PaymentError(
+                _("A payment for this session is already being processed. Please wait a moment.")
+            ) from None
+        raise
+
+
+def booking_pay_check(*, booking_id: int, seeker: SeekerProfile, payment_id: int) -> Payment | None:
+    """After 3-D Secure in the browser: ask Stripe (never the browser) about the seeker's attempt on this
+    booking and record it. None when the attempt isn't this seeker's booking's."""
+    booking = Booking.objects.filter(pk=booking_id, seeker=seeker).exclude(payable=None).first()
+    payment = (
+        Payment.objects.filter(pk=payment_id, payable_id=booking.payable_id).first() if booking else None
+    )
+    if payment is None:
+        return None
+    return payments.payment_check(payment_id=payment.pk)
 
 
 @transaction.atomic

@@ -4,14 +4,19 @@ payments/giftcards, the slot's status, the BookingEvent. Also the lookups every 
 import datetime as dt
 import logging
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from giftcards import services as gifts
+from payments import services as payments
+from payments.models import Refund
 from peersnet.errors import DomainError
+from peersnet.kernel import events
 from peersnet.kernel.enqueue import enqueue_on_commit
 from supporters.models import Slot
+from supporters.tasks import regenerate_supporter_slots
 
+from ..events import BookingConfirmed, BookingEnded, SessionCompleted
 from ..models import Booking, BookingEvent
 from ..policy import Action, decide
 
@@ -60,37 +65,37 @@ def booking_transition(
         to_status=booking.status,
         reason=reason[:300],
     )
-    _execute_money(booking, from_status=from_status)
+    _execute_money(booking, from_status=from_status, at=at)
+    _announce(booking, from_status=from_status)
     return booking
 
 
-def _execute_money(booking: Booking, *, from_status: str) -> None:
-    """Hand the money part of a decision to the payments app (rows now, Stripe calls after commit)."""
-    from giftcards import services as gifts
-    from payments import services as payments
-    from payments import tasks as payment_tasks
+def _announce(booking: Booking, *, from_status: str) -> None:
+    """Tell the apps above what happened (peersnet.kernel.events), in this transaction."""
+    if booking.status == Status.CONFIRMED and from_status != Status.CONFIRMED:
+        events.announce(BookingConfirmed(booking_id=booking.pk))
+    if booking.status == Status.COMPLETED:
+        events.announce(SessionCompleted(booking_id=booking.pk))
+    if from_status in Booking.HOLDING and booking.status not in Booking.HOLDING:
+        events.announce(BookingEnded(booking_id=booking.pk, status=booking.status, money=booking.money))
 
+
+def _execute_money(booking: Booking, *, from_status: str, at: dt.datetime) -> None:
+    """Hand the decided money outcome down: a gift credit is returned or settled (giftcards), a card
+    payment refunded in full (payments; rows now, Stripe after commit); a fresh payable is charged, and an
+    unpaid one no longer wanted is closed, after commit. Lock order: the booking (held by the caller),
+    then the payable and its payment, or the credit."""
     if booking.money == Booking.Money.REFUND_FULL and booking.paid_with_credit:
-        gifts.credit_return(booking=booking)  # a gift session comes back instead of money
-    elif booking.money == Booking.Money.REFUND_FULL and booking.amount_paid_cents:
-        guarantee = booking.status == Status.REFUNDED
-        payments.refund_for_booking(booking=booking, reason="guarantee" if guarantee else "policy")
+        gifts.credit_return(booking_id=booking.pk, now=at)  # a gift session comes back instead of money
+    elif booking.money == Booking.Money.REFUND_FULL and booking.amount_paid_cents and booking.payable_id:
+        reason = Refund.Reason.GUARANTEE if booking.status == Status.REFUNDED else Refund.Reason.POLICY
+        payments.refund_full(payable_id=booking.payable_id, reason=reason)
     if booking.money == Booking.Money.KEEP_FEE and booking.paid_with_credit:
-        gifts.credits_settle(booking=booking)  # the gift session is used for good
-    if booking.status == Status.PAYMENT_PENDING and from_status == Status.REQUESTED:
-        enqueue_on_commit(payment_tasks.charge_booking, booking.pk)
-    if from_status == Status.PAYMENT_PENDING and booking.status != Status.CONFIRMED:
-        transaction.on_commit(lambda: _cancel_open_intents(booking.pk))
-
-
-def _cancel_open_intents(booking_id: int) -> None:
-    from payments import gateway
-    from payments import services as payments
-
-    try:
-        payments.payments_cancel_open(booking_id=booking_id)
-    except gateway.GatewayUnavailable:
-        logger.warning("could not cancel open intents of booking %s; a late success is refunded", booking_id)
+        gifts.credit_settle(booking_id=booking.pk, now=at)  # the gift session is used for good
+    if booking.status == Status.PAYMENT_PENDING and from_status == Status.REQUESTED and booking.payable_id:
+        payments.payable_charge_after_commit(payable_id=booking.payable_id)
+    if from_status == Status.PAYMENT_PENDING and booking.status != Status.CONFIRMED and booking.payable_id:
+        payments.payable_close_after_commit(payable_id=booking.payable_id)
 
 
 def _sync_slot(booking: Booking) -> None:
@@ -104,8 +109,6 @@ def _sync_slot(booking: Booking) -> None:
     Slot.objects.filter(pk=booking.slot_id).update(status=slot_status)
     if slot_status == Slot.Status.OPEN:
         # The freed hour may no longer fit the supporter's rules (changed meanwhile): let them decide.
-        from supporters.tasks import regenerate_supporter_slots
-
         # The broker is down: the daily roll regenerates anyway.
         enqueue_on_commit(regenerate_supporter_slots, booking.supporter_id)
 

@@ -5,11 +5,9 @@ import pytest
 from bookings.models import Booking
 from bookings.services import BookingError, SlotTaken, booking_request
 from supporters.models import Slot
-from tests.bookings.factories import hour_from_now
 from tests.concurrency import postgresql_only, race
-from tests.factories import SeekerFactory
+from tests.factories import SeekerFactory, SlotFactory, hour_from_now
 from tests.payments.helpers import give_card
-from tests.supporters.factories import SlotFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -68,7 +66,7 @@ def test_the_database_refuses_overlapping_ranges_for_one_seeker_even_off_the_hou
 
     from django.db import IntegrityError
 
-    from tests.bookings.factories import BookingFactory
+    from tests.factories import BookingFactory
 
     booking = BookingFactory()
     odd = SlotFactory(start=booking.start + dt.timedelta(minutes=30))

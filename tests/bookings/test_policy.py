@@ -16,8 +16,7 @@ from bookings.policy import (
     join_opens_at,
     policy_terms,
 )
-from tests.bookings.factories import BookingFactory
-from tests.factories import SeekerFactory
+from tests.factories import BookingFactory, SeekerFactory
 
 pytestmark = pytest.mark.django_db
 

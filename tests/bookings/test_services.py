@@ -12,10 +12,8 @@ from notifications.models import Notification
 from payments.models import Payment
 from payments.services import seeker_card
 from supporters.models import Slot
-from tests.bookings.factories import BookingFactory, hour_from_now
-from tests.factories import SeekerFactory
-from tests.payments.helpers import give_card
-from tests.supporters.factories import LeaveFactory, SlotFactory
+from tests.factories import BookingFactory, LeaveFactory, SeekerFactory, SlotFactory, hour_from_now
+from tests.payments.helpers import give_card, of_booking
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +135,7 @@ def test_booking_accept_twice_charges_confirms_and_emails_once(
         Money.CHARGE,
         6500,
     )
-    assert Payment.objects.filter(booking=booking, status=Payment.Status.SUCCEEDED).count() == 1
+    assert Payment.objects.filter(**of_booking(booking), status=Payment.Status.SUCCEEDED).count() == 1
     assert booking.slot.status == Slot.Status.BOOKED
     assert subjects(mailoutbox, booking.seeker.user.email) == ["Your session is confirmed"]
     confirmation = next(m for m in mailoutbox if m.to == [booking.seeker.user.email])

@@ -9,10 +9,8 @@ from django.utils import timezone
 from bookings.models import Booking
 from bookings.services import booking_request
 from seekers.models import Intake
-from tests.bookings.factories import BookingFactory, hour_from_now
-from tests.factories import SeekerFactory
+from tests.factories import BookingFactory, SeekerFactory, SlotFactory, hour_from_now
 from tests.payments.helpers import give_card
-from tests.supporters.factories import SlotFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -233,7 +231,7 @@ def test_portal_lists_upcoming_with_actions_and_calendar_download(client):
 
 
 def test_leave_sessions_page_cancels_sessions_inside_the_leave(client):
-    from tests.supporters.factories import LeaveFactory
+    from tests.factories import LeaveFactory
 
     booking = BookingFactory(status=Status.CONFIRMED, hours_ahead=72)
     outside = BookingFactory(status=Status.CONFIRMED, hours_ahead=24 * 20, slot__supporter=booking.supporter)

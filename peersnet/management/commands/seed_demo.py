@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from accounts.demo import seed_accounts
 from bookings.demo import seed_bookings
+from seekers.demo import seed_seekers
 from supporters.demo import seed_supporters
 
 
@@ -10,6 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         lines = seed_accounts()
+        lines += seed_seekers()
         lines += seed_supporters()
         lines += seed_bookings()
         self.stdout.write(
