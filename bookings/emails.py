@@ -100,7 +100,7 @@ def _receipt(booking: Booking) -> list[str]:
     return [
         f"Receipt: {format_cents(booking.amount_paid_cents)} paid{card} "
         f"on {_at(paid_at, booking.seeker.user)}, "
-        f"for one 50-minute peer support session (booking {booking.pk}).",
+        f"for one {settings.SESSION_MINUTES}-minute peer support session (booking {booking.pk}).",
     ]
 
 

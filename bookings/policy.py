@@ -216,7 +216,8 @@ class BookingActions:
 
 def booking_actions(booking: Booking, viewer, at: dt.datetime) -> BookingActions:
     """What ``viewer`` (a User: the booking's seeker or supporter; anyone else may do nothing) may do
-    with ``booking`` at ``at``. The same rules the services check, in one place."""
+    with ``booking`` at ``at``. The windows are the same functions the services call, and the states
+    mirror the services' own checks (tests/bookings/test_policy.py holds the two together)."""
     user_id = getattr(viewer, "pk", None)
     seeker = user_id is not None and booking.seeker.user_id == user_id
     supporter = user_id is not None and not seeker and booking.supporter.user_id == user_id
