@@ -59,6 +59,7 @@ lint: setup
 
 test: setup lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 worker: setup

@@ -6,9 +6,6 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
-from django.utils import timezone
-
-from seekers.services import seeker_profile_create
 
 from .models import User
 
@@ -17,7 +14,8 @@ DEMO_PASSWORD = "peersnet-demo-2026"
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
-def _verified_user(email: str, **fields) -> tuple[User, bool]:
+def verified_user(email: str, **fields) -> tuple[User, bool]:
+    """A demo login with a verified email address and the demo password, made once."""
     user, created = User.objects.get_or_create(email=email, defaults=fields)
     if created:
         user.set_password(DEMO_PASSWORD)
@@ -30,8 +28,9 @@ def _verified_user(email: str, **fields) -> tuple[User, bool]:
 
 @transaction.atomic
 def seed_accounts() -> list[str]:
-    """A staff user with TOTP and recovery codes, and three seekers. Returns lines describing the logins."""
-    staff, _ = _verified_user(
+    """A staff user with TOTP and recovery codes. Returns lines describing the login. (The demo seekers are
+    seekers.demo's: accounts imports no other app.)"""
+    staff, _ = verified_user(
         "staff@peersnet.example",
         first_name="Robin",
         is_staff=True,
@@ -42,20 +41,6 @@ def seed_accounts() -> list[str]:
         TOTP.activate(staff, DEMO_TOTP_SECRET)
     codes_auth = Authenticator.objects.filter(user=staff, type=Authenticator.Type.RECOVERY_CODES).first()
     codes = RecoveryCodes(codes_auth) if codes_auth else RecoveryCodes.activate(staff)
-    seekers = [
-        ("maya@peersnet.example", "Maya", "America/Los_Angeles", (2001, 4, 27)),
-        ("jordan@peersnet.example", "Jordan", "America/New_York", (1999, 11, 2)),
-        ("sam@peersnet.example", "Sam", "Europe/London", (2004, 1, 15)),
-    ]
-    for email, name, tz, (y, m, d) in seekers:
-        user, _ = _verified_user(
-            email,
-            first_name=name,
-            time_zone=tz,
-            date_of_birth=timezone.datetime(y, m, d).date(),
-            terms_accepted_at=timezone.now(),
-        )
-        seeker_profile_create(user=user)
     unused = codes.get_unused_codes()
     secret = get_mfa_adapter().decrypt(
         Authenticator.objects.get(user=staff, type=Authenticator.Type.TOTP).data["secret"]
@@ -65,5 +50,4 @@ def seed_accounts() -> list[str]:
         "Staff (admin at /admin/): staff@peersnet.example",
         f"  two-factor: add TOTP secret {secret} to an authenticator app,",
         f"  or use a recovery code: {', '.join(unused[:3])}",
-        "Seekers: " + ", ".join(email for email, *_ in seekers),
     ]

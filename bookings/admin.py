@@ -3,6 +3,8 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 from django.urls import path
 
+from supporters.models import SupporterProfile
+
 from .models import Booking, BookingEvent, SessionFeedback
 from .services import BookingError, booking_cancel_by_supporter, booking_confirm_supporter_no_show
 
@@ -104,8 +106,6 @@ class SessionFeedbackAdmin(admin.ModelAdmin):
         ]
 
     def by_supporter_view(self, request):
-        from supporters.models import SupporterProfile
-
         rows = (
             SupporterProfile.objects.annotate(
                 completed=Count("bookings", filter=Q(bookings__status__in=["completed", "refunded"])),

@@ -9,10 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.services import Attachment, Email, notification_queue
+from payments.models import Payment
+from peersnet.kernel.money import format_cents
 
 from .ics import booking_ics
 from .models import Booking
-from .policy import money_sentence
+from .policy import money_sentence, policy_terms
 
 
 def _when(booking: Booking, user) -> str:
@@ -82,23 +84,23 @@ def email_request_received(booking: Booking) -> None:
     )
 
 
-def _money(cents: int) -> str:
-    dollars, rest = divmod(cents, 100)
-    return f"${dollars}" if not rest else f"${dollars}.{rest:02d}"
-
-
 def _receipt(booking: Booking) -> list[str]:
     """A receipt line for the confirmation: amount, card, date, what for."""
     if not booking.amount_paid_cents:
         return []
-    payment = booking.payments.filter(status="succeeded").first()
+    payment = (
+        Payment.objects.filter(payable_id=booking.payable_id, status=Payment.Status.SUCCEEDED).first()
+        if booking.payable_id
+        else None
+    )
     card = ""
     if payment and payment.card_last4:
         card = f" with your {payment.card_brand.title()} card ending {payment.card_last4}"
     paid_at = payment.succeeded_at if payment and payment.succeeded_at else timezone.now()
     return [
-        f"Receipt: {_money(booking.amount_paid_cents)} paid{card} on {_at(paid_at, booking.seeker.user)}, "
-        f"for one 50-minute peer support session (booking {booking.pk}).",
+        f"Receipt: {format_cents(booking.amount_paid_cents)} paid{card} "
+        f"on {_at(paid_at, booking.seeker.user)}, "
+        f"for one {settings.SESSION_MINUTES}-minute peer support session (booking {booking.pk}).",
     ]
 
 
@@ -112,8 +114,8 @@ def email_confirmed(booking: Booking) -> None:
         [
             f"Your session with {booking.supporter.display_name} is confirmed for {_when(booking, seeker)}.",
             *_receipt(booking),
-            "Join the video call here when it's time (the link opens 10 minutes before): "
-            f"{booking.video_url}",
+            "Join the video call here when it's time (the link opens "
+            f"{policy_terms()['join_opens_minutes']} minutes before): {booking.video_url}",
             "Sessions end on time, so arriving late makes the session shorter. "
             "A calendar invite is attached.",
         ],
@@ -291,7 +293,7 @@ def email_payment_needed(booking: Booking) -> None:
             "After that the time is "
             "released and nothing is charged.",
         ],
-        ("Pay now", _url("payments:pay", booking.pk)),
+        ("Pay now", _url("bookings:pay", booking.pk)),
     )
 
 
@@ -333,8 +335,8 @@ def email_feedback_request(booking: Booking) -> None:
         "How was your session?",
         [
             f"Thank you for meeting {booking.supporter.display_name}. We'd love to know how it went.",
-            "If you didn't love it, you can get your money back with one click in the next 7 days. "
-            "No questions asked.",
+            "If you didn't love it, you can get your money back with one click in the next "
+            f"{policy_terms()['guarantee_days']} days. No questions asked.",
         ],
         ("Tell us how it went", _url("bookings:feedback", booking.pk)),
     )

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from payments.models import Payable
 from seekers.models import SeekerProfile
 from supporters.models import Slot, SupporterProfile
 
@@ -20,9 +21,6 @@ class BookingQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(Q(seeker__user=user) | Q(supporter__user=user))
-
-    def holding(self) -> "BookingQuerySet":
-        return self.filter(status__in=Booking.HOLDING)
 
 
 # Statuses in which a booking holds its slot and its seeker's hour (used by the database constraints).
@@ -65,6 +63,7 @@ class Booking(models.Model):
         REFUND_FULL = "refund_full", _("Refund in full")
 
     HOLDING = HOLDING_STATUSES
+    PAYABLE_PURPOSE = "booking"  # how this app's payables are named in the payments ledger
     TRANSITIONS: dict[str, set[str]] = {
         Status.REQUESTED: {
             Status.CONFIRMED,
@@ -112,6 +111,14 @@ class Booking(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True, help_text=_("When it left the active states."))
     price_cents = models.PositiveIntegerField(default=0)
     amount_paid_cents = models.PositiveIntegerField(default=0)
+    payable = models.OneToOneField(
+        Payable,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The session's fee in the payments ledger (made when accepted, unless a gift pays)."),
+    )
     paid_with_credit = models.BooleanField(default=False, help_text=_("Paid with a gift session credit."))
     payment_due_by = models.DateTimeField(
         null=True, blank=True, help_text=_("Accepted but unpaid: released if not paid by then.")

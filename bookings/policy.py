@@ -1,6 +1,9 @@
-"""The booking rules that depend on time and on who acts: the one place that decides what happens to the fee.
+"""The booking rules that depend on time and on who acts: the one place that decides what happens to the
+fee, when each window opens and closes (join, cancel or move for free, no-show, guarantee), and what a
+viewer may do with a booking now (``booking_actions``).
 
-Nothing here writes. Services ask; the payments app carries out the money part later.
+Nothing here writes. Services ask before they change a booking; views and templates ask which actions
+to show; page copy reads the windows from ``policy_terms`` (never "24 hours" typed into a page).
 """
 
 import datetime as dt
@@ -13,6 +16,12 @@ from .models import Booking
 
 Status = Booking.Status
 Money = Booking.Money
+
+# --- Session-time windows (each spelled once; the free-cancellation and guarantee spans are settings) ---
+
+JOIN_OPENS_BEFORE = dt.timedelta(minutes=10)  # the video room opens this long before the start
+ABSENCE_REPORTS_OPEN_AFTER = dt.timedelta(minutes=10)  # "they didn't come" from start + 10 min ...
+ABSENCE_REPORTS_CLOSE_AFTER = dt.timedelta(hours=48)  # ... until end + 48 h
 
 
 class Action(StrEnum):
@@ -48,6 +57,55 @@ def free_cancellation_deadline(booking: Booking) -> dt.datetime:
 
 def is_free_cancellation(booking: Booking, at: dt.datetime) -> bool:
     return at <= free_cancellation_deadline(booking)
+
+
+def reschedule_is_open(booking: Booking, at: dt.datetime) -> bool:
+    """A session (or a request) can be moved until the free-cancellation deadline, not after."""
+    return at <= free_cancellation_deadline(booking)
+
+
+def join_opens_at(booking: Booking) -> dt.datetime:
+    return booking.start - JOIN_OPENS_BEFORE
+
+
+def join_is_open(booking: Booking, at: dt.datetime) -> bool:
+    """The video room of a confirmed session: from 10 minutes before the start until its end."""
+    return booking.status == Status.CONFIRMED and join_opens_at(booking) <= at < booking.end
+
+
+def absence_window_is_open(booking: Booking, at: dt.datetime) -> bool:
+    """Either side may say the other didn't come: from 10 minutes after the start to 48 h after the end."""
+    return booking.start + ABSENCE_REPORTS_OPEN_AFTER <= at <= booking.end + ABSENCE_REPORTS_CLOSE_AFTER
+
+
+def guarantee_until(booking: Booking) -> dt.datetime:
+    """The last instant of the money-back guarantee: 7 days after the session's end."""
+    return booking.end + settings.GUARANTEE_WINDOW
+
+
+def guarantee_is_open(booking: Booking, at: dt.datetime) -> bool:
+    return at <= guarantee_until(booking)
+
+
+def guarantee_open_for_ends_after(at: dt.datetime) -> dt.datetime:
+    """Sessions that ended at or after this instant are still inside the guarantee at ``at``."""
+    return at - settings.GUARANTEE_WINDOW
+
+
+def _hours(span: dt.timedelta) -> int:
+    return int(span.total_seconds() // 3600)
+
+
+def policy_terms() -> dict[str, int]:
+    """The windows as numbers for page and email copy ("free up to {{ POLICY.free_cancellation_hours }}
+    hours before"), so the words can't drift from the rules."""
+    return {
+        "free_cancellation_hours": _hours(settings.FREE_CANCELLATION_NOTICE),
+        "guarantee_days": settings.GUARANTEE_WINDOW.days,
+        "join_opens_minutes": int(JOIN_OPENS_BEFORE.total_seconds() // 60),
+        "absence_opens_minutes": int(ABSENCE_REPORTS_OPEN_AFTER.total_seconds() // 60),
+        "absence_closes_hours": _hours(ABSENCE_REPORTS_CLOSE_AFTER),
+    }
 
 
 def was_charged(booking: Booking) -> bool:
@@ -117,6 +175,87 @@ def money_sentence(booking: Booking) -> str:
     if booking.money == Money.KEEP_FEE:
         what = "the gift session is used" if booking.paid_with_credit else "the full fee is kept"
         if late:
-            return f"Because it was less than 24 hours before the start, {what}."
+            hours = policy_terms()["free_cancellation_hours"]
+            return f"Because it was less than {hours} hours before the start, {what}."
         return f"{what[0].upper()}{what[1:]}."
     return "You won't pay anything for it."
+
+
+# --- What a viewer may do now --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BookingActions:
+    """Which actions and notices a page shows one viewer of one booking at one instant. Templates read
+    these instead of comparing statuses; the services still decide on the locked row (a stale page
+    gets a clear message, never a wrong change)."""
+
+    is_seeker: bool
+    is_supporter: bool
+    # Where the booking stands (both sides see these notices).
+    awaiting_answer: bool  # a request the supporter hasn't answered
+    awaiting_payment: bool  # accepted, the fee not paid yet
+    room: bool  # confirmed: a video room and a calendar invite exist
+    join: bool  # ... and the room is open now
+    # The seeker's actions.
+    pay: bool
+    withdraw: bool
+    reschedule: bool
+    cancel: bool
+    cancel_is_free: bool  # a cancel now costs nothing (before the free-cancellation deadline)
+    explain_cancel_terms: bool  # a confirmed session ahead: say until when cancelling is free
+    give_feedback: bool  # completed and not told us yet ("I didn't love it" only while guarantee_open)
+    guarantee_open: bool
+    report_absent: bool
+    # The supporter's actions.
+    accept: bool
+    decline: bool
+    supporter_cancel: bool
+    mark_no_show: bool
+
+
+def booking_actions(booking: Booking, viewer, at: dt.datetime) -> BookingActions:
+    """What ``viewer`` (a User: the booking's seeker or supporter; anyone else may do nothing) may do
+    with ``booking`` at ``at``. The windows are the same functions the services call, and the states
+    mirror the services' own checks (tests/bookings/test_policy.py holds the two together)."""
+    user_id = getattr(viewer, "pk", None)
+    seeker = user_id is not None and booking.seeker.user_id == user_id
+    supporter = user_id is not None and not seeker and booking.supporter.user_id == user_id
+    status = booking.status
+    ahead = at < booking.start
+    absence_open = absence_window_is_open(booking, at)
+    no_feedback = status == Status.COMPLETED and not hasattr(booking, "feedback")
+    disputed = booking.supporter_absent_reported_at is not None
+    return BookingActions(
+        is_seeker=seeker,
+        is_supporter=supporter,
+        awaiting_answer=status == Status.REQUESTED,
+        awaiting_payment=status == Status.PAYMENT_PENDING,
+        room=status == Status.CONFIRMED,
+        join=join_is_open(booking, at),
+        pay=seeker and status == Status.PAYMENT_PENDING,
+        withdraw=seeker and status == Status.REQUESTED,
+        reschedule=seeker
+        and status in (Status.REQUESTED, Status.CONFIRMED)
+        and reschedule_is_open(booking, at),
+        cancel=seeker and status in (Status.CONFIRMED, Status.PAYMENT_PENDING) and ahead,
+        cancel_is_free=is_free_cancellation(booking, at),
+        explain_cancel_terms=seeker and status == Status.CONFIRMED and ahead,
+        give_feedback=seeker and no_feedback,
+        guarantee_open=guarantee_is_open(booking, at),
+        report_absent=seeker
+        and not disputed
+        and absence_open
+        and (status in (Status.CONFIRMED, Status.COMPLETED) or _seeker_marked_absent(booking)),
+        accept=supporter and status == Status.REQUESTED and at < booking.respond_by,
+        decline=supporter and status == Status.REQUESTED,
+        supporter_cancel=supporter and status in (Status.CONFIRMED, Status.PAYMENT_PENDING) and ahead,
+        mark_no_show=supporter
+        and not disputed
+        and absence_open
+        and status in (Status.CONFIRMED, Status.COMPLETED),
+    )
+
+
+def _seeker_marked_absent(booking: Booking) -> bool:
+    return booking.status == Status.NO_SHOW and booking.no_show_by == Booking.Party.SEEKER

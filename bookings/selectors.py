@@ -11,20 +11,34 @@ from supporters.models import LeaveOfAbsence, Slot, SupporterProfile
 from supporters.services import bookable_window
 
 from .models import Booking
+from .policy import guarantee_open_for_ends_after
 
 Status = Booking.Status
-JOIN_OPENS_BEFORE = dt.timedelta(minutes=10)
-ABSENCE_WINDOW = dt.timedelta(hours=48)
 
 
 def booking_list_for_participant(*, user: User) -> QuerySet[Booking]:
     return Booking.objects.for_participant(user).select_related("seeker__user", "supporter__user", "slot")
 
 
+def booking_list_for_seeker(*, user: User) -> QuerySet[Booking]:
+    """The seeker's own bookings (none for anyone else), with the supporter loaded."""
+    return Booking.objects.for_seeker(user).select_related("seeker__user", "supporter__user")
+
+
+def booking_list_for_supporter(*, user: User) -> QuerySet[Booking]:
+    """The supporter's own bookings (none for anyone else), with the seeker loaded."""
+    return Booking.objects.for_supporter(user).select_related("seeker__user", "supporter__user")
+
+
+def slot_list_of_listed_supporters() -> QuerySet[Slot]:
+    """Slots a seeker may open the booking step for: those of supporters in the directory."""
+    return Slot.objects.select_related("supporter").filter(supporter__in=SupporterProfile.objects.listed())
+
+
 def booking_list_for_seeker_portal(*, seeker: SeekerProfile, now: dt.datetime | None = None):
     """(upcoming, past) for the seeker's portal, each in a single query."""
     now = now or timezone.now()
-    base = Booking.objects.filter(seeker=seeker).select_related("supporter")
+    base = Booking.objects.filter(seeker=seeker).select_related("supporter", "seeker")
     upcoming = list(
         base.filter(
             end__gt=now, status__in=[Status.REQUESTED, Status.PAYMENT_PENDING, Status.CONFIRMED]
@@ -99,31 +113,14 @@ def slot_list_next_open(
     )
 
 
-def join_is_open(*, booking: Booking, now: dt.datetime) -> bool:
-    return booking.status == Status.CONFIRMED and booking.start - JOIN_OPENS_BEFORE <= now < booking.end
-
-
-def can_report_absence(*, booking: Booking, now: dt.datetime) -> bool:
-    return (
-        booking.status in (Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW)
-        and booking.start + dt.timedelta(minutes=10) <= now <= booking.end + ABSENCE_WINDOW
-    )
-
-
-def seeker_has_slot_conflict(*, seeker: SeekerProfile, start: dt.datetime) -> bool:
-    return Booking.objects.holding().filter(seeker=seeker, start=start).exists()
-
-
 def booking_list_feedback_due(*, seeker: SeekerProfile, now: dt.datetime | None = None) -> list[Booking]:
-    """Completed sessions of the last 7 days the seeker hasn't told us about yet."""
-    from django.conf import settings
-
+    """Completed sessions still inside the money-back guarantee that the seeker hasn't told us about yet."""
     now = now or timezone.now()
     return list(
         Booking.objects.filter(
             seeker=seeker,
             status=Status.COMPLETED,
-            end__gte=now - settings.GUARANTEE_WINDOW,
+            end__gte=guarantee_open_for_ends_after(now),
             feedback__isnull=True,
         ).select_related("supporter")
     )

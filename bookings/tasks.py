@@ -5,6 +5,7 @@ from .services import (
     bookings_expire_due,
     bookings_release_due,
     bookings_send_reminders,
+    credits_settle_due,
     intake_send_reminders,
 )
 
@@ -17,8 +18,10 @@ def expire_requests() -> None:
 
 @shared_task
 def complete_sessions() -> None:
-    """Every few minutes: sessions whose end has passed become completed. Safe to rerun."""
+    """Every few minutes: sessions whose end has passed become completed, and gift credits of sessions
+    that kept their fee are settled (a safety net). Safe to rerun."""
     bookings_complete_due()
+    credits_settle_due()
 
 
 @shared_task

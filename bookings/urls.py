@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pay_views, views
 
 app_name = "bookings"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("sessions/<int:booking_id>/withdraw/", views.booking_withdraw_view, name="withdraw"),
     path("sessions/<int:booking_id>/cancel/", views.booking_cancel_view, name="cancel"),
     path("sessions/<int:booking_id>/reschedule/", views.booking_reschedule_view, name="reschedule"),
+    path("sessions/<int:booking_id>/pay/", pay_views.pay_view, name="pay"),
+    path("sessions/<int:booking_id>/pay/check/", pay_views.check_view, name="pay_check"),
     path("sessions/<int:booking_id>/feedback/", views.booking_feedback_view, name="feedback"),
     path("sessions/<int:booking_id>/report-absent/", views.booking_report_absent_view, name="report_absent"),
     # The supporter's side.

@@ -1,37 +1,47 @@
 """Booking pages for seekers and supporters. Thin: find the person's own booking (else 404), call a
-service, say what happened. Every POST also works without JavaScript."""
+service, say what happened. Which actions a page offers is the policy's answer (``booking_actions``).
+Every POST also works without JavaScript."""
 
-import datetime as dt
+from collections.abc import Callable
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
+from giftcards.selectors import credits_available
+from payments.selectors import money_by_payable
+from payments.services import seeker_card
+from peersnet.kernel.htmx import redirect_page
 from seekers.decorators import seeker_required
 from supporters.decorators import supporter_required
-from supporters.models import Slot, SupporterProfile
+from supporters.models import Slot
 
 from . import selectors, services
+from .decorators import participant_required
 from .forms import BookingRequestForm, DeclineForm, FeedbackForm, RescheduleForm
 from .ics import booking_ics
-from .models import Booking
-from .policy import free_cancellation_deadline, is_free_cancellation, money_sentence
+from .policy import (
+    booking_actions,
+    free_cancellation_deadline,
+    guarantee_until,
+    join_opens_at,
+    money_sentence,
+    policy_terms,
+)
 
-JOIN_OPENS_BEFORE = dt.timedelta(minutes=10)
 
-
-def _done(request: HttpRequest, url: str) -> HttpResponse:
-    return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
-
-
-def _participant_booking(request: HttpRequest, booking_id: int) -> Booking:
-    return get_object_or_404(selectors.booking_list_for_participant(user=request.user), pk=booking_id)
+def _one_click(request: HttpRequest, act: Callable[[], object], *, done: str, back: str) -> HttpResponse:
+    """A one-button POST on the person's own booking: do it, say what happened (or why not), go back."""
+    try:
+        act()
+    except services.BookingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect_page(request, back)
 
 
 # --- Requesting ----------------------------------------------------------------------------------
@@ -42,20 +52,11 @@ def _participant_booking(request: HttpRequest, booking_id: int) -> Booking:
 def booking_request_view(request: HttpRequest, slot_id: int) -> HttpResponse:
     """The booking step for one open slot: confirm the time (and, the first time, that the seeker
     doesn't know the supporter), then request it."""
-    slot = get_object_or_404(
-        Slot.objects.select_related("supporter").filter(supporter__in=SupporterProfile.objects.listed()),
-        pk=slot_id,
-    )
-    from giftcards.services import credits_available
-    from payments.services import seeker_card
-
-    gift_credits = credits_available(seeker=request.seeker)
-    if not gift_credits and seeker_card(seeker=request.seeker) is None:
-        messages.info(
-            request,
-            "Before your first request, please save a card. Nothing is charged until a supporter accepts.",
-        )
-        return redirect(f"{reverse('payments:card')}?next={reverse('bookings:request', args=[slot.pk])}")
+    slot = get_object_or_404(selectors.slot_list_of_listed_supporters(), pk=slot_id)
+    try:
+        services.booking_request_payment_check(seeker=request.seeker)
+    except services.CardNeeded as exc:
+        return _card_step(request, slot, exc)
     first_time = not services.seeker_has_booked_with(seeker=request.seeker, supporter=slot.supporter)
     form = BookingRequestForm(request.POST if request.method == "POST" else None, first_time=first_time)
     if request.method == "POST" and form.is_valid():
@@ -65,6 +66,8 @@ def booking_request_view(request: HttpRequest, slot_id: int) -> HttpResponse:
                 slot_id=slot.pk,
                 confirms_no_personal_relationship=form.cleaned_data.get("no_personal_relationship", False),
             )
+        except services.CardNeeded as exc:  # the card was removed meanwhile
+            return _card_step(request, slot, exc)
         except services.SlotTaken as exc:
             form.add_error(None, exc.message)
             return render(
@@ -87,11 +90,11 @@ def booking_request_view(request: HttpRequest, slot_id: int) -> HttpResponse:
                 messages.info(
                     request, "While you wait: please answer a few questions before your first session."
                 )
-                return _done(
+                return redirect_page(
                     request,
                     reverse("seekers:intake") + f"?next={reverse('bookings:detail', args=[booking.pk])}",
                 )
-            return _done(request, reverse("bookings:detail", args=[booking.pk]))
+            return redirect_page(request, "bookings:detail", booking.pk)
     available = slot.status == Slot.Status.OPEN
     return render(
         request,
@@ -104,9 +107,14 @@ def booking_request_view(request: HttpRequest, slot_id: int) -> HttpResponse:
             "alternatives": []
             if available
             else selectors.slot_list_next_open(supporter=slot.supporter, limit=6),
-            "gift_credits": gift_credits,
+            "gift_credits": credits_available(seeker=request.seeker),
         },
     )
+
+
+def _card_step(request: HttpRequest, slot: Slot, exc: services.CardNeeded) -> HttpResponse:
+    messages.info(request, exc.message)
+    return redirect(f"{reverse('payments:card')}?next={reverse('bookings:request', args=[slot.pk])}")
 
 
 # --- Seeker portal and detail --------------------------------------------------------------------
@@ -115,10 +123,6 @@ def booking_request_view(request: HttpRequest, slot_id: int) -> HttpResponse:
 @require_GET
 @seeker_required
 def seeker_portal_view(request: HttpRequest) -> HttpResponse:
-    from giftcards.services import credits_available
-    from payments.selectors import money_by_booking
-    from payments.services import seeker_card
-
     upcoming, past = selectors.booking_list_for_seeker_portal(seeker=request.seeker)
     return render(
         request,
@@ -129,8 +133,8 @@ def seeker_portal_view(request: HttpRequest) -> HttpResponse:
             "past": past,
             "now": timezone.now(),
             "card": seeker_card(seeker=request.seeker),
-            "money": money_by_booking(seeker=request.seeker),
-            "unpaid": [b for b in upcoming if b.status == Booking.Status.PAYMENT_PENDING],
+            "money": money_by_payable(seeker=request.seeker),
+            "unpaid": [b for b in upcoming if b.status == b.Status.PAYMENT_PENDING],
             "feedback_due": selectors.booking_list_feedback_due(seeker=request.seeker),
             "gift_credits": credits_available(seeker=request.seeker),
         },
@@ -142,7 +146,7 @@ def seeker_portal_view(request: HttpRequest) -> HttpResponse:
 def booking_feedback_view(request: HttpRequest, booking_id: int) -> HttpResponse:
     """How did it go? "I didn't love it" is the money-back guarantee: one click, no questions asked."""
     booking = get_object_or_404(
-        Booking.objects.for_seeker(request.user).select_related("supporter", "feedback"), pk=booking_id
+        selectors.booking_list_for_seeker(user=request.user).select_related("feedback"), pk=booking_id
     )
     form = FeedbackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -162,7 +166,7 @@ def booking_feedback_view(request: HttpRequest, booking_id: int) -> HttpResponse
             else:
                 booking.refresh_from_db()
                 messages.success(request, f"We're sorry it wasn't right. {money_sentence(booking)}")
-            return _done(request, reverse("bookings:detail", args=[booking.pk]))
+            return redirect_page(request, "bookings:detail", booking.pk)
     return render(
         request,
         "bookings/feedback.html",
@@ -170,50 +174,46 @@ def booking_feedback_view(request: HttpRequest, booking_id: int) -> HttpResponse
             "title": "How was your session?",
             "booking": booking,
             "form": form,
-            "guarantee_until": booking.end + settings.GUARANTEE_WINDOW,
-            "already": getattr(booking, "feedback", None) if hasattr(booking, "feedback") else None,
+            "guarantee_until": guarantee_until(booking),
+            "actions": booking_actions(booking, request.user, timezone.now()),
         },
     )
 
 
 @require_GET
+@participant_required
 def booking_detail_view(request: HttpRequest, booking_id: int) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    booking = _participant_booking(request, booking_id)
+    booking = request.booking
     now = timezone.now()
-    is_seeker = booking.seeker.user_id == request.user.pk
+    actions = booking_actions(booking, request.user, now)
     return render(
         request,
         "bookings/detail.html",
         {
             "title": "Your session",
             "booking": booking,
-            "is_seeker": is_seeker,
-            "is_supporter": not is_seeker,
-            "join_open": selectors.join_is_open(booking=booking, now=now),
-            "join_opens_at": booking.start - JOIN_OPENS_BEFORE,
+            "actions": actions,
+            "is_seeker": actions.is_seeker,
+            "join_opens_at": join_opens_at(booking),
             "free_until": free_cancellation_deadline(booking),
-            "free_now": is_free_cancellation(booking, now),
-            "events": booking.events.all() if not is_seeker else None,
-            "can_report_absent": is_seeker and selectors.can_report_absence(booking=booking, now=now),
-            "can_mark_no_show": (not is_seeker)
-            and booking.status in (Booking.Status.CONFIRMED, Booking.Status.COMPLETED)
-            and selectors.can_report_absence(booking=booking, now=now),
-            "shared_intake": None if is_seeker else selectors.intake_shared_with_supporter(booking=booking),
+            "shared_intake": None
+            if actions.is_seeker
+            else selectors.intake_shared_with_supporter(booking=booking),
             "now": now,
         },
     )
 
 
 @require_GET
+@participant_required
 def booking_join_view(request: HttpRequest, booking_id: int) -> HttpResponse:
-    """The Join button: only the two participants, only from 10 minutes before the start to the end."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    booking = _participant_booking(request, booking_id)
-    if not selectors.join_is_open(booking=booking, now=timezone.now()):
-        messages.info(request, "The video room opens 10 minutes before the session starts.")
+    """The Join button: only the two participants, only while the policy's join window is open."""
+    booking = request.booking
+    if not booking_actions(booking, request.user, timezone.now()).join:
+        messages.info(
+            request,
+            f"The video room opens {policy_terms()['join_opens_minutes']} minutes before the session starts.",
+        )
         return redirect("bookings:detail", booking.pk)
     if booking.seeker.user_id == request.user.pk and booking.seeker.intake_completed_at is None:
         messages.info(request, "Before your first session, please answer a few short questions.")
@@ -222,11 +222,10 @@ def booking_join_view(request: HttpRequest, booking_id: int) -> HttpResponse:
 
 
 @require_GET
+@participant_required
 def booking_ics_view(request: HttpRequest, booking_id: int) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    booking = _participant_booking(request, booking_id)
-    if booking.status != Booking.Status.CONFIRMED:  # the invite carries the video link: confirmed only
+    booking = request.booking
+    if not booking_actions(booking, request.user, timezone.now()).room:  # the invite carries the video link
         raise Http404
     for_supporter = booking.supporter.user_id == request.user.pk
     response = HttpResponse(booking_ics(booking, for_supporter=for_supporter), content_type="text/calendar")
@@ -237,22 +236,20 @@ def booking_ics_view(request: HttpRequest, booking_id: int) -> HttpResponse:
 @require_POST
 @seeker_required
 def booking_withdraw_view(request: HttpRequest, booking_id: int) -> HttpResponse:
-    booking = get_object_or_404(Booking.objects.for_seeker(request.user), pk=booking_id)
-    try:
-        services.booking_withdraw(booking_id=booking.pk, seeker=request.seeker)
-        messages.success(request, "Your request is withdrawn. Nothing was charged.")
-    except services.BookingError as exc:
-        messages.error(request, exc.message)
-    return _done(request, reverse("bookings:detail", args=[booking.pk]))
+    booking = get_object_or_404(selectors.booking_list_for_seeker(user=request.user), pk=booking_id)
+    return _one_click(
+        request,
+        lambda: services.booking_withdraw(booking_id=booking.pk, seeker=request.seeker),
+        done="Your request is withdrawn. Nothing was charged.",
+        back=reverse("bookings:detail", args=[booking.pk]),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @seeker_required
 def booking_cancel_view(request: HttpRequest, booking_id: int) -> HttpResponse:
     """GET: which case applies (free or late) and the exact deadline in the seeker's zone. POST: cancel."""
-    booking = get_object_or_404(
-        Booking.objects.for_seeker(request.user).select_related("supporter"), pk=booking_id
-    )
+    booking = get_object_or_404(selectors.booking_list_for_seeker(user=request.user), pk=booking_id)
     if request.method == "POST":
         try:
             services.booking_cancel_by_seeker(booking_id=booking.pk, seeker=request.seeker)
@@ -261,15 +258,14 @@ def booking_cancel_view(request: HttpRequest, booking_id: int) -> HttpResponse:
         else:
             booking.refresh_from_db()
             messages.success(request, f"Your session is cancelled. {money_sentence(booking)}")
-        return _done(request, reverse("bookings:detail", args=[booking.pk]))
-    now = timezone.now()
+        return redirect_page(request, "bookings:detail", booking.pk)
     return render(
         request,
         "bookings/cancel.html",
         {
             "title": "Cancel your session",
             "booking": booking,
-            "free": is_free_cancellation(booking, now),
+            "actions": booking_actions(booking, request.user, timezone.now()),
             "free_until": free_cancellation_deadline(booking),
         },
     )
@@ -278,9 +274,7 @@ def booking_cancel_view(request: HttpRequest, booking_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @seeker_required
 def booking_reschedule_view(request: HttpRequest, booking_id: int) -> HttpResponse:
-    booking = get_object_or_404(
-        Booking.objects.for_seeker(request.user).select_related("supporter"), pk=booking_id
-    )
+    booking = get_object_or_404(selectors.booking_list_for_seeker(user=request.user), pk=booking_id)
     choices = selectors.slot_list_next_open(supporter=booking.supporter, limit=40)
     form = RescheduleForm(request.POST if request.method == "POST" else None, slots=choices)
     if request.method == "POST" and form.is_valid():
@@ -292,7 +286,7 @@ def booking_reschedule_view(request: HttpRequest, booking_id: int) -> HttpRespon
             form.add_error(None, exc.message)
         else:
             messages.success(request, "Your session has its new time. We've emailed you both.")
-            return _done(request, reverse("bookings:detail", args=[booking.pk]))
+            return redirect_page(request, "bookings:detail", booking.pk)
     return render(
         request,
         "bookings/reschedule.html",
@@ -300,7 +294,7 @@ def booking_reschedule_view(request: HttpRequest, booking_id: int) -> HttpRespon
             "title": "Move your session",
             "booking": booking,
             "form": form,
-            "allowed": timezone.now() <= free_cancellation_deadline(booking),
+            "allowed": booking_actions(booking, request.user, timezone.now()).reschedule,
             "free_until": free_cancellation_deadline(booking),
         },
     )
@@ -309,13 +303,13 @@ def booking_reschedule_view(request: HttpRequest, booking_id: int) -> HttpRespon
 @require_POST
 @seeker_required
 def booking_report_absent_view(request: HttpRequest, booking_id: int) -> HttpResponse:
-    booking = get_object_or_404(Booking.objects.for_seeker(request.user), pk=booking_id)
-    try:
-        services.booking_report_supporter_absent(booking_id=booking.pk, seeker=request.seeker)
-        messages.success(request, "Thank you for telling us. Our team will look into it and get back to you.")
-    except services.BookingError as exc:
-        messages.error(request, exc.message)
-    return _done(request, reverse("bookings:detail", args=[booking.pk]))
+    booking = get_object_or_404(selectors.booking_list_for_seeker(user=request.user), pk=booking_id)
+    return _one_click(
+        request,
+        lambda: services.booking_report_supporter_absent(booking_id=booking.pk, seeker=request.seeker),
+        done="Thank you for telling us. Our team will look into it and get back to you.",
+        back=reverse("bookings:detail", args=[booking.pk]),
+    )
 
 
 # --- Supporter side ------------------------------------------------------------------------------
@@ -335,13 +329,13 @@ def supporter_dashboard_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 @supporter_required
 def booking_accept_view(request: HttpRequest, booking_id: int) -> HttpResponse:
-    booking = get_object_or_404(Booking.objects.for_supporter(request.user), pk=booking_id)
-    try:
-        services.booking_accept(booking_id=booking.pk, supporter=request.supporter)
-        messages.success(request, "Accepted. We're taking the payment; the seeker then gets the video link.")
-    except services.BookingError as exc:
-        messages.error(request, exc.message)
-    return _done(request, reverse("bookings:supporter_dashboard"))
+    booking = get_object_or_404(selectors.booking_list_for_supporter(user=request.user), pk=booking_id)
+    return _one_click(
+        request,
+        lambda: services.booking_accept(booking_id=booking.pk, supporter=request.supporter),
+        done="Accepted. We're taking the payment; the seeker then gets the video link.",
+        back=reverse("bookings:supporter_dashboard"),
+    )
 
 
 def _supporter_answer_with_reason(
@@ -349,9 +343,7 @@ def _supporter_answer_with_reason(
 ) -> HttpResponse:
     """Decline a request or cancel a session: the supporter's own booking (else 404), an optional private
     reason, the service, then back to the dashboard."""
-    booking = get_object_or_404(
-        Booking.objects.for_supporter(request.user).select_related("seeker__user"), pk=booking_id
-    )
+    booking = get_object_or_404(selectors.booking_list_for_supporter(user=request.user), pk=booking_id)
     form = DeclineForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -360,7 +352,7 @@ def _supporter_answer_with_reason(
             form.add_error(None, exc.message)
         else:
             messages.success(request, done)
-            return _done(request, reverse("bookings:supporter_dashboard"))
+            return redirect_page(request, "bookings:supporter_dashboard")
     return render(request, template, {"title": title, "booking": booking, "form": form})
 
 
@@ -393,37 +385,24 @@ def booking_supporter_cancel_view(request: HttpRequest, booking_id: int) -> Http
 @require_POST
 @supporter_required
 def booking_no_show_view(request: HttpRequest, booking_id: int) -> HttpResponse:
-    booking = get_object_or_404(Booking.objects.for_supporter(request.user), pk=booking_id)
-    try:
-        services.booking_mark_seeker_no_show(booking_id=booking.pk, supporter=request.supporter)
-        messages.success(request, "Marked as a no-show.")
-    except services.BookingError as exc:
-        messages.error(request, exc.message)
-    return _done(request, reverse("bookings:detail", args=[booking.pk]))
+    booking = get_object_or_404(selectors.booking_list_for_supporter(user=request.user), pk=booking_id)
+    return _one_click(
+        request,
+        lambda: services.booking_mark_seeker_no_show(booking_id=booking.pk, supporter=request.supporter),
+        done="Marked as a no-show.",
+        back=reverse("bookings:detail", args=[booking.pk]),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @supporter_required
 def leave_sessions_view(request: HttpRequest) -> HttpResponse:
     """Sessions inside the supporter's leave, and one button to cancel them all (free for seekers)."""
-    bookings = selectors.booking_list_inside_leave(supporter=request.supporter)
     if request.method == "POST":
-        cancelled = 0
-        for booking in bookings:
-            try:
-                if booking.status == Booking.Status.REQUESTED:
-                    services.booking_decline(
-                        booking_id=booking.pk, supporter=request.supporter, reason="leave of absence"
-                    )
-                else:
-                    services.booking_cancel_by_supporter(
-                        booking_id=booking.pk, supporter=request.supporter, reason="leave of absence"
-                    )
-                cancelled += 1
-            except services.BookingError:
-                continue
+        cancelled = services.bookings_cancel_inside_leave(supporter=request.supporter)
         messages.success(request, f"{cancelled} session(s) cancelled. Each seeker is told and pays nothing.")
-        return _done(request, reverse("bookings:leave_sessions"))
+        return redirect_page(request, "bookings:leave_sessions")
+    bookings = selectors.booking_list_inside_leave(supporter=request.supporter)
     return render(
         request, "bookings/leave_sessions.html", {"title": "Sessions during your leave", "bookings": bookings}
     )

@@ -2,6 +2,9 @@ from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 
+from payments.models import Refund
+from payments.selectors import payable_refund
+
 from . import services
 from .forms import RecipientCorrectForm
 from .models import Gift, GiftPrice, SessionCredit
@@ -47,10 +50,9 @@ class GiftAdmin(admin.ModelAdmin):
         "status",
         ("delivery_date", admin.EmptyFieldListFilter),
         ("all_used_notified_at", admin.EmptyFieldListFilter),
-        ("refund_error", admin.EmptyFieldListFilter),
         "created_at",
     ]
-    search_fields = ["recipient_email", "buyer_email", "=stripe_payment_intent_id", "=pk"]
+    search_fields = ["recipient_email", "buyer_email", "=payable__key_prefix", "=pk"]
     list_select_related = ["claimed_by__user"]
     date_hierarchy = "created_at"
     inlines = [SessionCreditInline]
@@ -83,13 +85,14 @@ class GiftAdmin(admin.ModelAdmin):
             except services.GiftError as exc:
                 self.message_user(request, f"Gift {gift.pk}: {exc.message}", messages.WARNING)
                 continue
-            if gift.refunded_at:
+            refund = payable_refund(payable_id=gift.payable_id)
+            if refund is not None and refund.status == Refund.Status.SUCCEEDED:
                 self.message_user(request, f"Gift {gift.pk}: refunded in full.", messages.SUCCESS)
             else:
                 self.message_user(
                     request,
                     f"Gift {gift.pk}: marked refunded; Stripe hasn't accepted the refund yet "
-                    f"({gift.refund_error or 'pending'}). It is retried automatically.",
+                    f"({(refund and refund.last_error) or 'pending'}). It is retried automatically.",
                     messages.WARNING,
                 )
 

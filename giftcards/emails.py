@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from accounts.timezones import zone
 from notifications.services import Email, notification_queue
+from payments.selectors import payable_paid_payment
+from peersnet.kernel.money import format_cents
 
 from .models import Gift
 
@@ -25,11 +27,6 @@ TEMPLATE = "giftcards/email/message"
 
 def _url(name: str, *args) -> str:
     return settings.SITE_URL + reverse(name, args=args)
-
-
-def _money(cents: int) -> str:
-    dollars, rest = divmod(cents, 100)
-    return f"${dollars:,}" if not rest else f"${dollars:,}.{rest:02d}"
 
 
 def _sessions(n: int) -> str:
@@ -93,7 +90,12 @@ def email_gift(gift: Gift, *, token: str) -> None:
 def email_receipt(gift: Gift, *, token: str) -> None:
     """To the buyer: the receipt, when the gift is delivered, and the status link."""
     subject = "Your gift receipt"
-    card = f" with your {gift.card_brand.title()} card ending {gift.card_last4}" if gift.card_last4 else ""
+    paid = payable_paid_payment(payable_id=gift.payable_id)
+    card = (
+        f" with your {paid.card_brand.title()} card ending {paid.card_last4}"
+        if paid and paid.card_last4
+        else ""
+    )
     if gift.deliver_at and gift.deliver_at > timezone.now():
         when = (
             f"We'll email {gift.recipient_name} ({gift.recipient_email}) on "
@@ -102,7 +104,7 @@ def email_receipt(gift: Gift, *, token: str) -> None:
     else:
         when = f"We're emailing {gift.recipient_name} at {gift.recipient_email} now."
     lines = [
-        f"Thank you. You paid {_money(gift.amount_cents)}{card} on {_buyer_day(gift, gift.issued_at)} "
+        f"Thank you. You paid {format_cents(gift.amount_cents)}{card} on {_buyer_day(gift, gift.issued_at)} "
         f"for {_sessions(gift.sessions)} for {gift.recipient_name} (gift {gift.pk}).",
         when,
         "We'll let you know three things, and only these: when the gift is delivered, when it's claimed, "
@@ -157,8 +159,8 @@ def email_refunded(gift: Gift) -> None:
                 gift.buyer_name,
                 [
                     f"We've refunded your gift for {gift.recipient_name} in full: "
-                    f"{_money(gift.amount_cents)} goes back to your card. Banks usually take 5 to 10 days "
-                    "to show it.",
+                    f"{format_cents(gift.amount_cents)} goes back to your card. "
+                    "Banks usually take 5 to 10 days to show it.",
                     "The gift's link no longer works.",
                 ],
                 ("Contact us", _url("pages:contact")),

@@ -2,14 +2,11 @@ import datetime as dt
 
 from django import forms
 
+from peersnet.kernel.money import format_cents
+
 from .models import MAX_SESSIONS, MESSAGE_MAX_LENGTH, MIN_SESSIONS
 
 SESSIONS_MESSAGE = f"Choose between {MIN_SESSIONS} and {MAX_SESSIONS} sessions."
-
-
-def _money(cents: int) -> str:
-    dollars, rest = divmod(cents, 100)
-    return f"${dollars:,}" if not rest else f"${dollars:,}.{rest:02d}"
 
 
 class GiftBuyForm(forms.Form):
@@ -71,7 +68,9 @@ class GiftBuyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["sessions"].widget = forms.Select(
-            choices=[(n, f"{n} session{'s' if n != 1 else ''} · {_money(cents)}") for n, cents in prices]
+            choices=[
+                (n, f"{n} session{'s' if n != 1 else ''} · {format_cents(cents)}") for n, cents in prices
+            ]
         )
         self.fields["delivery_date"].widget.attrs["min"] = today.isoformat()
         for name in ("buyer_email", "recipient_email"):

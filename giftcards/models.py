@@ -17,6 +17,8 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
+from payments.models import Payable
+from peersnet.kernel.money import format_cents
 from seekers.models import SeekerProfile
 
 MIN_SESSIONS = 1
@@ -43,7 +45,7 @@ class GiftPrice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.sessions} sessions: {self.total_cents / 100:.2f}"
+        return f"{self.sessions} sessions: {format_cents(self.total_cents)}"
 
 
 class Gift(models.Model):
@@ -55,6 +57,8 @@ class Gift(models.Model):
         DELIVERED = "delivered", _("Delivered")
         CLAIMED = "claimed", _("Claimed")
         REFUNDED = "refunded", _("Refunded")
+
+    PAYABLE_PURPOSE = "gift"  # how this app's payables are named in the payments ledger
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     buyer_name = models.CharField(_("buyer's name"), max_length=120)
@@ -73,19 +77,8 @@ class Gift(models.Model):
     token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     status_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
-    # Stripe: the buyer's customer, and the PaymentIntent that paid (while unpaid: the latest attempt).
-    stripe_customer_id = models.CharField(max_length=64, blank=True)
-    stripe_payment_intent_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
-    charge_attempts = models.PositiveSmallIntegerField(default=0)
-    charge_started_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("A charge is being sent to Stripe (cleared when it answers).")
-    )
-    card_brand = models.CharField(max_length=20, blank=True)
-    card_last4 = models.CharField(max_length=4, blank=True)
-    failure_message = models.CharField(max_length=300, blank=True)
-    refunded_payment_intents = models.JSONField(
-        default=list, blank=True, help_text=_("Intents that paid a second time and were refunded.")
-    )
+    # The money: the gift's payable in the payments ledger (its attempts, card and refunds live there).
+    payable = models.OneToOneField(Payable, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     # Life of the gift.
     issued_at = models.DateTimeField(null=True, blank=True)
@@ -101,9 +94,6 @@ class Gift(models.Model):
     )
     all_used_notified_at = models.DateTimeField(null=True, blank=True)
     refund_requested_at = models.DateTimeField(null=True, blank=True)
-    refunded_at = models.DateTimeField(null=True, blank=True)
-    stripe_refund_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
-    refund_error = models.CharField(max_length=300, blank=True)
     refunded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -145,6 +135,15 @@ class Gift(models.Model):
     @property
     def is_claimable(self) -> bool:
         return self.status in (self.Status.PAID, self.Status.DELIVERED)
+
+    @property
+    def is_refunded(self) -> bool:
+        return self.status == self.Status.REFUNDED
+
+    @property
+    def reached_recipient(self) -> bool:
+        """The gift email went out (or the recipient already claimed it)."""
+        return self.delivered_at is not None or self.status == self.Status.CLAIMED
 
 
 class SessionCredit(models.Model):

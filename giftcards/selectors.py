@@ -74,9 +74,9 @@ def credits_available(*, seeker: SeekerProfile) -> int:
     return SessionCredit.objects.filter(seeker=seeker, status=SessionCredit.Status.AVAILABLE).count()
 
 
-def credit_for_booking(*, booking) -> SessionCredit | None:
+def credit_for_booking(*, booking_id: int) -> SessionCredit | None:
     """The credit that pays this booking (held or used), or None."""
-    return SessionCredit.objects.filter(booking=booking).first()
+    return SessionCredit.objects.filter(booking_id=booking_id).first()
 
 
 def credit_gifts_for_seeker(*, seeker: SeekerProfile) -> QuerySet[Gift]:
@@ -91,3 +91,7 @@ def credit_gifts_for_seeker(*, seeker: SeekerProfile) -> QuerySet[Gift]:
         )
         .order_by("-claimed_at")
     )
+
+
+def gift_get_by_public_id(*, public_id) -> Gift | None:
+    return Gift.objects.filter(public_id=public_id).first()

@@ -12,9 +12,6 @@ def send_gift_emails(gift_id: int) -> None:
 
 @shared_task
 def deliver_gifts() -> None:
-    """Every few minutes: gift emails whose delivery date has come, receipts or gift emails that failed or
-    were queued while Redis was down, refunds Stripe hasn't accepted yet, and credits whose booking
-    already kept its fee. Each step is safe to run twice."""
+    """Every few minutes: gift emails whose delivery date has come, and receipts or gift emails that failed
+    or were queued while Redis was down (refunds are retried by payments' retry_money). Safe to run twice."""
     services.gifts_send_due()
-    services.gift_refunds_retry()
-    services.credits_settle_due()

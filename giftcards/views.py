@@ -10,10 +10,7 @@ import logging
 import uuid
 
 from allauth.account.adapter import get_adapter
-from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,9 +20,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.pending import pending_forget, pending_remember
 from payments import gateway
+from payments.pages import stripe_context, stripe_page
 from peersnet.errors import DomainError
+from peersnet.kernel.ratelimit import RateLimit
 from seekers.decorators import seeker_required
-from seekers.models import SeekerProfile
+from seekers.selectors import seeker_email_verified, seeker_for_user
 
 from . import selectors, services
 from .forms import GiftBuyForm
@@ -46,17 +45,9 @@ UNREACHABLE = "We couldn't reach our payment provider. Nothing was charged. Plea
 
 
 def _over_limit(request: HttpRequest, scope: str, limit: int, period: int = HOUR) -> bool:
-    """Count one hit for this IP in a fixed window (Redis in production, shared by every process)."""
+    """Count one hit for this IP (Redis in production, shared by every process)."""
     ip = get_adapter().get_client_ip(request) or "unknown"
-    window = int(timezone.now().timestamp()) // period
-    key = f"giftcards:rl:{scope}:{ip}:{window}"
-    cache.add(key, 0, timeout=period + 60)
-    try:
-        hits = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period + 60)
-        hits = 1
-    return hits > limit
+    return RateLimit(f"giftcards:{scope}", limit, period).hit(ip)
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
@@ -79,12 +70,9 @@ def _link_invalid(request: HttpRequest) -> HttpResponse:
 
 
 def _stripe_page(response: HttpResponse) -> HttpResponse:
-    """Only pages with the card form may load and talk to Stripe.js (as payments.views does)."""
-    origin = "/".join(settings.STRIPE_JS_URL.split("/")[:3])
-    response._csp_update = {"script-src": [origin], "connect-src": [origin]}
-    response._csp_replace = {"frame-src": [origin]}
+    """Only pages with the card form may load and talk to Stripe.js; a gift's pay page is never cached."""
     add_never_cache_headers(response)
-    return response
+    return stripe_page(response)
 
 
 def _remember_checkout(request: HttpRequest, gift: Gift) -> None:
@@ -96,7 +84,7 @@ def _checkout_gift(request: HttpRequest, public_id: uuid.UUID) -> Gift:
     """A gift this browser started buying; anything else is a 404."""
     if str(public_id) not in request.session.get(SESSION_CHECKOUTS, []):
         raise Http404
-    gift = Gift.objects.filter(public_id=public_id).first()
+    gift = selectors.gift_get_by_public_id(public_id=public_id)
     if gift is None:
         raise Http404
     return gift
@@ -130,8 +118,7 @@ def _pay_page(request: HttpRequest, gift: Gift, **extra) -> HttpResponse:
     context = {
         "title": "Pay for your gift",
         "gift": gift,
-        "STRIPE_JS_URL": settings.STRIPE_JS_URL,
-        "STRIPE_PUBLISHABLE_KEY": settings.STRIPE_PUBLISHABLE_KEY,
+        **stripe_context(),
         **extra,
     }
     return _stripe_page(render(request, "giftcards/pay.html", context))
@@ -237,13 +224,13 @@ def claim_link_view(request: HttpRequest, token: str) -> HttpResponse:
 
 def _claim_context(request: HttpRequest, gift: Gift) -> dict:
     user = request.user
-    seeker = SeekerProfile.objects.filter(user=user).first() if user.is_authenticated else None
+    seeker = seeker_for_user(user=user)
     here = reverse("giftcards:claim")
     return {
         "title": "A gift for you",
         "gift": gift,
         "seeker": seeker,
-        "verified": bool(seeker) and EmailAddress.objects.filter(user=user, verified=True).exists(),
+        "verified": bool(seeker) and seeker_email_verified(user=user),
         "signup_url": f"{reverse('account_signup')}?next={here}",
         "login_url": f"{reverse('account_login')}?next={here}",
     }

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from peersnet.kernel.enqueue import enqueue_on_commit
+
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -58,7 +60,7 @@ def notification_queue(email: Email) -> Notification:
 def notification_queue_rendered(
     *, key: str, to: str, subject: str, body_text: str, body_html: str = "", carries_secret: bool = False
 ) -> Notification:
-    """Write an email rendered elsewhere (allauth's, through accounts.adapter) to the outbox.
+    """Write an email rendered elsewhere (allauth's, through peersnet.account_adapter) to the outbox.
 
     Same guarantees as ``notification_queue``: one row per ``key``, sent after commit, swept if the queue
     or the mail server is down. ``carries_secret`` marks a body holding a one-time link: it is blanked
@@ -79,19 +81,11 @@ def notification_queue_rendered(
 def _queue(*, key: str, defaults: dict) -> Notification:
     notification, created = Notification.objects.get_or_create(key=key, defaults=defaults)
     if created:
-        transaction.on_commit(lambda: _enqueue(notification.pk))
+        from .tasks import send_notification  # tasks imports this module
+
+        # The broker is down: the row stays pending and the sweep delivers it.
+        enqueue_on_commit(send_notification, notification.pk)
     return notification
-
-
-def _enqueue(notification_id: int) -> None:
-    from .tasks import send_notification
-
-    try:
-        send_notification.delay(notification_id)
-    except Exception:  # the broker is down: the row stays pending and the sweep delivers it
-        logger.warning(
-            "outbox: could not queue notification %s; the sweep will send it", notification_id, exc_info=True
-        )
 
 
 def _claim(notification_id: int, *, stale_after: dt.timedelta) -> Notification | None:

@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 
-from .models import Payment, Refund, StripeCustomer, WebhookEvent
-from .services import PaymentError, refund_by_staff
+from .models import Payable, Payment, Refund, StripeCustomer, WebhookEvent
+from .services import PaymentError, refund_by_staff, refund_send
 
 
 class RefundInline(admin.TabularInline):
@@ -39,8 +39,7 @@ class PaymentAdmin(admin.ModelAdmin):
 
     list_display = [
         "pk",
-        "booking",
-        "seeker",
+        "payable",
         "amount_cents",
         "refunded_cents",
         "status",
@@ -50,8 +49,8 @@ class PaymentAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["status", "off_session", ("disputed_at", admin.EmptyFieldListFilter), "created_at"]
-    search_fields = ["=stripe_payment_intent_id", "seeker__user__email", "=booking__pk"]
-    list_select_related = ["seeker__user", "booking"]
+    search_fields = ["=stripe_payment_intent_id", "payable__seeker__user__email", "=payable__key_prefix"]
+    list_select_related = ["payable"]
     date_hierarchy = "created_at"
     inlines = [RefundInline]
     readonly_fields = [f.name for f in Payment._meta.fields]
@@ -108,6 +107,44 @@ class PaymentAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = [
+        "attempt",
+        "off_session",
+        "amount_cents",
+        "refunded_cents",
+        "status",
+        "card_last4",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Payable)
+class PayableAdmin(admin.ModelAdmin):
+    """What is owed, for what (booking-12, gift-3), and its attempts. Written only by the services."""
+
+    list_display = ["key_prefix", "purpose", "amount_cents", "status", "seeker", "payer_email", "paid_at"]
+    list_filter = ["purpose", "status", "created_at"]
+    search_fields = ["=key_prefix", "payer_email", "seeker__user__email", "=stripe_customer_id"]
+    list_select_related = ["seeker__user"]
+    readonly_fields = [f.name for f in Payable._meta.fields]
+    inlines = [PaymentInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Refund)
 class RefundAdmin(admin.ModelAdmin):
     list_display = [
@@ -121,7 +158,7 @@ class RefundAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["status", "reason", "created_at"]
-    search_fields = ["=stripe_refund_id", "=payment__booking__pk"]
+    search_fields = ["=stripe_refund_id", "=payment__payable__key_prefix"]
     readonly_fields = [f.name for f in Refund._meta.fields]
     actions = ["retry_now"]
 
@@ -133,15 +170,13 @@ class RefundAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send again now (failed or pending refunds)", permissions=["change"])
     def retry_now(self, request, queryset):
-        from .services import refund_send
-
         done = sum(refund_send(refund_id=r.pk).status == Refund.Status.SUCCEEDED for r in queryset)
         self.message_user(request, f"{done} refund(s) succeeded.")
 
 
 @admin.register(WebhookEvent)
 class WebhookEventAdmin(admin.ModelAdmin):
-    list_display = ["stripe_event_id", "type", "received_at", "processed_at", "error"]
+    list_display = ["stripe_event_id", "type", "received_at", "claimed_at", "processed_at", "error"]
     list_filter = ["type", ("processed_at", admin.EmptyFieldListFilter)]
     search_fields = ["=stripe_event_id"]
     readonly_fields = [f.name for f in WebhookEvent._meta.fields]

@@ -2,10 +2,17 @@ from django.conf import settings
 
 from notifications.services import Email, notification_queue
 
+from .models import Payment
 
-def email_dispute_alert(*, payment, dispute_id: str, charge_id: str) -> None:
-    """Staff hear of a card dispute at once. Says which booking, never what was said in it."""
-    booking = f"booking {payment.booking_id}" if payment else "an unknown payment"
+
+def email_dispute_alert(*, payment: Payment | None, dispute_id: str, charge_id: str) -> None:
+    """Staff hear of a card dispute at once. Says what was paid for ("booking 12", "gift 3"), never what
+    was said in a session."""
+    if payment is not None:
+        payable = payment.payable
+        booking = f"{payable.purpose} {payable.key_prefix.removeprefix(payable.purpose + '-')}"
+    else:
+        booking = "an unknown payment"
     notification_queue(
         Email(
             key=f"dispute-{dispute_id or charge_id}",

@@ -26,11 +26,64 @@ class StripeCustomer(models.Model):
         return bool(self.payment_method_id)
 
 
+class Payable(models.Model):
+    """Something to be paid, whatever it is for: a session's fee, a gift of sessions. The app that owns
+    the thing points down to its payable (``Booking.payable``, ``Gift.payable``); payments never looks up.
+    Attempts to pay it are ``Payment`` rows, money given back is ``Refund`` rows under them.
+
+    open: waiting for money. paid: one attempt succeeded (a database constraint allows one). closed: no
+    longer wanted unpaid (the owner said so); a success that arrives after that is refunded at once."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for payment")
+        PAID = "paid", _("Paid")
+        CLOSED = "closed", _("No longer wanted")
+
+    purpose = models.CharField(
+        max_length=32, help_text=_("What it pays for, as the owning app names it (booking, gift).")
+    )
+    key_prefix = models.CharField(
+        max_length=48,
+        unique=True,
+        help_text=_(
+            "Our own name of it (booking-12, gift-3): every idempotency key sent to Stripe starts so."
+        ),
+    )
+    amount_cents = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3, default="usd")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    # The payer: a seeker (their saved card and Stripe customer), or someone without an account (a gift's
+    # buyer) with a Stripe customer of this payable alone.
+    seeker = models.ForeignKey(
+        SeekerProfile, null=True, blank=True, on_delete=models.PROTECT, related_name="payables"
+    )
+    payer_name = models.CharField(max_length=120, blank=True)
+    payer_email = models.EmailField(blank=True)
+    stripe_customer_id = models.CharField(max_length=64, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_cents__gt=0), name="payable_amount_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="paid") | Q(paid_at__isnull=False), name="payable_paid_has_time"
+            ),
+        ]
+        indexes = [models.Index(fields=["purpose", "status"], name="payable_purpose_status_idx")]
+
+    def __str__(self) -> str:
+        return f"Payable {self.pk} ({self.purpose}, {self.status})"
+
+
 class Payment(models.Model):
-    """One attempt to take the fee of one booking: one Stripe PaymentIntent. The first attempt is made
-    off-session when the supporter accepts; if it fails, each try by the seeker on the pay page is a new
-    attempt. At most one attempt per booking can be the one that paid it (a database constraint); a
-    second success (a late 3-D Secure completion, say) is marked a duplicate and refunded."""
+    """One attempt to pay one payable: one Stripe PaymentIntent. A session's first attempt is made
+    off-session when the supporter accepts; each try on a pay page is a new attempt. At most one attempt
+    per payable can be the one that paid it (a database constraint); a second success (a late 3-D Secure
+    completion, say), or one after the payable was closed, is marked a duplicate and refunded."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Not sent yet")
@@ -41,16 +94,16 @@ class Payment(models.Model):
         DUPLICATE = "duplicate", _("Paid twice, refunded")
         CANCELED = "canceled", _("Cancelled")
 
-    booking = models.ForeignKey("bookings.Booking", on_delete=models.PROTECT, related_name="payments")
+    payable = models.ForeignKey(Payable, on_delete=models.PROTECT, related_name="payments")
     attempt = models.PositiveSmallIntegerField(default=1)
     off_session = models.BooleanField(default=True)
-    seeker = models.ForeignKey(SeekerProfile, on_delete=models.PROTECT, related_name="payments")
     amount_cents = models.PositiveIntegerField()
     refunded_cents = models.PositiveIntegerField(default=0)
     currency = models.CharField(max_length=3, default="usd")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     idempotency_key = models.CharField(max_length=80, unique=True)
     stripe_payment_intent_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    payment_method_id = models.CharField(max_length=64, blank=True)
     card_brand = models.CharField(max_length=20, blank=True)
     card_last4 = models.CharField(max_length=4, blank=True)
     failure_message = models.CharField(max_length=300, blank=True)
@@ -63,10 +116,10 @@ class Payment(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["booking", "attempt"], name="payment_attempt_unique"),
-            # One successful charge per booking.
+            models.UniqueConstraint(fields=["payable", "attempt"], name="payment_attempt_unique"),
+            # One successful charge per payable.
             models.UniqueConstraint(
-                fields=["booking"], condition=Q(status="succeeded"), name="payment_one_success_per_booking"
+                fields=["payable"], condition=Q(status="succeeded"), name="payment_one_success_per_payable"
             ),
             # Never more refunded than paid.
             models.CheckConstraint(
@@ -76,7 +129,12 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Payment {self.pk} for booking {self.booking_id} ({self.status})"
+        return f"Payment {self.pk} of payable {self.payable_id} ({self.status})"
+
+    @property
+    def took_money(self) -> bool:
+        """The card was charged by this attempt (a duplicate too, before its refund)."""
+        return self.status in (self.Status.SUCCEEDED, self.Status.DUPLICATE)
 
     @property
     def refundable_cents(self) -> int:
@@ -99,7 +157,7 @@ class Refund(models.Model):
         GUARANTEE = "guarantee", _("Money-back guarantee")
         STAFF = "staff", _("Staff decision")
         DUPLICATE = "duplicate", _("Paid twice")
-        LATE_PAYMENT = "late_payment", _("Paid after the booking was released")
+        LATE_PAYMENT = "late_payment", _("Paid after it was no longer wanted")
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount_cents = models.PositiveIntegerField()
@@ -137,6 +195,9 @@ class WebhookEvent(models.Model):
     type = models.CharField(max_length=80)
     payload = models.JSONField()
     received_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Being processed since (cleared when done or given up).")
+    )
     processed_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
 

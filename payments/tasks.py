@@ -4,9 +4,15 @@ from . import gateway, services
 
 
 @shared_task(autoretry_for=(gateway.GatewayUnavailable,), retry_backoff=10, max_retries=6)
-def charge_booking(booking_id: int) -> None:
-    """Charge an accepted booking off-session. Safe to run twice (attempt rows + idempotency keys)."""
-    services.payment_charge_off_session(booking_id=booking_id)
+def charge_off_session(payable_id: int) -> None:
+    """Charge an open payable with its seeker's saved card. Safe to run twice (attempt rows + keys)."""
+    services.payment_charge_off_session(payable_id=payable_id)
+
+
+@shared_task
+def close_payable(payable_id: int) -> None:
+    """Close a payable its owner no longer wants paid, and cancel its open intents. Safe to run twice."""
+    services.payable_close(payable_id=payable_id)
 
 
 @shared_task
@@ -17,11 +23,8 @@ def send_refund(refund_id: int) -> None:
 
 @shared_task
 def retry_money() -> None:
-    """Every few minutes: charges and refunds that could not reach Stripe are sent again, same keys."""
+    """Every few minutes: charges and refunds that could not reach Stripe are sent again (same keys), and
+    webhook events left unprocessed (Stripe unreachable, or their worker died) are processed."""
     services.payments_retry_pending()
     services.refunds_retry_due()
-
-
-@shared_task(autoretry_for=(gateway.GatewayUnavailable,), retry_backoff=10, max_retries=6)
-def process_webhook(event_id: int) -> None:
-    services.webhook_process(event_id=event_id)
+    services.webhooks_process_stuck()

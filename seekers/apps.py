@@ -1,5 +1,13 @@
 from django.apps import AppConfig
 
+from accounts.events import UserSignedUp
+from peersnet.kernel import events
+
 
 class SeekersConfig(AppConfig):
     name = "seekers"
+
+    def ready(self) -> None:
+        from .handlers import on_user_signed_up  # handlers import models: loaded once apps are ready
+
+        events.register(UserSignedUp, on_user_signed_up)

@@ -1,13 +1,13 @@
 from collections.abc import Callable
 from functools import wraps
 
-from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from .models import SeekerProfile
+from .selectors import seeker_email_verified
 
 
 def seeker_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -21,7 +21,7 @@ def seeker_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
             seeker = request.user.seeker
         except SeekerProfile.DoesNotExist:
             raise Http404 from None
-        if not EmailAddress.objects.filter(user=request.user, verified=True).exists():
+        if not seeker_email_verified(user=request.user):
             messages.info(request, "Please confirm your email address first: we sent you a link.")
             return redirect("account_email")
         request.seeker = seeker

@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.timezones import timezone_choices
-from peersnet.templatetags.peersnet import money
+from peersnet.kernel.enqueue import enqueue_on_commit
+from peersnet.kernel.money import format_cents
 
 from .availability import Window, hour_starts, local_instant, windows_overlap, within_operating_hours
 from .models import AvailabilityRule, LeaveOfAbsence, OperatingHours, Slot, SupporterProfile, Tag, TimeOff
@@ -243,7 +244,7 @@ class SupporterProfileAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("hourly pay"), ordering="hourly_pay_cents")
     def hourly_pay(self, obj: SupporterProfile) -> str:
-        return money(obj.hourly_pay_cents)
+        return format_cents(obj.hourly_pay_cents)
 
     @admin.display(description=_("lowest weekly hours"))
     def lowest_weekly_hours(self, obj: SupporterProfile) -> int | str:
@@ -312,7 +313,7 @@ class OperatingHoursAdmin(admin.ModelAdmin):
 
     def _regenerate_everyone(self, request: HttpRequest) -> None:
         # One task for everyone after the admin's transaction commits; eager in development.
-        roll_slot_horizon.delay_on_commit()
+        enqueue_on_commit(roll_slot_horizon)  # the broker is down: the daily roll does it
         self.message_user(
             request,
             _(

@@ -32,10 +32,6 @@ class DateRange:
         return self.start <= day and (self.end is None or day <= self.end)
 
 
-def session_length() -> dt.timedelta:
-    return dt.timedelta(minutes=settings.SESSION_MINUTES)
-
-
 def paid_length() -> dt.timedelta:
     return dt.timedelta(minutes=settings.PAID_MINUTES)
 

@@ -5,9 +5,8 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.urls import reverse
-from django_htmx.http import HttpResponseClientRedirect
+
+from peersnet.kernel.htmx import redirect_page
 
 from .models import SupporterProfile
 
@@ -27,7 +26,7 @@ def supporter_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
         if not request.user.is_authenticated:
             if htmx:
                 response = redirect_to_login(htmx.current_url_abs_path or request.get_full_path())
-                return HttpResponseClientRedirect(response.url)
+                return redirect_page(request, response.url)
             return redirect_to_login(request.get_full_path())
         try:
             supporter = request.user.supporter
@@ -35,8 +34,7 @@ def supporter_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
             raise Http404 from None
         if not is_mfa_enabled(request.user):
             messages.info(request, MFA_MESSAGE)
-            url = reverse("mfa_activate_totp")
-            return HttpResponseClientRedirect(url) if htmx else redirect(url)
+            return redirect_page(request, "mfa_activate_totp")
         request.supporter = supporter
         return view(request, *args, **kwargs)
 

@@ -87,6 +87,15 @@ class SupporterProfile(models.Model):
         return self.display_name
 
     @property
+    def is_active(self) -> bool:
+        """Working with us (listed unless on a leave of absence)."""
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def is_onboarding(self) -> bool:
+        return self.status == self.Status.ONBOARDING
+
+    @property
     def tzinfo(self):
         return zone(self.time_zone)
 

@@ -428,3 +428,52 @@ def slots_by_local_day(slots: list[Slot], *, viewer_tz: ZoneInfo) -> list[DaySlo
             days.append(DaySlots(day=day, slots=[]))
         days[-1].slots.append(slot)
     return days
+
+
+# --- The supporter's own pages -------------------------------------------------------------------
+
+
+def supporter_is_listed(*, supporter: SupporterProfile) -> bool:
+    """Whether seekers can find this supporter right now (active and not on a leave)."""
+    return SupporterProfile.objects.listed().filter(pk=supporter.pk).exists()
+
+
+def supporter_next_open(*, supporter_id: int) -> dt.datetime | None:
+    """The start of the supporter's next bookable open slot (the directory card's "next open")."""
+    not_before, not_after = bookable_window()
+    return (
+        Slot.objects.filter(
+            supporter_id=supporter_id, status=Slot.Status.OPEN, start__gte=not_before, start__lte=not_after
+        )
+        .order_by("start")
+        .values_list("start", flat=True)
+        .first()
+    )
+
+
+def slot_list_open_ahead(*, supporter: SupporterProfile, now: dt.datetime | None = None) -> QuerySet[Slot]:
+    """The supporter's open slots from now on, soonest first."""
+    now = now or timezone.now()
+    return Slot.objects.filter(supporter=supporter, status=Slot.Status.OPEN, start__gte=now).order_by("start")
+
+
+def tag_list_by_ids(ids: list) -> QuerySet[Tag]:
+    """The tags with these ids (anything that isn't a whole number is ignored)."""
+    return Tag.objects.filter(pk__in=[value for value in ids if str(value).isdigit()])
+
+
+def tag_list_for_filters() -> list[Tag]:
+    """The tags the directory filters by."""
+    return list(Tag.objects.filter(kind__in=FILTER_TAG_KINDS))
+
+
+def time_off_list_ahead(*, supporter: SupporterProfile, today: dt.date) -> list:
+    """Time off that hasn't ended yet, earliest first."""
+    return list(supporter.time_off.filter(end_date__gte=today).order_by("start_date"))
+
+
+def leave_list_ahead(*, supporter: SupporterProfile, today: dt.date) -> list:
+    """Leaves that are current or planned, earliest first."""
+    return list(
+        supporter.leaves.filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).order_by("start_date")
+    )

@@ -6,6 +6,7 @@ import shutil
 import socket
 import subprocess
 import time
+from contextlib import contextmanager
 
 import pytest
 import time_machine
@@ -81,6 +82,32 @@ def _celery_eager():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def after_commit(django_capture_on_commit_callbacks):
+    """``with after_commit(): ...`` runs what the block queued for after commit (tasks run eagerly)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def stripe_down(settings, monkeypatch):
+    """``with stripe_down(): ...``: Stripe unreachable for real, the API base pointing at a closed loopback
+    port (connection refused). The SDK still makes its network retries, without its back-off pauses."""
+    import stripe
+
+    monkeypatch.setattr(stripe._http_client.HTTPClient, "_sleep_time_seconds", lambda self, n: 0)
+
+    @contextmanager
+    def down():
+        base = settings.STRIPE_API_BASE
+        settings.STRIPE_API_BASE = f"http://127.0.0.1:{free_port()}"
+        try:
+            yield
+        finally:
+            settings.STRIPE_API_BASE = base
+
+    return down
 
 
 def free_port() -> int:

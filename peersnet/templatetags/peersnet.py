@@ -1,15 +1,14 @@
 from django import template
 
+from peersnet.kernel.money import format_cents
+
 register = template.Library()
 
 
 @register.filter
 def money(cents: int | None) -> str:
-    """Format integer cents as dollars: 6500 -> "$65", 6550 -> "$65.50"."""
-    if cents is None:
-        return ""
-    dollars, rest = divmod(int(cents), 100)
-    return f"${dollars:,}" if rest == 0 else f"${dollars:,}.{rest:02d}"
+    """``{{ cents|money }}``: the kernel's one money format (6500 -> "$65", 130050 -> "$1,300.50")."""
+    return format_cents(cents)
 
 
 @register.filter

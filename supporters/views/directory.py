@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from peersnet.kernel.htmx import render_page_or_fragment
+
 from ..forms_directory import DirectoryFilterForm
-from ..models import SupporterProfile, Tag
+from ..models import SupporterProfile
 from ..selectors import (
-    FILTER_TAG_KINDS,
     clamp_week,
     slot_list_for_week,
     slot_list_next_available,
@@ -24,6 +24,7 @@ from ..selectors import (
     supporter_get_listed,
     supporter_page_directory,
     supporter_tags_by_kind,
+    tag_list_for_filters,
 )
 
 
@@ -40,22 +41,8 @@ def _viewer_can_book(request: HttpRequest) -> bool:
     return not user.is_authenticated or hasattr(user, "seeker")
 
 
-def _wants_fragment(request: HttpRequest) -> bool:
-    # A history restore (back button after htmx pushed a URL) needs the whole page.
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
-
-
-def _render(request: HttpRequest, template: str, fragment: str, context: dict) -> HttpResponse:
-    name = f"{template}#{fragment}" if _wants_fragment(request) else template
-    response = render(request, name, context)
-    # The same URL answers with a page or a fragment: caches must keep them apart.
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
 def _filter_form(request: HttpRequest) -> DirectoryFilterForm:
-    tags = list(Tag.objects.filter(kind__in=FILTER_TAG_KINDS))
+    tags = tag_list_for_filters()
     return DirectoryFilterForm.from_query(request.GET, tags=tags)
 
 
@@ -91,7 +78,7 @@ def directory_view(request: HttpRequest) -> HttpResponse:
         "previous_url": _join(query, page=page.number - 1) if page.has_previous else "",
         "next_url": _join(query, page=page.number + 1) if page.has_next else "",
     }
-    return _render(request, "supporters/directory.html", "results", context)
+    return render_page_or_fragment(request, "supporters/directory.html", "results", context)
 
 
 @require_GET
@@ -128,4 +115,4 @@ def profile_view(request: HttpRequest, supporter_id: int) -> HttpResponse:
         "week": week,
         "viewer_can_book": _viewer_can_book(request),
     }
-    return _render(request, "supporters/profile.html", "week", context)
+    return render_page_or_fragment(request, "supporters/profile.html", "week", context)

@@ -5,24 +5,29 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from peersnet.errors import DomainError
+from peersnet.kernel.htmx import redirect_page, render_page_or_fragment
 
 from ..availability import Window, hour_starts
 from ..decorators import supporter_required
 from ..forms import MIDNIGHT, LeaveForm, ProfileForm, RuleForm, TimeOffForm
-from ..models import AvailabilityRule, LeaveOfAbsence, Slot, SupporterProfile, Tag, TimeOff
-from ..selectors import supporter_weekly_hours
+from ..models import AvailabilityRule, LeaveOfAbsence, SupporterProfile, Tag, TimeOff
+from ..selectors import (
+    leave_list_ahead,
+    slot_list_open_ahead,
+    supporter_is_listed,
+    supporter_next_open,
+    supporter_weekly_hours,
+    tag_list_by_ids,
+    time_off_list_ahead,
+)
 from ..services import (
     AvailabilityError,
-    bookable_window,
     describe_operating_hours,
     leave_end,
     leave_start,
@@ -36,14 +41,8 @@ from ..services import (
 UPCOMING_SLOTS_SHOWN = 5
 
 
-def _done(request: HttpRequest, url_name: str) -> HttpResponse:
-    """After a successful POST: a fresh GET of the page (PRG), as a client redirect for htmx."""
-    url = reverse(url_name)
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-
-
-def _template(request: HttpRequest, name: str, fragment: str) -> str:
-    return f"supporters/manage/{name}.html" + (f"#{fragment}" if request.htmx else "")
+def _page(request: HttpRequest, name: str, fragment: str, context: dict) -> HttpResponse:
+    return render_page_or_fragment(request, f"supporters/manage/{name}.html", fragment, context)
 
 
 def _today(supporter: SupporterProfile) -> dt.date:
@@ -62,7 +61,7 @@ def _window_label(rule: AvailabilityRule) -> str:
 
 
 def _is_listed(supporter: SupporterProfile) -> bool:
-    return SupporterProfile.objects.listed().filter(pk=supporter.pk).exists()
+    return supporter_is_listed(supporter=supporter)
 
 
 def _profile_context(form: ProfileForm, card: SupporterProfile) -> dict:
@@ -72,15 +71,7 @@ def _profile_context(form: ProfileForm, card: SupporterProfile) -> dict:
 def _with_card_extras(supporter: SupporterProfile, tags) -> SupporterProfile:
     """Give the card what the directory selectors give it: ``topic_tags`` and ``next_open``."""
     supporter.topic_tags = [tag for tag in tags if tag.kind == Tag.Kind.TOPIC]
-    not_before, not_after = bookable_window()
-    supporter.next_open = (
-        Slot.objects.filter(
-            supporter_id=supporter.pk, status=Slot.Status.OPEN, start__gte=not_before, start__lte=not_after
-        )
-        .order_by("start")
-        .values_list("start", flat=True)
-        .first()
-    )
+    supporter.next_open = supporter_next_open(supporter_id=supporter.pk)
     return supporter
 
 
@@ -108,14 +99,14 @@ def manage_profile_view(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc.message)
             else:
                 messages.success(request, "Your profile is saved. This is how your card looks to seekers.")
-                return _done(request, "supporters:manage_profile")
+                return redirect_page(request, "supporters:manage_profile")
         # The preview shows the form's text even when something needs fixing.
         preview = _preview_supporter(supporter, form)
     else:
         form = ProfileForm(supporter=supporter)
         preview = _with_card_extras(supporter, supporter.tags.all())
     context = _profile_context(form, preview) | {"listed": _is_listed(supporter)}
-    return render(request, _template(request, "profile", "profile-form"), context)
+    return _page(request, "profile", "profile-form", context)
 
 
 def _preview_supporter(supporter: SupporterProfile, form: ProfileForm) -> SupporterProfile:
@@ -134,11 +125,7 @@ def _preview_supporter(supporter: SupporterProfile, form: ProfileForm) -> Suppor
         setattr(preview, name, value[: SupporterProfile._meta.get_field(name).max_length])
     if cleaned.get("time_zone"):
         preview.time_zone = cleaned["time_zone"]
-    if "tags" in cleaned:
-        tags = cleaned["tags"]
-    else:
-        ids = [value for value in form.data.getlist("tags") if str(value).isdigit()]
-        tags = Tag.objects.filter(pk__in=ids)
+    tags = cleaned["tags"] if "tags" in cleaned else tag_list_by_ids(form.data.getlist("tags"))
     return _with_card_extras(preview, tags)
 
 
@@ -151,7 +138,7 @@ def manage_profile_preview_view(request: HttpRequest) -> HttpResponse:
     context = _profile_context(form, preview)
     if not request.htmx:
         context["listed"] = _is_listed(request.supporter)
-    return render(request, _template(request, "profile", "profile-preview"), context)
+    return _page(request, "profile", "profile-preview", context)
 
 
 # --- Availability ---------------------------------------------------------------------------
@@ -203,10 +190,9 @@ def manage_availability_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             messages.success(request, f"Added {_window_label(rule)}. Your open sessions below are updated.")
-            return _done(request, "supporters:manage_availability")
+            return redirect_page(request, "supporters:manage_availability")
     weeks, meter_max = _week_rows(supporter)
-    now = timezone.now()
-    open_slots = Slot.objects.filter(supporter=supporter, status=Slot.Status.OPEN, start__gte=now)
+    open_slots = slot_list_open_ahead(supporter=supporter)
     context = {
         "title": "Your weekly hours",
         "nav": "availability",
@@ -218,12 +204,12 @@ def manage_availability_view(request: HttpRequest) -> HttpResponse:
         "minimum": settings.SUPPORTER_MIN_WEEKLY_HOURS,
         "any_below": any(row["below"] for row in weeks),
         "operating_hours": describe_operating_hours(supporter.tzinfo),
-        "next_slots": list(open_slots.order_by("start")[:UPCOMING_SLOTS_SHOWN]),
+        "next_slots": list(open_slots[:UPCOMING_SLOTS_SHOWN]),
         "open_count": open_slots.count(),
         "listed": _is_listed(supporter),
         "horizon_weeks": settings.BOOKING_HORIZON // dt.timedelta(weeks=1),
     }
-    return render(request, _template(request, "availability", "rule-form"), context)
+    return _page(request, "availability", "rule-form", context)
 
 
 @supporter_required
@@ -238,7 +224,7 @@ def manage_rule_delete_view(request: HttpRequest, rule_id: int) -> HttpResponse:
         request,
         f"Removed {_window_label(rule)}. Its open sessions are gone; sessions already booked stay booked.",
     )
-    return _done(request, "supporters:manage_availability")
+    return redirect_page(request, "supporters:manage_availability")
 
 
 # --- Time off -------------------------------------------------------------------------------
@@ -256,17 +242,17 @@ def manage_time_off_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             messages.success(request, "Your time off is saved. Seekers can't book you on those days.")
-            return _done(request, "supporters:manage_time_off")
+            return redirect_page(request, "supporters:manage_time_off")
     today = _today(supporter)
     context = {
         "title": "Your time off",
         "nav": "time_off",
         "supporter": supporter,
         "form": form,
-        "time_off": list(supporter.time_off.filter(end_date__gte=today).order_by("start_date")),
+        "time_off": time_off_list_ahead(supporter=supporter, today=today),
         "today": today,
     }
-    return render(request, _template(request, "time_off", "time-off-form"), context)
+    return _page(request, "time_off", "time-off-form", context)
 
 
 @supporter_required
@@ -278,7 +264,7 @@ def manage_time_off_delete_view(request: HttpRequest, time_off_id: int) -> HttpR
     except TimeOff.DoesNotExist:
         raise Http404 from None
     messages.success(request, "That time off is removed. Your usual weekly hours apply again on those days.")
-    return _done(request, "supporters:manage_time_off")
+    return redirect_page(request, "supporters:manage_time_off")
 
 
 # --- Leave of absence -----------------------------------------------------------------------
@@ -301,8 +287,8 @@ def manage_leave_view(request: HttpRequest) -> HttpResponse:
             else:
                 text = "Your leave is planned. From its first day your profile is hidden."
             messages.success(request, text)
-            return _done(request, "supporters:manage_leave")
-    leaves = supporter.leaves.filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).order_by("start_date")
+            return redirect_page(request, "supporters:manage_leave")
+    leaves = leave_list_ahead(supporter=supporter, today=today)
     context = {
         "title": "Leave of absence",
         "nav": "leave",
@@ -311,7 +297,7 @@ def manage_leave_view(request: HttpRequest) -> HttpResponse:
         "leaves": [{"leave": leave, "current": leave.start_date <= today} for leave in leaves],
         "today": today,
     }
-    return render(request, _template(request, "leave", "leave-form"), context)
+    return _page(request, "leave", "leave-form", context)
 
 
 @supporter_required
@@ -323,7 +309,7 @@ def manage_leave_end_view(request: HttpRequest, leave_id: int) -> HttpResponse:
     today = _today(supporter)
     if leave.end_date is not None and leave.end_date < today:
         messages.info(request, "That leave is already over.")
-        return _done(request, "supporters:manage_leave")
+        return redirect_page(request, "supporters:manage_leave")
     try:
         leave_end(supporter=supporter, leave_id=leave.pk)
     except LeaveOfAbsence.DoesNotExist:
@@ -336,4 +322,4 @@ def manage_leave_end_view(request: HttpRequest, leave_id: int) -> HttpResponse:
         )
     else:
         messages.success(request, "Your leave has ended.")
-    return _done(request, "supporters:manage_leave")
+    return redirect_page(request, "supporters:manage_leave")

@@ -5,10 +5,9 @@ import pytest
 from bookings.models import Booking
 from bookings.services import BookingError, SlotTaken, booking_request
 from supporters.models import Slot
-from tests.bookings.factories import hour_from_now
 from tests.concurrency import postgresql_only, race
-from tests.factories import SeekerFactory
-from tests.supporters.factories import SlotFactory
+from tests.factories import SeekerFactory, SlotFactory, hour_from_now
+from tests.payments.helpers import give_card
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -19,6 +18,8 @@ pytestmark = [
 def test_twenty_seekers_racing_for_one_slot_give_one_booking_and_nineteen_clear_refusals():
     slot = SlotFactory(start=hour_from_now(30))
     seekers = [SeekerFactory() for _ in range(20)]
+    for seeker in seekers:
+        give_card(seeker)  # a request needs a saved card (or a gift session)
     results = race(
         [
             lambda s=s: booking_request(seeker=s, slot_id=slot.pk, confirms_no_personal_relationship=True)
@@ -38,6 +39,7 @@ def test_one_seeker_requesting_two_supporters_at_the_same_hour_gets_one():
     start = hour_from_now(30)
     first, second = SlotFactory(start=start), SlotFactory(start=start)
     seeker = SeekerFactory()
+    give_card(seeker)
     results = race(
         [
             lambda slot=slot: booking_request(
@@ -64,7 +66,7 @@ def test_the_database_refuses_overlapping_ranges_for_one_seeker_even_off_the_hou
 
     from django.db import IntegrityError
 
-    from tests.bookings.factories import BookingFactory
+    from tests.factories import BookingFactory
 
     booking = BookingFactory()
     odd = SlotFactory(start=booking.start + dt.timedelta(minutes=30))

@@ -9,10 +9,10 @@ from django.utils import timezone
 from bookings import services
 from bookings.models import Booking
 from giftcards.models import SessionCredit
-from giftcards.services import credits_available
+from giftcards.services import credit_take, credits_available
 from payments.models import Payment
-from tests.bookings.factories import BookingFactory
-from tests.giftcards.helpers import claimed_gift
+from tests.factories import BookingFactory
+from tests.giftcards.helpers import claimed_gift, subjects
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_accept_with_a_credit_confirms_without_charging(django_capture_on_commit
         True,
         0,
     )
-    assert not Payment.objects.filter(booking=booking).exists()
+    assert booking.payable is None and not Payment.objects.exists()
     assert credits_available(seeker=booking.seeker) == 1
     assert "Your session is confirmed" in [m.subject for m in mailoutbox]
 
@@ -115,3 +115,65 @@ def test_without_credits_left_accept_falls_back_to_the_card(django_capture_on_co
         services.booking_accept(booking_id=second.pk, supporter=second.supporter, now=timezone.now())
     second.refresh_from_db()
     assert (second.paid_with_credit, second.status) == (False, Status.PAYMENT_PENDING)  # no card: pay-now
+
+
+def _end_as(booking, status: str, staff) -> None:
+    """Bring an accepted booking to ``status`` the way people do, through the booking services."""
+    after_start = booking.start + dt.timedelta(minutes=15)
+    if status == "completed":
+        services.booking_complete(booking_id=booking.pk, now=booking.end)
+    elif status in ("late_cancelled", "cancelled"):
+        services.booking_cancel_by_seeker(booking_id=booking.pk, seeker=booking.seeker)
+    elif status == "seeker_no_show":
+        services.booking_mark_seeker_no_show(
+            booking_id=booking.pk, supporter=booking.supporter, now=after_start
+        )
+    elif status == "supporter_no_show":
+        services.booking_confirm_supporter_no_show(booking_id=booking.pk, staff=staff, now=after_start)
+    elif status == "cancelled_by_supporter":
+        services.booking_cancel_by_supporter(booking_id=booking.pk, supporter=booking.supporter)
+
+
+@pytest.mark.parametrize(
+    ("status", "hours_ahead", "used"),
+    [
+        ("completed", 5, True),
+        ("late_cancelled", 10, True),
+        ("seeker_no_show", 5, True),
+        ("supporter_no_show", 5, False),
+        ("confirmed", 72, False),
+        ("cancelled", 72, False),
+        ("cancelled_by_supporter", 72, False),
+    ],
+)
+def test_the_credit_is_used_only_when_the_booking_keeps_its_fee(status, hours_ahead, used, django_user_model):
+    """Moved from the giftcards tests: giftcards no longer reads booking statuses; bookings decides the
+    money outcome and settles or returns the credit. Held until then, returned when refunded."""
+    booking = accepted_with_credit(hours_ahead=hours_ahead, sessions=2)
+    staff = django_user_model.objects.create_user(email="ops@example.com", is_staff=True)
+    _end_as(booking, status, staff)
+    credit = (
+        SessionCredit.objects.get(gift__claimed_by=booking.seeker, taken_at__isnull=False) if used else None
+    )
+    if used:
+        assert credit.status == SessionCredit.Status.USED
+        assert credits_available(seeker=booking.seeker) == 1
+    else:
+        assert not SessionCredit.objects.filter(status=SessionCredit.Status.USED).exists()
+        held = 1 if status == "confirmed" else 0
+        assert SessionCredit.objects.filter(status=SessionCredit.Status.HELD).count() == held
+        assert credits_available(seeker=booking.seeker) == 2 - held
+
+
+def test_credits_settle_due_settles_what_a_transition_forgot(django_capture_on_commit_callbacks, mailoutbox):
+    """The periodic safety net (moved here from giftcards: it reads the booking's decided outcome)."""
+    booking = BookingFactory(status=Status.CONFIRMED, amount_paid_cents=0, paid_with_credit=True)
+    claimed_gift(booking.seeker, sessions=1)
+    credit = credit_take(seeker=booking.seeker, booking_id=booking.pk)
+    Booking.objects.filter(pk=booking.pk).update(status="completed", money=Booking.Money.KEEP_FEE)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.credits_settle_due() == 1
+        assert services.credits_settle_due() == 0
+    credit.refresh_from_db()
+    assert credit.status == SessionCredit.Status.USED
+    assert subjects(mailoutbox) == ["All your gift sessions have been used"]

@@ -10,11 +10,10 @@ from bookings.policy import free_cancellation_deadline
 from bookings.services import BookingError, SlotTaken
 from notifications.models import Notification
 from payments.models import Payment
+from payments.services import seeker_card
 from supporters.models import Slot
-from tests.bookings.factories import BookingFactory, hour_from_now
-from tests.factories import SeekerFactory
-from tests.payments.helpers import give_card
-from tests.supporters.factories import LeaveFactory, SlotFactory
+from tests.factories import BookingFactory, LeaveFactory, SeekerFactory, SlotFactory, hour_from_now
+from tests.payments.helpers import give_card, of_booking
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +26,9 @@ def subjects(mailoutbox, to=None):
 
 
 def request(seeker, slot, **kwargs):
+    """A request as the booking page makes it: the seeker saved a card first (the service insists)."""
+    if seeker_card(seeker=seeker) is None:
+        give_card(seeker)
     kwargs.setdefault("confirms_no_personal_relationship", True)
     return services.booking_request(seeker=seeker, slot_id=slot.pk, **kwargs)
 
@@ -47,6 +49,19 @@ def test_booking_request_holds_the_slot_and_tells_the_supporter(
     assert subjects(mailoutbox, slot.supporter.user.email) == ["New session request"]
     event = BookingEvent.objects.get(booking=booking)
     assert (event.from_status, event.to_status, event.actor) == ("", Status.REQUESTED, seeker.user)
+
+
+def test_booking_request_without_a_card_or_a_gift_session_is_refused_and_changes_nothing():
+    seeker, slot = SeekerFactory(), SlotFactory(start=hour_from_now(30))
+    with pytest.raises(services.CardNeeded, match="please save a card") as refused:
+        services.booking_request(seeker=seeker, slot_id=slot.pk, confirms_no_personal_relationship=True)
+    assert refused.value.code == "card_needed"
+    slot.refresh_from_db()
+    assert slot.status == Slot.Status.OPEN
+    assert not Booking.objects.exists()
+    give_card(seeker)
+    services.booking_request_payment_check(seeker=seeker)  # now it passes
+    assert request(seeker, slot).status == Status.REQUESTED
 
 
 def test_booking_request_deadline_is_one_hour_before_a_near_start():
@@ -120,7 +135,7 @@ def test_booking_accept_twice_charges_confirms_and_emails_once(
         Money.CHARGE,
         6500,
     )
-    assert Payment.objects.filter(booking=booking, status=Payment.Status.SUCCEEDED).count() == 1
+    assert Payment.objects.filter(**of_booking(booking), status=Payment.Status.SUCCEEDED).count() == 1
     assert booking.slot.status == Slot.Status.BOOKED
     assert subjects(mailoutbox, booking.seeker.user.email) == ["Your session is confirmed"]
     confirmation = next(m for m in mailoutbox if m.to == [booking.seeker.user.email])
@@ -479,3 +494,29 @@ def test_money_sentence_says_what_happens_to_the_fee():
     assert money_sentence(late) == "Because it was less than 24 hours before the start, the full fee is kept."
     unpaid = Booking(status=Status.LATE_CANCELLED, money=Money.NOTHING_TO_CHARGE)
     assert money_sentence(unpaid) == "You won't pay anything for it."
+
+
+def test_bookings_cancel_inside_leave_frees_requests_and_sessions_on_leave_days_only(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    confirmed = BookingFactory(status=Status.CONFIRMED, hours_ahead=48)
+    supporter = confirmed.supporter
+    requested = BookingFactory(
+        supporter=supporter, slot__supporter=supporter, status=Status.REQUESTED, hours_ahead=49
+    )
+    outside = BookingFactory(
+        supporter=supporter, slot__supporter=supporter, status=Status.CONFIRMED, hours_ahead=24 * 10
+    )
+    day = confirmed.start.astimezone(supporter.tzinfo).date()
+    LeaveFactory(supporter=supporter, start_date=day, end_date=day + dt.timedelta(days=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.bookings_cancel_inside_leave(supporter=supporter) == 2
+    for booking in (confirmed, requested, outside):
+        booking.refresh_from_db()
+    assert (confirmed.status, requested.status, outside.status) == (
+        Status.CANCELLED_BY_SUPPORTER,
+        Status.DECLINED,
+        Status.CONFIRMED,
+    )
+    assert confirmed.money == Booking.Money.REFUND_FULL  # free for the seeker
+    assert services.bookings_cancel_inside_leave(supporter=supporter) == 0  # nothing left; safe to rerun

@@ -9,10 +9,8 @@ from django.utils import timezone
 from bookings.models import Booking
 from bookings.services import booking_request
 from seekers.models import Intake
-from tests.bookings.factories import BookingFactory, hour_from_now
-from tests.factories import SeekerFactory
+from tests.factories import BookingFactory, SeekerFactory, SlotFactory, hour_from_now
 from tests.payments.helpers import give_card
-from tests.supporters.factories import SlotFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +74,8 @@ def test_booking_request_loser_is_told_and_shown_other_times(client):
     slot = SlotFactory(start=hour_from_now(30))
     other = SlotFactory(supporter=slot.supporter, start=slot.start + dt.timedelta(hours=1))
     # Someone else requests it between our page load and our click.
-    booking_request(seeker=SeekerFactory(), slot_id=slot.pk, confirms_no_personal_relationship=True)
+    someone = give_card(SeekerFactory()).seeker
+    booking_request(seeker=someone, slot_id=slot.pk, confirms_no_personal_relationship=True)
     response = client.post(reverse("bookings:request", args=[slot.pk]), {"no_personal_relationship": "on"})
     assert response.status_code == 409
     body = response.content.decode()
@@ -232,7 +231,7 @@ def test_portal_lists_upcoming_with_actions_and_calendar_download(client):
 
 
 def test_leave_sessions_page_cancels_sessions_inside_the_leave(client):
-    from tests.supporters.factories import LeaveFactory
+    from tests.factories import LeaveFactory
 
     booking = BookingFactory(status=Status.CONFIRMED, hours_ahead=72)
     outside = BookingFactory(status=Status.CONFIRMED, hours_ahead=24 * 20, slot__supporter=booking.supporter)
@@ -305,3 +304,62 @@ def test_shared_intake_is_not_shown_on_a_declined_request(client):
     login_supporter(client, booking.supporter)
     page = client.get(reverse("bookings:detail", args=[booking.pk])).content.decode()
     assert ">Al<" not in page
+
+
+def test_supporter_dashboard_query_count_is_the_same_for_one_and_ten_bookings(
+    client, django_assert_max_num_queries
+):
+    """Requests (with intake and earlier-session counts), upcoming and past sessions: no query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = BookingFactory(status=Status.REQUESTED, hours_ahead=30)
+    supporter = login_supporter(client, first.supporter)
+    url = reverse("bookings:supporter_dashboard")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    one = len(queries)
+    for hours in (54, 78, 102):
+        BookingFactory(
+            supporter=supporter, slot__supporter=supporter, status=Status.REQUESTED, hours_ahead=hours
+        )
+    for hours in (126, 150, 174):
+        BookingFactory(
+            supporter=supporter, slot__supporter=supporter, status=Status.CONFIRMED, hours_ahead=hours
+        )
+    for hours in (-30, -54, -78):
+        BookingFactory(
+            supporter=supporter, slot__supporter=supporter, status=Status.COMPLETED, hours_ahead=hours
+        )
+    with django_assert_max_num_queries(one):
+        page = client.get(url).content.decode()
+    assert page.count('class="booking-row card"') == 10
+
+
+@pytest.mark.parametrize("name", ["bookings:detail", "bookings:join", "bookings:ics"])
+def test_participant_pages_send_a_signed_out_visitor_to_log_in_and_strangers_get_404(client, name):
+    booking = BookingFactory(status=Status.CONFIRMED)
+    url = reverse(name, args=[booking.pk])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('account_login')}?next={url}"
+    login_seeker(client, SeekerFactory())
+    assert client.get(url).status_code == 404
+    login_seeker(client, booking.seeker)
+    assert client.get(url).status_code in (200, 302)  # the join page redirects to the room or the detail
+
+
+def test_booking_detail_offers_only_what_the_policy_allows_now(client):
+    """Two days ahead: reschedule and cancel; inside the last day: cancel (charged), no reschedule."""
+    booking = BookingFactory(status=Status.CONFIRMED, hours_ahead=48)
+    login_seeker(client, booking.seeker)
+    url = reverse("bookings:detail", args=[booking.pk])
+    page = client.get(url).content.decode()
+    assert reverse("bookings:reschedule", args=[booking.pk]) in page
+    assert reverse("bookings:cancel", args=[booking.pk]) in page
+    assert "for free until" in page
+    with time_machine.travel(booking.start - dt.timedelta(hours=2)):
+        page = client.get(url).content.decode()
+    assert reverse("bookings:reschedule", args=[booking.pk]) not in page
+    assert reverse("bookings:cancel", args=[booking.pk]) in page
+    assert "less than 24 hours before the start" in page

@@ -15,9 +15,8 @@ from icalendar import Calendar
 from bookings.models import Booking
 from supporters.models import Slot
 from supporters.services import rule_create
-from tests.factories import SeekerFactory
+from tests.factories import SeekerFactory, SupporterFactory
 from tests.payments.helpers import give_card
-from tests.supporters.factories import SupporterFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

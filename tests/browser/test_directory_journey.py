@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from supporters.models import Slot, Tag
 from supporters.services import rule_create
-from tests.supporters.factories import SupporterFactory, TagFactory
+from tests.factories import SupporterFactory, TagFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

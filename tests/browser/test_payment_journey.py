@@ -15,9 +15,8 @@ from bookings.services import bookings_complete_due
 from payments.models import Payment, Refund
 from supporters.models import Slot
 from supporters.services import rule_create
-from tests.factories import SeekerFactory
-from tests.payments.helpers import DECLINES_ON_CHARGE, GOOD, sdk
-from tests.supporters.factories import SupporterFactory
+from tests.factories import SeekerFactory, SupporterFactory
+from tests.payments.helpers import DECLINES_ON_CHARGE, GOOD, of_booking, sdk
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -100,7 +99,7 @@ def test_card_request_accept_decline_pay_now_cancel_refund_and_guarantee(browser
     seeker_page.get_by_text("Paid. Your session is confirmed.").wait_for()
     booking.refresh_from_db()
     assert (booking.status, booking.amount_paid_cents) == (Booking.Status.CONFIRMED, 6500)
-    paid = Payment.objects.get(booking=booking, status=Payment.Status.SUCCEEDED)
+    paid = Payment.objects.get(**of_booking(booking), status=Payment.Status.SUCCEEDED)
     assert sdk().v1.payment_intents.retrieve(paid.stripe_payment_intent_id).amount == 6500
     seeker_page.goto(reverse("bookings:portal"))
     seeker_page.locator(".money-list li", has_text="Paid $65 · Visa ending 4242").wait_for()
@@ -132,6 +131,6 @@ def test_card_request_accept_decline_pay_now_cancel_refund_and_guarantee(browser
         ).wait_for()
     second.refresh_from_db()
     assert second.status == Booking.Status.REFUNDED
-    guarantee = Refund.objects.get(payment__booking=second)
+    guarantee = Refund.objects.get(payment__payable__key_prefix=f"booking-{second.pk}")
     assert (guarantee.reason, guarantee.status, guarantee.amount_cents) == ("guarantee", "succeeded", 6500)
     assert seeker_page.console_errors == []

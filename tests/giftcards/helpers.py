@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from giftcards import services
 from giftcards.models import Gift, SessionCredit
+from payments.models import Payable, Payment
 from tests.payments.helpers import GOOD, NEEDS_3DS, sdk
 
 CLAIM_RE = re.compile(r"/gift/claim/([A-Za-z0-9_-]+)/")
@@ -95,3 +96,28 @@ def claimed_gift(seeker, *, sessions: int = 1, buyer_name: str = "Sam Lee", **fi
 
 def subjects(mailoutbox, to=None) -> list[str]:
     return [m.subject for m in mailoutbox if to is None or m.to == [to]]
+
+
+def attempts(gift: Gift) -> list[Payment]:
+    """The gift's payment attempts in the ledger, first to last."""
+    return list(Payment.objects.filter(payable_id=gift.payable_id).order_by("attempt"))
+
+
+def paid_attempt(gift: Gift) -> Payment | None:
+    """The attempt that paid the gift, or None."""
+    return Payment.objects.filter(payable_id=gift.payable_id, status=Payment.Status.SUCCEEDED).first()
+
+
+def latest_intent_id(gift: Gift) -> str | None:
+    """The PaymentIntent of the gift's latest attempt that reached Stripe."""
+    latest = [a for a in attempts(gift) if a.stripe_payment_intent_id]
+    return latest[-1].stripe_payment_intent_id if latest else None
+
+
+def paid_intent_id(gift: Gift) -> str:
+    return paid_attempt(gift).stripe_payment_intent_id
+
+
+def customer_of(gift: Gift) -> str:
+    """The gift's own Stripe customer (the buyer has no account)."""
+    return Payable.objects.values_list("stripe_customer_id", flat=True).get(pk=gift.payable_id)

@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from giftcards.models import Gift, GiftPrice, SessionCredit
 from giftcards.tokens import TOKEN_RE, token_hash, token_hash_or_none, token_new
-from tests.bookings.factories import BookingFactory
-from tests.factories import SeekerFactory
+from tests.factories import BookingFactory, PayableFactory, SeekerFactory
 from tests.giftcards.helpers import claimed_gift
 
 pytestmark = pytest.mark.django_db
@@ -51,9 +50,11 @@ def test_a_claimed_gift_names_its_claimer_and_a_paid_gift_its_issue_time():
     refused(lambda: gift(status=Gift.Status.PAID))
 
 
-def test_a_payment_intent_pays_one_gift_and_a_token_opens_one_gift():
-    gift(stripe_payment_intent_id="pi_1", token_hash="a" * 64)
-    refused(lambda: gift(stripe_payment_intent_id="pi_1"))
+def test_a_payable_pays_one_gift_and_a_token_opens_one_gift():
+    """A gift's money is its payable in the ledger (whose PaymentIntents are unique there)."""
+    payable = PayableFactory(purpose=Gift.PAYABLE_PURPOSE, amount_cents=6500)
+    gift(payable=payable, token_hash="a" * 64)
+    refused(lambda: gift(payable=payable))
     refused(lambda: gift(token_hash="a" * 64))
 
 

@@ -15,11 +15,26 @@ from django.utils import timezone
 from bookings.models import Booking
 from giftcards import services
 from giftcards.models import Gift, GiftPrice, SessionCredit
-from tests.bookings.factories import BookingFactory
-from tests.factories import PASSWORD, SeekerFactory, StaffFactory, UserFactory
-from tests.giftcards.helpers import STATUS_RE, authenticate, claimed_gift, confirmed_setup, new_gift, token_in
+from payments.models import Refund
+from tests.factories import (
+    PASSWORD,
+    BookingFactory,
+    SeekerFactory,
+    StaffFactory,
+    SupporterFactory,
+    UserFactory,
+)
+from tests.giftcards.helpers import (
+    STATUS_RE,
+    authenticate,
+    claimed_gift,
+    confirmed_setup,
+    new_gift,
+    paid_attempt,
+    paid_intent_id,
+    token_in,
+)
 from tests.payments.helpers import DECLINES_ON_CHARGE, GOOD, NEEDS_3DS, sdk
-from tests.supporters.factories import SupporterFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,11 +48,6 @@ BUY = {
     "delivery_date": "",
 }
 INVALID_LINK = "This gift link isn't valid any more"
-
-
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def main(response) -> str:
@@ -440,11 +450,11 @@ def test_the_status_page_says_delivered_claimed_and_all_used_and_nothing_more(
         booking = BookingFactory(
             seeker=seeker, slot__supporter=supporter, hours_ahead=hours, status="confirmed"
         )
-        services.credit_take(seeker=seeker, booking=booking)
+        services.credit_take(seeker=seeker, booking_id=booking.pk)
         bookings.append(booking)
     Booking.objects.filter(pk=bookings[0].pk).update(status="completed")
     bookings[0].refresh_from_db()
-    services.credits_settle(booking=bookings[0])
+    services.credit_settle(booking_id=bookings[0].pk)
     middle = client.get(url)
     assert text(middle).startswith(
         "Your gift for Jamie Delivered: yes Claimed: yes All sessions used: not yet"
@@ -454,7 +464,7 @@ def test_the_status_page_says_delivered_claimed_and_all_used_and_nothing_more(
         for booking in bookings[1:]:
             Booking.objects.filter(pk=booking.pk).update(status="completed")
             booking.refresh_from_db()
-            services.credits_settle(booking=booking)
+            services.credit_settle(booking_id=booking.pk)
     last = client.get(url)
     assert text(last).startswith("Your gift for Jamie Delivered: yes Claimed: yes All sessions used: yes")
     for page in (first, middle, last):
@@ -500,7 +510,7 @@ def test_the_credits_page_lists_where_each_gift_came_from(client, django_assert_
     claimed_gift(seeker, sessions=3, buyer_name="Sam Lee", message="Go gently <3")
     second = claimed_gift(seeker, sessions=1, buyer_name="", message="")
     booking = BookingFactory(seeker=seeker, status="confirmed")
-    services.credit_take(seeker=seeker, booking=booking)
+    services.credit_take(seeker=seeker, booking_id=booking.pk)
     claimed_gift(SeekerFactory(), sessions=5, buyer_name="Someone Else")
     client.force_login(seeker.user)
     with django_assert_max_num_queries(12):
@@ -582,8 +592,9 @@ def test_admin_refunds_an_unclaimed_gift_in_full(staff_client, delivered, after_
             {"action": "refund_in_full", "_selected_action": [gift.pk]},
         )
     gift.refresh_from_db()
-    assert gift.status == Gift.Status.REFUNDED and gift.refunded_at
-    refunds = sdk().v1.refunds.list(params={"payment_intent": gift.stripe_payment_intent_id}).data
+    refund = Refund.objects.get(payment=paid_attempt(gift))
+    assert gift.status == Gift.Status.REFUNDED and refund.status == Refund.Status.SUCCEEDED
+    refunds = sdk().v1.refunds.list(params={"payment_intent": paid_intent_id(gift)}).data
     assert [r.amount for r in refunds] == [gift.amount_cents]
 
 

@@ -44,3 +44,31 @@ def signed(payload: dict, *, secret: str | None = None, timestamp: int | None = 
 
 def event(event_type: str, obj: dict, *, event_id: str = "evt_test_1") -> dict:
     return {"id": event_id, "object": "event", "type": event_type, "data": {"object": obj}, "livemode": False}
+
+
+_webhook_events = iter(range(1, 10**9))
+
+
+def webhook_says(event_type: str, obj: dict, *, event_id: str | None = None):
+    """Stripe delivers an event (signed, through the service the webhook view calls). Returns the stored
+    WebhookEvent. A fresh event id each call unless one is given."""
+    payload = event(event_type, obj, event_id=event_id or f"evt_helper_{next(_webhook_events)}")
+    body, signature = signed(payload)
+    return services.webhook_receive(payload=body, signature=signature)
+
+
+def payable_of(booking) -> int:
+    """The id of the booking's payable (its fee in the ledger), read fresh from the database."""
+    return type(booking).objects.values_list("payable_id", flat=True).get(pk=booking.pk)
+
+
+def of_booking(booking) -> dict:
+    """Lookup of the ledger rows of a booking's fee: ``Payment.objects.filter(**of_booking(booking))``."""
+    return {"payable__key_prefix": f"booking-{booking.pk}"}
+
+
+def booking_of_payment(payment):
+    """The booking whose fee this attempt is (the test reads across the layers; payments never does)."""
+    from bookings.models import Booking
+
+    return Booking.objects.get(payable_id=payment.payable_id)

@@ -14,10 +14,9 @@ from notifications.models import Notification
 from payments import gateway, services
 from payments.models import Payment, Refund, WebhookEvent
 from payments.services import PaymentError
-from tests.bookings.factories import BookingFactory
 from tests.concurrency import postgresql_only, race
-from tests.factories import StaffFactory
-from tests.payments.helpers import DECLINES_ON_CHARGE, GOOD, give_card, sdk, signed
+from tests.factories import BookingFactory, StaffFactory
+from tests.payments.helpers import DECLINES_ON_CHARGE, GOOD, give_card, of_booking, sdk, signed
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -49,9 +48,9 @@ def test_webhook_delivered_five_times_at_once_has_one_effect(monkeypatch):
         raise RuntimeError("worker died")
 
     with monkeypatch.context() as patch:  # charged on Stripe; our record of it is lost
-        patch.setattr(services, "payment_record", die)
+        patch.setattr("payments.services.charges.payment_record", die)
         bookings.booking_accept(booking_id=booking.pk, supporter=booking.supporter)
-    payment = Payment.objects.get(booking=booking)
+    payment = Payment.objects.get(**of_booking(booking))
     assert payment.status == PStatus.PENDING
     payload = sdk().v1.events.list(params={"type": "payment_intent.succeeded"}).data[0].to_dict()
     body, signature = signed(payload)
@@ -94,7 +93,7 @@ def test_double_accept_at_once_charges_once():
     assert all(isinstance(r, Booking) for r in results), results
     booking.refresh_from_db()
     assert (booking.status, booking.amount_paid_cents) == (Status.CONFIRMED, 6500)
-    assert Payment.objects.filter(booking=booking).count() == 1
+    assert Payment.objects.filter(**of_booking(booking)).count() == 1
     assert len(sdk().v1.payment_intents.list().data) == 1
 
 
@@ -105,7 +104,7 @@ def test_double_cancel_at_once_refunds_once():
     assert all(isinstance(r, Booking) for r in results), results
     refund = Refund.objects.get()
     assert (refund.amount_cents, refund.status) == (6500, Refund.Status.SUCCEEDED)
-    payment = Payment.objects.get(booking=booking, status=PStatus.SUCCEEDED)
+    payment = Payment.objects.get(**of_booking(booking), status=PStatus.SUCCEEDED)
     assert payment.refunded_cents == 6500
     assert [r.amount for r in stripe_refunds(payment)] == [6500]
 
@@ -125,7 +124,7 @@ def test_double_guarantee_at_once_refunds_once():
 
 def test_staff_refunds_at_once_never_exceed_the_charge():
     booking = paid()
-    payment = Payment.objects.get(booking=booking, status=PStatus.SUCCEEDED)
+    payment = Payment.objects.get(**of_booking(booking), status=PStatus.SUCCEEDED)
     staff = StaffFactory()
     refund = lambda: services.refund_by_staff(payment_id=payment.pk, amount_cents=4000, staff=staff)  # noqa: E731
     results = race([refund, refund, refund])
@@ -142,7 +141,7 @@ def test_pay_on_session_twice_at_once_charges_once():
     give_card(booking.seeker, DECLINES_ON_CHARGE)
     bookings.booking_accept(booking_id=booking.pk, supporter=booking.supporter)
     give_card(booking.seeker, GOOD)
-    pay = lambda: services.payment_pay_on_session(booking_id=booking.pk, seeker=booking.seeker)  # noqa: E731
+    pay = lambda: bookings.booking_pay(booking_id=booking.pk, seeker=booking.seeker)  # noqa: E731
     results = race([pay, pay])
     paid_now = [r for r in results if isinstance(r, tuple)]
     refused = [r for r in results if isinstance(r, PaymentError)]
@@ -150,5 +149,5 @@ def test_pay_on_session_twice_at_once_charges_once():
     assert refused[0].code in ("paid", "invalid")  # "already paid" or "already being processed"
     booking.refresh_from_db()
     assert (booking.status, booking.amount_paid_cents) == (Status.CONFIRMED, 6500)
-    assert Payment.objects.filter(booking=booking, off_session=False).count() == 1
+    assert Payment.objects.filter(**of_booking(booking), off_session=False).count() == 1
     assert [i.status for i in sdk().v1.payment_intents.list().data].count("succeeded") == 1

@@ -8,7 +8,6 @@ block is wrapped in ``after_commit()``.
 import datetime as dt
 import json
 import urllib.request
-from contextlib import contextmanager
 
 import pytest
 import stripe
@@ -22,19 +21,18 @@ from payments import gateway, services, tasks
 from payments.models import Payment, Refund, StripeCustomer
 from payments.services import PaymentError
 from supporters.models import Slot
-from tests.bookings.factories import BookingFactory
-from tests.conftest import free_port
-from tests.factories import SeekerFactory, StaffFactory
+from tests.factories import BookingFactory, SeekerFactory, SlotFactory, StaffFactory
 from tests.payments.helpers import (
     DECLINES_ON_CHARGE,
     DECLINES_ON_SAVE,
     GOOD,
     NEEDS_3DS,
     give_card,
+    of_booking,
+    payable_of,
     sdk,
     signed,
 )
-from tests.supporters.factories import SlotFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,10 +44,9 @@ OTHER_VISA = "4000056655665556"
 # --- helpers ------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    """``with after_commit(): ...`` runs what the block queued for after commit (tasks run eagerly)."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
+def pay_check(booking, payment_id, *, seeker):
+    """The pay page's check after 3-D Secure (bookings.booking_pay_check)."""
+    return bookings.booking_pay_check(booking_id=booking.pk, seeker=seeker, payment_id=payment_id)
 
 
 @pytest.fixture
@@ -78,24 +75,6 @@ def paid(accepted):
         return booking
 
     return make
-
-
-@pytest.fixture
-def stripe_down(settings, monkeypatch):
-    """``with stripe_down(): ...``: Stripe unreachable for real, the API base pointing at a closed loopback
-    port (connection refused). The SDK still makes its network retries, without its back-off pauses."""
-    monkeypatch.setattr(stripe._http_client.HTTPClient, "_sleep_time_seconds", lambda self, n: 0)
-
-    @contextmanager
-    def down():
-        base = settings.STRIPE_API_BASE
-        settings.STRIPE_API_BASE = f"http://127.0.0.1:{free_port()}"
-        try:
-            yield
-        finally:
-            settings.STRIPE_API_BASE = base
-
-    return down
 
 
 def give_3ds_card(seeker) -> StripeCustomer:
@@ -145,7 +124,7 @@ def subjects(mailoutbox, to=None) -> list[str]:
 
 
 def the_payment(booking: Booking) -> Payment:
-    return Payment.objects.get(booking=booking, status=PStatus.SUCCEEDED)
+    return Payment.objects.get(**of_booking(booking), status=PStatus.SUCCEEDED)
 
 
 def spy_keys(monkeypatch) -> list[str]:
@@ -288,7 +267,7 @@ def test_booking_accept_charges_the_session_price_off_session_and_confirms_with_
     booking = accepted()
     assert (booking.status, booking.amount_paid_cents) == (Status.CONFIRMED, settings.SESSION_PRICE_CENTS)
     assert booking.amount_paid_cents == 6500
-    payment = Payment.objects.get(booking=booking)
+    payment = Payment.objects.get(**of_booking(booking))
     assert (payment.status, payment.off_session, payment.amount_cents, payment.attempt) == (
         PStatus.SUCCEEDED,
         True,
@@ -301,7 +280,7 @@ def test_booking_accept_charges_the_session_price_off_session_and_confirms_with_
     intent = sdk().v1.payment_intents.retrieve(payment.stripe_payment_intent_id)
     assert (intent.amount, intent.currency, intent.status) == (6500, "usd", "succeeded")
     assert intent.customer == booking.seeker.stripe_customer.stripe_customer_id
-    assert intent.metadata["booking_id"] == str(booking.pk)
+    assert intent.metadata["payable"] == f"booking-{booking.pk}"
     assert intent.metadata["payment_id"] == str(payment.pk)
     assert [i.id for i in stripe_intents()] == [intent.id]
     assert subjects(mailoutbox, booking.seeker.user.email) == ["Your session is confirmed"]
@@ -316,7 +295,7 @@ def test_booking_accept_takes_the_price_from_the_booking_not_from_anywhere_else(
     give_card(booking.seeker)
     with after_commit():
         bookings.booking_accept(booking_id=booking.pk, supporter=booking.supporter)
-    payment = Payment.objects.get(booking=booking)
+    payment = Payment.objects.get(**of_booking(booking))
     assert payment.amount_cents == 7000
     assert sdk().v1.payment_intents.retrieve(payment.stripe_payment_intent_id).amount == 7000
 
@@ -325,16 +304,16 @@ def test_booking_accept_twice_and_the_charge_task_rerun_charge_once(accepted, af
     booking = accepted()
     with after_commit():
         bookings.booking_accept(booking_id=booking.pk, supporter=booking.supporter)
-        tasks.charge_booking.delay(booking.pk)
-    assert services.payment_charge_off_session(booking_id=booking.pk) is None
-    assert Payment.objects.filter(booking=booking).count() == 1
+        tasks.charge_off_session.delay(payable_of(booking))
+    assert services.payment_charge_off_session(payable_id=payable_of(booking)) is None
+    assert Payment.objects.filter(**of_booking(booking)).count() == 1
     assert [i.id for i in stripe_intents()] == [the_payment(booking).stripe_payment_intent_id]
     assert subjects(mailoutbox, booking.seeker.user.email) == ["Your session is confirmed"]
 
 
 def test_booking_accept_without_a_card_waits_for_payment_and_asks_for_one(accepted, mailoutbox):
     booking = accepted(card=None)
-    payment = Payment.objects.get(booking=booking)
+    payment = Payment.objects.get(**of_booking(booking))
     assert (booking.status, payment.status) == (Status.PAYMENT_PENDING, PStatus.FAILED)
     assert "no saved card" in payment.failure_message
     assert subjects(mailoutbox, booking.seeker.user.email) == ["Please complete your payment"]
@@ -346,14 +325,14 @@ def test_booking_accept_without_a_card_waits_for_payment_and_asks_for_one(accept
 
 def test_charge_declined_waits_for_payment_and_asks_the_seeker_once(accepted, after_commit, mailoutbox):
     booking = accepted(card=DECLINES_ON_CHARGE, hours_ahead=72)
-    payment = Payment.objects.get(booking=booking)
+    payment = Payment.objects.get(**of_booking(booking))
     assert (booking.status, booking.amount_paid_cents) == (Status.PAYMENT_PENDING, 0)
     assert (payment.status, payment.failure_message) == (PStatus.FAILED, "Your card was declined.")
     assert booking.payment_due_by == booking.accepted_at + dt.timedelta(hours=12)
     assert booking.slot.status == Slot.Status.HELD
     with after_commit():  # the task runs again (a worker retry, a redelivery)
-        tasks.charge_booking.delay(booking.pk)
-    assert Payment.objects.filter(booking=booking).count() == 1
+        tasks.charge_off_session.delay(payable_of(booking))
+    assert Payment.objects.filter(**of_booking(booking)).count() == 1
     assert subjects(mailoutbox, booking.seeker.user.email) == ["Please complete your payment"]
     mail = next(m for m in mailoutbox if m.to == [booking.seeker.user.email])
     assert f"/sessions/{booking.pk}/pay/" in mail.body
@@ -371,7 +350,7 @@ def test_pay_on_session_after_replacing_a_declined_card_confirms(accepted, after
     booking = accepted(card=DECLINES_ON_CHARGE)
     give_card(booking.seeker, GOOD)
     with after_commit():
-        payment, intent = services.payment_pay_on_session(booking_id=booking.pk, seeker=booking.seeker)
+        payment, intent = bookings.booking_pay(booking_id=booking.pk, seeker=booking.seeker)
     booking.refresh_from_db()
     assert (intent.status, payment.status, payment.off_session, payment.attempt) == (
         "succeeded",
@@ -383,7 +362,7 @@ def test_pay_on_session_after_replacing_a_declined_card_confirms(accepted, after
     assert booking.slot.status == Slot.Status.BOOKED
     on_stripe = sdk().v1.payment_intents.retrieve(payment.stripe_payment_intent_id)
     assert (on_stripe.amount, on_stripe.status) == (6500, "succeeded")
-    assert sorted(Payment.objects.filter(booking=booking).values_list("status", flat=True)) == [
+    assert sorted(Payment.objects.filter(**of_booking(booking)).values_list("status", flat=True)) == [
         PStatus.FAILED,
         PStatus.SUCCEEDED,
     ]
@@ -393,13 +372,13 @@ def test_pay_on_session_after_replacing_a_declined_card_confirms(accepted, after
     ]
     assert "Receipt: $65 paid with your Visa card ending 4242" in mailoutbox[-2].body + mailoutbox[-1].body
     with pytest.raises(PaymentError, match="already paid"):
-        services.payment_pay_on_session(booking_id=booking.pk, seeker=booking.seeker)
+        bookings.booking_pay(booking_id=booking.pk, seeker=booking.seeker)
     assert len(stripe_intents()) == 2
 
 
 def test_pay_on_session_with_a_card_that_declines_again_shows_the_message_and_keeps_waiting(accepted):
     booking = accepted(card=DECLINES_ON_CHARGE)
-    payment, intent = services.payment_pay_on_session(booking_id=booking.pk, seeker=booking.seeker)
+    payment, intent = bookings.booking_pay(booking_id=booking.pk, seeker=booking.seeker)
     booking.refresh_from_db()
     assert (payment.status, payment.failure_message) == (PStatus.FAILED, "Your card was declined.")
     assert booking.status == Status.PAYMENT_PENDING
@@ -410,8 +389,8 @@ def test_pay_on_session_for_another_seekers_booking_is_refused(accepted):
     stranger = SeekerFactory()
     give_card(stranger)
     with pytest.raises(PaymentError, match="couldn't find"):
-        services.payment_pay_on_session(booking_id=booking.pk, seeker=stranger)
-    assert Payment.objects.filter(booking=booking).count() == 1
+        bookings.booking_pay(booking_id=booking.pk, seeker=stranger)
+    assert Payment.objects.filter(**of_booking(booking)).count() == 1
 
 
 def test_bookings_release_due_releases_an_unpaid_booking_and_tells_both(accepted, after_commit, mailoutbox):
@@ -428,7 +407,7 @@ def test_bookings_release_due_releases_an_unpaid_booking_and_tells_both(accepted
     assert subjects(mailoutbox, booking.supporter.user.email) == ["A session was released"]
     assert not Refund.objects.exists()
     with pytest.raises(PaymentError, match="can't be paid any more"):
-        services.payment_pay_on_session(booking_id=booking.pk, seeker=booking.seeker)
+        bookings.booking_pay(booking_id=booking.pk, seeker=booking.seeker)
 
 
 # --- 3-D Secure ---------------------------------------------------------------------------------------
@@ -437,7 +416,7 @@ def test_bookings_release_due_releases_an_unpaid_booking_and_tells_both(accepted
 def test_charge_needing_3d_secure_off_session_waits_for_payment(accepted, mailoutbox):
     """localstripe answers an off-session 3-D Secure charge with a requires_action intent."""
     booking = accepted(card=NEEDS_3DS)
-    payment = Payment.objects.get(booking=booking)
+    payment = Payment.objects.get(**of_booking(booking))
     assert booking.status == Status.PAYMENT_PENDING
     assert payment.status == PStatus.REQUIRES_ACTION
     assert "confirm this payment" in payment.failure_message
@@ -455,8 +434,7 @@ def test_charge_authentication_required_as_real_stripe_answers_waits_for_payment
     with transaction.atomic():  # accept without running the charge task: the attempt is written below
         bookings.booking_accept(booking_id=booking.pk, supporter=booking.supporter)
     payment = Payment.objects.create(
-        booking=booking,
-        seeker=booking.seeker,
+        payable_id=payable_of(booking),
         amount_cents=booking.price_cents,
         idempotency_key=f"booking-{booking.pk}-charge-1",
         sends=1,
@@ -524,15 +502,17 @@ def test_gateway_turns_stripes_authentication_required_error_into_a_failed_inten
 
 def test_pay_on_session_with_3d_secure_needs_action_then_confirms(accepted, after_commit, mailoutbox):
     booking = accepted(card=NEEDS_3DS)
-    payment, intent = services.payment_pay_on_session(booking_id=booking.pk, seeker=booking.seeker)
+    payment, intent = bookings.booking_pay(booking_id=booking.pk, seeker=booking.seeker)
     assert (intent.status, payment.status) == ("requires_action", PStatus.REQUIRES_ACTION)
     assert intent.client_secret.startswith(f"{payment.stripe_payment_intent_id}_secret_")
     booking.refresh_from_db()
     assert booking.status == Status.PAYMENT_PENDING
     authenticate(intent.client_secret)  # the seeker completes 3-D Secure in the browser
     with after_commit():
-        checked = services.payment_check(payment_id=payment.pk, seeker=booking.seeker)
-        services.payment_check(payment_id=payment.pk, seeker=booking.seeker)
+        checked = bookings.booking_pay_check(
+            booking_id=booking.pk, seeker=booking.seeker, payment_id=payment.pk
+        )
+        pay_check(booking, payment.pk, seeker=booking.seeker)
     booking.refresh_from_db()
     assert checked.status == PStatus.SUCCEEDED
     assert (booking.status, booking.amount_paid_cents) == (Status.CONFIRMED, 6500)
@@ -542,9 +522,9 @@ def test_pay_on_session_with_3d_secure_needs_action_then_confirms(accepted, afte
 
 def test_pay_on_session_with_failed_3d_secure_keeps_waiting(accepted):
     booking = accepted(card=NEEDS_3DS)
-    payment, intent = services.payment_pay_on_session(booking_id=booking.pk, seeker=booking.seeker)
+    payment, intent = bookings.booking_pay(booking_id=booking.pk, seeker=booking.seeker)
     authenticate(intent.client_secret, success=False)
-    checked = services.payment_check(payment_id=payment.pk, seeker=booking.seeker)
+    checked = pay_check(booking, payment.pk, seeker=booking.seeker)
     booking.refresh_from_db()
     assert checked.status == PStatus.FAILED
     assert "failed authentication" in checked.failure_message
@@ -553,9 +533,8 @@ def test_pay_on_session_with_failed_3d_secure_keeps_waiting(accepted):
 
 def test_payment_check_of_another_seekers_payment_is_not_found(accepted):
     booking = accepted(card=NEEDS_3DS)
-    payment, _intent = services.payment_pay_on_session(booking_id=booking.pk, seeker=booking.seeker)
-    with pytest.raises(Payment.DoesNotExist):
-        services.payment_check(payment_id=payment.pk, seeker=SeekerFactory())
+    payment, _intent = bookings.booking_pay(booking_id=booking.pk, seeker=booking.seeker)
+    assert pay_check(booking, payment.pk, seeker=SeekerFactory()) is None
 
 
 # --- late and duplicate successes --------------------------------------------------------------------
@@ -565,7 +544,7 @@ def test_3d_secure_completed_as_the_booking_is_released_is_refunded_as_a_late_pa
     """The seeker finishes 3-D Secure just before the release job runs, and their browser never comes
     back: the intent can no longer be cancelled. Its money must go back, not be marked cancelled."""
     booking = accepted(card=NEEDS_3DS)
-    payment, intent = services.payment_pay_on_session(booking_id=booking.pk, seeker=booking.seeker)
+    payment, intent = bookings.booking_pay(booking_id=booking.pk, seeker=booking.seeker)
     authenticate(intent.client_secret)
     with after_commit():
         bookings.bookings_release_due(now=booking.payment_due_by)
@@ -582,10 +561,10 @@ def test_3d_secure_completed_as_the_booking_is_released_is_refunded_as_a_late_pa
     assert [(r.id, r.amount) for r in stripe_refunds(payment)] == [(refund.stripe_refund_id, 6500)]
     # The browser comes back after all: nothing more happens.
     with after_commit():
-        services.payment_check(payment_id=payment.pk, seeker=booking.seeker)
+        pay_check(booking, payment.pk, seeker=booking.seeker)
     assert Refund.objects.count() == 1
     # The off-session attempt that needed 3-D Secure was cancelled on Stripe.
-    off_session = Payment.objects.get(booking=booking, off_session=True)
+    off_session = Payment.objects.get(**of_booking(booking), off_session=True)
     assert off_session.status == PStatus.CANCELED
     assert sdk().v1.payment_intents.retrieve(off_session.stripe_payment_intent_id).status == "canceled"
 
@@ -595,13 +574,23 @@ def test_second_success_for_a_paid_booking_is_a_duplicate_refunded_at_once(
 ):
     """Two browser tabs, two on-session attempts, both completed: the second is given back at once."""
     booking = accepted(card=NEEDS_3DS)
-    first, first_intent = services.payment_pay_on_session(booking_id=booking.pk, seeker=booking.seeker)
-    second, second_intent = services.payment_pay_on_session(booking_id=booking.pk, seeker=booking.seeker)
+    first, first_intent = bookings.booking_pay(booking_id=booking.pk, seeker=booking.seeker)
+    second, second_intent = bookings.booking_pay(booking_id=booking.pk, seeker=booking.seeker)
     authenticate(first_intent.client_secret)
     authenticate(second_intent.client_secret)
     with after_commit():
-        assert services.payment_check(payment_id=first.pk, seeker=booking.seeker).status == PStatus.SUCCEEDED
-        assert services.payment_check(payment_id=second.pk, seeker=booking.seeker).status == PStatus.DUPLICATE
+        assert (
+            bookings.booking_pay_check(
+                booking_id=booking.pk, seeker=booking.seeker, payment_id=first.pk
+            ).status
+            == PStatus.SUCCEEDED
+        )
+        assert (
+            bookings.booking_pay_check(
+                booking_id=booking.pk, seeker=booking.seeker, payment_id=second.pk
+            ).status
+            == PStatus.DUPLICATE
+        )
     booking.refresh_from_db()
     assert (booking.status, booking.amount_paid_cents) == (Status.CONFIRMED, 6500)
     refund = Refund.objects.get()
@@ -747,7 +736,7 @@ def test_reschedule_keeps_the_payment_and_charges_nothing_more(paid, after_commi
         6500,
         new_slot.pk,
     )
-    assert Payment.objects.filter(booking=booking).count() == 1
+    assert Payment.objects.filter(**of_booking(booking)).count() == 1
     assert len(stripe_intents()) == 1
     assert not Refund.objects.exists()
 
@@ -802,7 +791,7 @@ def test_refund_by_staff_then_a_policy_refund_gives_back_only_the_rest(paid, aft
 
 def test_refund_by_staff_of_a_payment_that_did_not_succeed_is_refused(accepted):
     booking = accepted(card=DECLINES_ON_CHARGE)
-    payment = Payment.objects.get(booking=booking)
+    payment = Payment.objects.get(**of_booking(booking))
     with pytest.raises(PaymentError, match="Only a completed payment"):
         services.refund_by_staff(payment_id=payment.pk, amount_cents=100, staff=StaffFactory())
     assert not Refund.objects.exists()
@@ -839,9 +828,9 @@ def test_charge_with_stripe_unreachable_stays_pending_then_the_retry_charges_onc
     with transaction.atomic():  # accepted; its charge task is called by hand below, with Stripe down
         bookings.booking_accept(booking_id=booking.pk, supporter=booking.supporter)
     with stripe_down(), pytest.raises(gateway.GatewayUnavailable):
-        services.payment_charge_off_session(booking_id=booking.pk)
+        services.payment_charge_off_session(payable_id=payable_of(booking))
     booking.refresh_from_db()
-    payment = Payment.objects.get(booking=booking)
+    payment = Payment.objects.get(**of_booking(booking))
     assert booking.status == Status.PAYMENT_PENDING
     assert (payment.status, payment.stripe_payment_intent_id, payment.sends) == (PStatus.PENDING, None, 1)
     key = payment.idempotency_key
@@ -856,7 +845,7 @@ def test_charge_with_stripe_unreachable_stays_pending_then_the_retry_charges_onc
     assert (booking.status, booking.amount_paid_cents) == (Status.CONFIRMED, 6500)
     assert (payment.status, payment.idempotency_key, payment.sends) == (PStatus.SUCCEEDED, key, 3)
     assert keys == [key, key, key]
-    assert Payment.objects.filter(booking=booking).count() == 1
+    assert Payment.objects.filter(**of_booking(booking)).count() == 1
     assert [i.id for i in stripe_intents()] == [payment.stripe_payment_intent_id]
     assert subjects(mailoutbox, booking.seeker.user.email) == ["Your session is confirmed"]
     assert services.payments_retry_pending(older_than=dt.timedelta(0)) == 0
@@ -929,7 +918,7 @@ def test_charge_refused_by_stripe_fails_the_attempt_instead_of_retrying_it_forev
     with after_commit():
         bookings.booking_accept(booking_id=booking.pk, supporter=booking.supporter)
     booking.refresh_from_db()
-    payment = Payment.objects.get(booking=booking)
+    payment = Payment.objects.get(**of_booking(booking))
     assert booking.status == Status.PAYMENT_PENDING
     assert payment.status == PStatus.FAILED
     assert "couldn't be used" in payment.failure_message
@@ -944,14 +933,14 @@ def test_pay_on_session_with_stripe_unreachable_then_again_reuses_the_attempt_an
     give_card(booking.seeker, GOOD)
     keys = spy_keys(monkeypatch)
     with stripe_down(), pytest.raises(gateway.GatewayUnavailable):
-        services.payment_pay_on_session(booking_id=booking.pk, seeker=booking.seeker)
-    waiting = Payment.objects.get(booking=booking, attempt=2)
+        bookings.booking_pay(booking_id=booking.pk, seeker=booking.seeker)
+    waiting = Payment.objects.get(**of_booking(booking), attempt=2)
     assert (waiting.status, waiting.off_session) == (PStatus.PENDING, False)
     assert waiting.failure_message == services.UNANSWERED  # marked: no answer came, safe to send again
-    payment, intent = services.payment_pay_on_session(booking_id=booking.pk, seeker=booking.seeker)
+    payment, intent = bookings.booking_pay(booking_id=booking.pk, seeker=booking.seeker)
     assert (payment.pk, payment.status, payment.sends) == (waiting.pk, PStatus.SUCCEEDED, 2)
     assert keys == [waiting.idempotency_key, waiting.idempotency_key]
-    assert Payment.objects.filter(booking=booking).count() == 2
+    assert Payment.objects.filter(**of_booking(booking)).count() == 2
     booking.refresh_from_db()
     assert booking.status == Status.CONFIRMED
 
@@ -966,14 +955,14 @@ def test_pay_on_session_while_another_try_is_in_flight_is_refused(accepted, monk
         raise RuntimeError("worker died")
 
     with monkeypatch.context() as patch:
-        patch.setattr(services, "payment_record", die)
+        patch.setattr("payments.services.charges.payment_record", die)
         with pytest.raises(RuntimeError):
-            services.payment_pay_on_session(booking_id=booking.pk, seeker=booking.seeker)
+            bookings.booking_pay(booking_id=booking.pk, seeker=booking.seeker)
     with pytest.raises(PaymentError, match="already being processed"):
-        services.payment_pay_on_session(booking_id=booking.pk, seeker=booking.seeker)
-    assert Payment.objects.filter(booking=booking).count() == 2
+        bookings.booking_pay(booking_id=booking.pk, seeker=booking.seeker)
+    assert Payment.objects.filter(**of_booking(booking)).count() == 2
     assert services.payments_retry_pending(older_than=dt.timedelta(0)) == 1
-    first = Payment.objects.get(booking=booking, attempt=2)
+    first = Payment.objects.get(**of_booking(booking), attempt=2)
     assert first.status == PStatus.FAILED
     # The call had reached Stripe and succeeded: Stripe's event says so, and that is what counts.
     event = sdk().v1.events.list(params={"type": "payment_intent.succeeded"}).data[0].to_dict()
@@ -995,16 +984,16 @@ def test_payments_retry_pending_closes_an_unanswered_on_session_attempt_without_
     booking = accepted(card=DECLINES_ON_CHARGE)
     give_card(booking.seeker, GOOD)
     with stripe_down(), pytest.raises(gateway.GatewayUnavailable):
-        services.payment_pay_on_session(booking_id=booking.pk, seeker=booking.seeker)
+        bookings.booking_pay(booking_id=booking.pk, seeker=booking.seeker)
     assert services.payments_retry_pending(older_than=dt.timedelta(0)) == 1
-    attempt = Payment.objects.get(booking=booking, attempt=2)
+    attempt = Payment.objects.get(**of_booking(booking), attempt=2)
     assert (attempt.status, attempt.failure_message) == (PStatus.FAILED, services.UNANSWERED)
     booking.refresh_from_db()
     assert booking.status == Status.PAYMENT_PENDING
     assert [i.status for i in stripe_intents()] == ["requires_payment_method"]  # only the declined one
     assert subjects(mailoutbox).count("Please complete your payment") == 1
     # The seeker can pay again at once.
-    assert services.payment_pay_on_session(booking_id=booking.pk, seeker=booking.seeker)[0].attempt == 3
+    assert bookings.booking_pay(booking_id=booking.pk, seeker=booking.seeker)[0].attempt == 3
 
 
 def test_release_closes_an_off_session_attempt_that_never_reached_stripe(stripe_down, after_commit):
@@ -1013,11 +1002,11 @@ def test_release_closes_an_off_session_attempt_that_never_reached_stripe(stripe_
     with transaction.atomic():
         bookings.booking_accept(booking_id=booking.pk, supporter=booking.supporter)
     with stripe_down(), pytest.raises(gateway.GatewayUnavailable):
-        services.payment_charge_off_session(booking_id=booking.pk)
+        services.payment_charge_off_session(payable_id=payable_of(booking))
     booking.refresh_from_db()
     with after_commit():
         bookings.bookings_release_due(now=booking.payment_due_by)
-    payment = Payment.objects.get(booking=booking)
+    payment = Payment.objects.get(**of_booking(booking))
     assert payment.status == PStatus.CANCELED
     assert services.payments_retry_pending(older_than=dt.timedelta(0)) == 0
     assert stripe_intents() == []
@@ -1030,11 +1019,11 @@ def test_payment_record_of_a_late_success_on_a_closed_attempt_refunds_it(stripe_
     with transaction.atomic():
         bookings.booking_accept(booking_id=booking.pk, supporter=booking.supporter)
     with stripe_down(), pytest.raises(gateway.GatewayUnavailable):
-        services.payment_charge_off_session(booking_id=booking.pk)
+        services.payment_charge_off_session(payable_id=payable_of(booking))
     booking.refresh_from_db()
     with after_commit():
         bookings.bookings_release_due(now=booking.payment_due_by)
-    payment = Payment.objects.get(booking=booking)
+    payment = Payment.objects.get(**of_booking(booking))
     assert payment.status == PStatus.CANCELED
     late = sdk().v1.payment_intents.create(
         params={
@@ -1072,7 +1061,7 @@ def test_payment_record_never_undoes_a_success(paid):
 
 def test_cancel_while_waiting_for_payment_refunds_nothing_and_cancels_the_open_intent(accepted, after_commit):
     booking = accepted(card=NEEDS_3DS)
-    open_payment = Payment.objects.get(booking=booking)
+    open_payment = Payment.objects.get(**of_booking(booking))
     with after_commit():
         bookings.booking_cancel_by_seeker(booking_id=booking.pk, seeker=booking.seeker)
     booking.refresh_from_db()
@@ -1086,8 +1075,8 @@ def test_cancel_while_waiting_for_payment_refunds_nothing_and_cancels_the_open_i
 def test_payments_cancel_open_with_stripe_unreachable_leaves_the_attempt_for_later(accepted, stripe_down):
     booking = accepted(card=NEEDS_3DS)
     with stripe_down():
-        services.payments_cancel_open(booking_id=booking.pk)
-    assert Payment.objects.get(booking=booking).status == PStatus.REQUIRES_ACTION
+        services.payments_cancel_open(payable_id=payable_of(booking))
+    assert Payment.objects.get(**of_booking(booking)).status == PStatus.REQUIRES_ACTION
 
 
 def test_refund_that_stripe_finally_fails_is_released_for_staff(paid, after_commit):
@@ -1096,7 +1085,7 @@ def test_refund_that_stripe_finally_fails_is_released_for_staff(paid, after_comm
     booking = paid()
     with after_commit():
         bookings.booking_cancel_by_seeker(booking_id=booking.pk, seeker=booking.seeker)
-    refund = Refund.objects.get(payment__booking=booking)
+    refund = Refund.objects.get(payment__payable__key_prefix=f"booking-{booking.pk}")
     payment = refund.payment
     services.refund_record(refund_id=refund.pk, stripe_refund_id="re_failed_later", stripe_status="failed")
     refund.refresh_from_db(), payment.refresh_from_db()

@@ -16,21 +16,22 @@ from bookings import services as bookings
 from bookings.models import Booking
 from payments import services
 from payments.models import Payment, StripeCustomer
-from tests.bookings.factories import BookingFactory
 from tests.conftest import free_port
-from tests.factories import SeekerFactory
-from tests.payments.helpers import DECLINES_ON_CHARGE, DECLINES_ON_SAVE, GOOD, NEEDS_3DS, give_card, sdk
-from tests.supporters.factories import SupporterFactory
+from tests.factories import BookingFactory, SeekerFactory, SupporterFactory
+from tests.payments.helpers import (
+    DECLINES_ON_CHARGE,
+    DECLINES_ON_SAVE,
+    GOOD,
+    NEEDS_3DS,
+    give_card,
+    of_booking,
+    sdk,
+)
 
 pytestmark = pytest.mark.django_db
 
 Status = Booking.Status
 PStatus = Payment.Status
-
-
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture
@@ -176,21 +177,21 @@ def test_pay_page_for_another_seekers_booking_is_not_found_and_changes_nothing(c
     stranger = SeekerFactory()
     give_card(stranger)
     client.force_login(stranger.user)
-    payment = Payment.objects.get(booking=booking)
-    assert client.get(reverse("payments:pay", args=[booking.pk])).status_code == 404
-    assert client.post(reverse("payments:pay", args=[booking.pk])).status_code == 404
-    check = client.post(reverse("payments:check", args=[booking.pk]), {"payment": payment.pk})
+    payment = Payment.objects.get(**of_booking(booking))
+    assert client.get(reverse("bookings:pay", args=[booking.pk])).status_code == 404
+    assert client.post(reverse("bookings:pay", args=[booking.pk])).status_code == 404
+    check = client.post(reverse("bookings:pay_check", args=[booking.pk]), {"payment": payment.pk})
     assert check.status_code == 404
-    assert client.get(reverse("payments:pay", args=[999999])).status_code == 404
+    assert client.get(reverse("bookings:pay", args=[999999])).status_code == 404
     booking.refresh_from_db()
     assert booking.status == Status.PAYMENT_PENDING
-    assert Payment.objects.filter(booking=booking).count() == 1
+    assert Payment.objects.filter(**of_booking(booking)).count() == 1
 
 
 def test_pay_page_shows_the_deadline_and_the_saved_card(client, waiting):
     booking = waiting()
     client.force_login(booking.seeker.user)
-    response = client.get(reverse("payments:pay", args=[booking.pk]))
+    response = client.get(reverse("bookings:pay", args=[booking.pk]))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Pay $65 with Visa ending 0341" in html
@@ -202,15 +203,15 @@ def test_pay_page_post_with_a_good_card_confirms(client, waiting, after_commit, 
     give_card(booking.seeker, GOOD)
     client.force_login(booking.seeker.user)
     with after_commit():
-        response = client.post(reverse("payments:pay", args=[booking.pk]))
+        response = client.post(reverse("bookings:pay", args=[booking.pk]))
     assert (response.status_code, response.url) == (302, reverse("bookings:detail", args=[booking.pk]))
     booking.refresh_from_db()
     assert (booking.status, booking.amount_paid_cents) == (Status.CONFIRMED, 6500)
     assert "Your session is confirmed" in [m.subject for m in mailoutbox]
-    again = client.post(reverse("payments:pay", args=[booking.pk]))  # a second click: nothing charged
+    again = client.post(reverse("bookings:pay", args=[booking.pk]))  # a second click: nothing charged
     assert again.status_code == 200
     assert "This session is paid and confirmed" in again.content.decode()
-    assert Payment.objects.filter(booking=booking, status=PStatus.SUCCEEDED).count() == 1
+    assert Payment.objects.filter(**of_booking(booking), status=PStatus.SUCCEEDED).count() == 1
     assert len(sdk().v1.payment_intents.list().data) == 2  # the declined off-session one and this one
 
 
@@ -219,10 +220,10 @@ def test_pay_page_post_ignores_amounts_from_the_browser(client, waiting):
     give_card(booking.seeker, GOOD)
     client.force_login(booking.seeker.user)
     client.post(
-        reverse("payments:pay", args=[booking.pk]),
+        reverse("bookings:pay", args=[booking.pk]),
         {"amount": "1", "amount_cents": "1", "price_cents": "1", "currency": "eur", "booking": "1"},
     )
-    payment = Payment.objects.get(booking=booking, status=PStatus.SUCCEEDED)
+    payment = Payment.objects.get(**of_booking(booking), status=PStatus.SUCCEEDED)
     intent = sdk().v1.payment_intents.retrieve(payment.stripe_payment_intent_id)
     assert (payment.amount_cents, intent.amount, intent.currency) == (6500, 6500, "usd")
 
@@ -230,7 +231,7 @@ def test_pay_page_post_ignores_amounts_from_the_browser(client, waiting):
 def test_pay_page_post_with_a_card_that_declines_again_shows_the_message(client, waiting):
     booking = waiting()
     client.force_login(booking.seeker.user)
-    response = client.post(reverse("payments:pay", args=[booking.pk]), follow=True)
+    response = client.post(reverse("bookings:pay", args=[booking.pk]), follow=True)
     assert "Your card was declined." in response.content.decode()
     booking.refresh_from_db()
     assert booking.status == Status.PAYMENT_PENDING
@@ -254,19 +255,19 @@ def test_pay_page_with_3d_secure_hands_the_intent_to_stripe_js_then_check_confir
     with after_commit():
         bookings.booking_accept(booking_id=booking.pk, supporter=booking.supporter)
     client.force_login(booking.seeker.user)
-    response = client.post(reverse("payments:pay", args=[booking.pk]))
+    response = client.post(reverse("bookings:pay", args=[booking.pk]))
     assert response.status_code == 200
-    payment = Payment.objects.filter(booking=booking, off_session=False).get()
+    payment = Payment.objects.filter(**of_booking(booking), off_session=False).get()
     assert payment.status == PStatus.REQUIRES_ACTION
     html = response.content.decode()
     assert f'data-action-secret="{payment.stripe_payment_intent_id}_secret_' in html
     assert f'name="payment" value="{payment.pk}"' in html
     secret = html.split('data-action-secret="')[1].split('"')[0]
-    early = client.post(reverse("payments:check", args=[booking.pk]), {"payment": payment.pk})
-    assert early.url == reverse("payments:pay", args=[booking.pk])  # not completed yet
+    early = client.post(reverse("bookings:pay_check", args=[booking.pk]), {"payment": payment.pk})
+    assert early.url == reverse("bookings:pay", args=[booking.pk])  # not completed yet
     authenticate(secret)
     with after_commit():
-        response = client.post(reverse("payments:check", args=[booking.pk]), {"payment": payment.pk})
+        response = client.post(reverse("bookings:pay_check", args=[booking.pk]), {"payment": payment.pk})
     assert response.url == reverse("bookings:detail", args=[booking.pk])
     booking.refresh_from_db()
     assert (booking.status, booking.amount_paid_cents) == (Status.CONFIRMED, 6500)
@@ -275,15 +276,15 @@ def test_pay_page_with_3d_secure_hands_the_intent_to_stripe_js_then_check_confir
 def test_pay_check_with_a_payment_of_another_booking_is_not_found(client, waiting):
     mine, theirs = waiting(), waiting()
     client.force_login(mine.seeker.user)
-    other_payment = Payment.objects.get(booking=theirs)
-    response = client.post(reverse("payments:check", args=[mine.pk]), {"payment": other_payment.pk})
+    other_payment = Payment.objects.get(**of_booking(theirs))
+    response = client.post(reverse("bookings:pay_check", args=[mine.pk]), {"payment": other_payment.pk})
     assert response.status_code == 404
-    assert client.post(reverse("payments:check", args=[mine.pk])).status_code == 404
+    assert client.post(reverse("bookings:pay_check", args=[mine.pk])).status_code == 404
 
 
 def test_pay_check_with_a_payment_id_that_is_not_a_number_is_not_found(client, waiting):
     booking = waiting()
     client.raise_request_exception = False
     client.force_login(booking.seeker.user)
-    response = client.post(reverse("payments:check", args=[booking.pk]), {"payment": "x"})
+    response = client.post(reverse("bookings:pay_check", args=[booking.pk]), {"payment": "x"})
     assert response.status_code == 404

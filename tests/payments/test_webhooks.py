@@ -18,19 +18,24 @@ from bookings.models import Booking, BookingEvent
 from notifications.models import Notification
 from payments import gateway, services
 from payments.models import Payment, Refund, WebhookEvent
-from tests.bookings.factories import BookingFactory
 from tests.conftest import free_port
-from tests.payments.helpers import DECLINES_ON_CHARGE, GOOD, event, give_card, sdk, signed
+from tests.factories import BookingFactory
+from tests.payments.helpers import (
+    DECLINES_ON_CHARGE,
+    GOOD,
+    booking_of_payment,
+    event,
+    give_card,
+    of_booking,
+    payable_of,
+    sdk,
+    signed,
+)
 
 pytestmark = pytest.mark.django_db
 
 Status = Booking.Status
 PStatus = Payment.Status
-
-
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture
@@ -63,10 +68,10 @@ def lost_recording(monkeypatch, *, card: str | None = None) -> Payment:
         raise RuntimeError("worker died")
 
     with monkeypatch.context() as patch:
-        patch.setattr(services, "payment_record", die)
+        patch.setattr("payments.services.charges.payment_record", die)
         with pytest.raises(RuntimeError):
-            services.payment_charge_off_session(booking_id=booking.pk)
-    payment = Payment.objects.get(booking=booking)
+            services.payment_charge_off_session(payable_id=payable_of(booking))
+    payment = Payment.objects.get(**of_booking(booking))
     assert (payment.status, payment.stripe_payment_intent_id) == (PStatus.PENDING, None)
     return payment
 
@@ -118,7 +123,7 @@ def test_webhook_with_a_bad_signature_is_refused_and_changes_nothing(post, monke
     assert not WebhookEvent.objects.exists()
     payment.refresh_from_db()
     assert payment.status == PStatus.PENDING
-    assert payment.booking.status == Status.PAYMENT_PENDING
+    assert booking_of_payment(payment).status == Status.PAYMENT_PENDING
     # The same body, correctly signed, goes through: the refusals were about the signature alone.
     assert post(body, good).status_code == 200
 
@@ -157,7 +162,7 @@ def test_payment_intent_succeeded_converges_a_lost_recording_to_confirmed(
     with after_commit():
         assert post(*signed(payload)).status_code == 200
     payment.refresh_from_db()
-    booking = payment.booking
+    booking = booking_of_payment(payment)
     booking.refresh_from_db()
     assert (payment.status, payment.stripe_payment_intent_id) == (PStatus.SUCCEEDED, intent_id)
     assert (booking.status, booking.amount_paid_cents) == (Status.CONFIRMED, 6500)
@@ -180,10 +185,10 @@ def test_payment_intent_succeeded_delivered_five_times_has_one_effect(
     stored = WebhookEvent.objects.get()
     assert stored.stripe_event_id == payload["id"]
     assert len(reads) == 1  # processed once; the four replays were only acknowledged
-    booking = Booking.objects.get(pk=payment.booking_id)
+    booking = booking_of_payment(payment)
     assert booking.status == Status.CONFIRMED
     assert BookingEvent.objects.filter(booking=booking, to_status=Status.CONFIRMED).count() == 1
-    assert Payment.objects.filter(booking=booking, status=PStatus.SUCCEEDED).count() == 1
+    assert Payment.objects.filter(**of_booking(booking), status=PStatus.SUCCEEDED).count() == 1
     assert subjects(mailoutbox, booking.seeker.user.email) == ["Your session is confirmed"]
 
 
@@ -199,7 +204,7 @@ def test_payment_failed_arriving_after_succeeded_leaves_it_succeeded(post, monke
         assert post(*signed(failed)).status_code == 200
     payment.refresh_from_db()
     assert payment.status == PStatus.SUCCEEDED
-    assert Booking.objects.get(pk=payment.booking_id).status == Status.CONFIRMED
+    assert booking_of_payment(payment).status == Status.CONFIRMED
     assert WebhookEvent.objects.count() == 2
 
 
@@ -212,7 +217,7 @@ def test_payment_failed_arriving_first_with_a_stale_payload_records_what_stripe_
         assert post(*signed(event("payment_intent.payment_failed", obj, event_id="evt_f"))).status_code == 200
     payment.refresh_from_db()
     assert payment.status == PStatus.SUCCEEDED
-    assert Booking.objects.get(pk=payment.booking_id).status == Status.CONFIRMED
+    assert booking_of_payment(payment).status == Status.CONFIRMED
 
 
 def test_payment_failed_event_from_localstripe_completes_our_failed_attempt_and_emails_once(
@@ -222,7 +227,7 @@ def test_payment_failed_event_from_localstripe_completes_our_failed_attempt_and_
     give_card(booking.seeker, DECLINES_ON_CHARGE)
     with after_commit():
         bookings.booking_accept(booking_id=booking.pk, supporter=booking.supporter)
-    payment = Payment.objects.get(booking=booking)
+    payment = Payment.objects.get(**of_booking(booking))
     assert (payment.status, payment.stripe_payment_intent_id) == (PStatus.FAILED, None)
     payload = stripe_event("payment_intent.payment_failed")
     with after_commit():
@@ -302,7 +307,7 @@ def paid_then_cancelled(after_commit) -> tuple[Payment, Refund]:
     with after_commit():
         bookings.booking_accept(booking_id=booking.pk, supporter=booking.supporter)
     bookings.booking_cancel_by_seeker(booking_id=booking.pk, seeker=booking.seeker)  # after-commit not run
-    payment = Payment.objects.get(booking=booking, status=PStatus.SUCCEEDED)
+    payment = Payment.objects.get(**of_booking(booking), status=PStatus.SUCCEEDED)
     return payment, Refund.objects.get(payment=payment)
 
 
@@ -351,7 +356,7 @@ def test_charge_dispute_created_marks_the_payment_and_alerts_staff_once(
     with after_commit():
         bookings.booking_accept(booking_id=booking.pk, supporter=booking.supporter)
     mailoutbox.clear()
-    payment = Payment.objects.get(booking=booking)
+    payment = Payment.objects.get(**of_booking(booking))
     charge_id = sdk().v1.payment_intents.retrieve(payment.stripe_payment_intent_id).latest_charge.id
     dispute = {
         "id": "dp_test_1",
@@ -383,7 +388,7 @@ def test_charge_dispute_created_finds_the_payment_from_the_charge_not_the_payloa
     give_card(booking.seeker)
     with after_commit():
         bookings.booking_accept(booking_id=booking.pk, supporter=booking.supporter)
-    payment = Payment.objects.get(booking=booking)
+    payment = Payment.objects.get(**of_booking(booking))
     charge_id = sdk().v1.payment_intents.retrieve(payment.stripe_payment_intent_id).latest_charge.id
     dispute = {"id": "dp_test_2", "object": "dispute", "charge": charge_id}  # no payment_intent given
     with after_commit():
@@ -401,3 +406,33 @@ def test_charge_dispute_created_for_an_unknown_charge_still_alerts_staff(
     assert [m.to for m in mailoutbox] == [[settings.STAFF_ALERT_EMAIL]]
     assert "an unknown payment" in mailoutbox[0].body
     assert WebhookEvent.objects.get().processed_at is not None
+
+
+def test_an_event_claimed_by_a_worker_that_died_is_processed_by_the_sweep(
+    monkeypatch, after_commit, mailoutbox
+):
+    """The claim, not a lock, keeps two workers off one event: a fresh claim makes a second delivery
+    return at once without asking Stripe; a claim left behind by a dead worker is taken over by the
+    periodic sweep once it is old, and the booking is confirmed then."""
+    import time_machine
+    from django.utils import timezone
+
+    payment = lost_recording(monkeypatch)
+    payload = stripe_event("payment_intent.succeeded")
+    stored = WebhookEvent.objects.create(
+        stripe_event_id=payload["id"], type=payload["type"], payload=payload, claimed_at=timezone.now()
+    )
+    reads = []
+    real = gateway.payment_intent_get
+    monkeypatch.setattr(gateway, "payment_intent_get", lambda pi: reads.append(pi) or real(pi))
+    assert services.webhook_process(event_id=stored.pk).processed_at is None  # someone else holds it
+    assert reads == [] and services.webhooks_process_stuck() == 0
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=6), tick=False), after_commit():
+        assert services.webhooks_process_stuck() == 1
+        assert services.webhooks_process_stuck() == 0
+    stored.refresh_from_db()
+    assert stored.processed_at is not None and stored.claimed_at is None
+    assert len(reads) == 1
+    payment.refresh_from_db()
+    assert payment.status == PStatus.SUCCEEDED
+    assert booking_of_payment(payment).status == Status.CONFIRMED

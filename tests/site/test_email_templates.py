@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 
-from accounts.adapter import AccountAdapter
+from peersnet.account_adapter import AccountAdapter
 from accounts.models import User
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"

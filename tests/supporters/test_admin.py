@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from supporters.models import AvailabilityRule, OperatingHours, Slot, SupporterProfile, Tag, TimeOff
 from supporters.services import slots_regenerate
-from tests.factories import StaffFactory, UserFactory
-from tests.supporters.factories import RuleFactory, SlotFactory, SupporterFactory, TagFactory
+from tests.factories import RuleFactory, SlotFactory, StaffFactory, SupporterFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

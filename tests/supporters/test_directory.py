@@ -12,8 +12,7 @@ import time_machine
 from django.urls import reverse
 
 from supporters.models import Slot, SupporterProfile, Tag
-from tests.factories import UserFactory
-from tests.supporters.factories import LeaveFactory, SlotFactory, SupporterFactory, TagFactory
+from tests.factories import LeaveFactory, SlotFactory, SupporterFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,10 @@ from PIL import Image
 from supporters.decorators import MFA_MESSAGE
 from supporters.models import AvailabilityRule, LeaveOfAbsence, Slot, SupporterProfile, Tag, TimeOff
 from supporters.services import rule_create
-from tests.factories import SeekerFactory
-from tests.supporters.factories import (
+from tests.factories import (
     LeaveFactory,
     RuleFactory,
+    SeekerFactory,
     SlotFactory,
     SupporterFactory,
     TagFactory,

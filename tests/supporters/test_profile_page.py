@@ -13,8 +13,15 @@ import time_machine
 from django.urls import reverse
 
 from supporters.models import Slot, SupporterProfile, Tag
-from tests.factories import SeekerFactory, StaffFactory, UserFactory
-from tests.supporters.factories import LeaveFactory, SlotFactory, SupporterFactory, TagFactory
+from tests.factories import (
+    LeaveFactory,
+    SeekerFactory,
+    SlotFactory,
+    StaffFactory,
+    SupporterFactory,
+    TagFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -32,10 +32,10 @@ from supporters.services import (
     time_off_create,
     time_off_delete,
 )
-from tests.factories import SeekerFactory
-from tests.supporters.factories import (
+from tests.factories import (
     LeaveFactory,
     RuleFactory,
+    SeekerFactory,
     SlotFactory,
     SupporterFactory,
     TimeOffFactory,

@@ -1,3 +1,8 @@
+"""allauth's account adapter: where allauth meets our apps. It sits in the site layer, above every app,
+because it wires allauth to two of them: sign-up announces ``UserSignedUp`` (seekers makes the profile)
+and every email allauth sends goes through the notifications outbox. ``accounts`` itself imports no
+other app."""
+
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -7,9 +12,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from notifications.services import notification_queue_rendered
-from seekers.services import seeker_profile_create
+from peersnet.kernel import events
 
-from .pending import pending_next_url
+from accounts.events import UserSignedUp
+from accounts.pending import pending_next_url
 
 # allauth's emails whose body holds a one-time secret (a confirmation key, a reset link, a code).
 SECRET_EMAILS = frozenset(
@@ -25,7 +31,8 @@ SECRET_CONTEXT_KEYS = ("key", "code", "activate_url")
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Sign-up creates a seeker: the user row and the seeker profile commit together or not at all.
+    """Sign-up creates a seeker: the user row and what the apps above make of it (seekers: the seeker
+    profile, on UserSignedUp) commit together or not at all.
 
     Every email allauth sends (confirm your address, reset your password, unknown account, account
     already exists, address and password changed, two-factor notices) is written in our words
@@ -44,7 +51,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             with transaction.atomic():
                 user.save()
-                seeker_profile_create(user=user)
+                events.announce(UserSignedUp(user_id=user.pk))
         return user
 
     # --- where to go next ---------------------------------------------------------------------------

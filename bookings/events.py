@@ -1,0 +1,30 @@
+"""What bookings announces (peersnet.kernel.events), from booking_transition, in its transaction with the
+booking row locked. The apps above bookings (messaging, safety, workforce, ...) register handlers."""
+
+from dataclasses import dataclass
+
+from peersnet.kernel.events import Event
+
+
+@dataclass(frozen=True)
+class BookingConfirmed(Event):
+    """A session is confirmed: paid, paid with a gift credit, or free."""
+
+    booking_id: int
+
+
+@dataclass(frozen=True)
+class SessionCompleted(Event):
+    """A confirmed session's end has passed: it happened."""
+
+    booking_id: int
+
+
+@dataclass(frozen=True)
+class BookingEnded(Event):
+    """A booking left the states that hold its slot (declined, expired, withdrawn, released, cancelled
+    in any way). ``status`` is where it ended; ``money`` the decided outcome for the fee."""
+
+    booking_id: int
+    status: str
+    money: str

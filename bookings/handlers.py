@@ -1,0 +1,43 @@
+"""How bookings reacts to what the apps below it announce (registered in BookingsConfig.ready()).
+
+Every handler here runs synchronously inside the announcer's transaction: what it writes commits or
+rolls back with the announcer's change, and its side effects (emails) go after commit through the
+outbox. Lock order: payments has locked the payable and the payment before announcing; the handler
+then locks the booking (bookings never locks a payable while holding an unpaid booking, so the two
+orders never cross: it closes an unpaid payable after its own commit)."""
+
+from payments import services as payments
+from payments.events import PaymentFailed, PaymentSucceeded
+
+from . import services
+from .models import Booking
+
+
+def _booking_id(payable_id: int) -> int | None:
+    return Booking.objects.filter(payable_id=payable_id).values_list("pk", flat=True).first()
+
+
+def on_payment_succeeded(event: PaymentSucceeded) -> None:
+    """A session's fee is paid: confirm the booking (payment_pending -> confirmed, with its email). If the
+    booking no longer wants the money (released or cancelled a moment before), hand it back at once
+    (payments.payment_refuse). Runs in payments' transaction, payable and payment locked; locks the
+    booking."""
+    if event.purpose != Booking.PAYABLE_PURPOSE:
+        return
+    booking_id = _booking_id(event.payable_id)
+    if booking_id is None:
+        return
+    confirmed = services.booking_payment_succeeded(booking_id=booking_id, amount_cents=event.amount_cents)
+    if not confirmed:
+        payments.payment_refuse(payment_id=event.payment_id)
+
+
+def on_payment_failed(event: PaymentFailed) -> None:
+    """The automatic (off-session) charge of a session failed or needs the seeker: ask them, once, to pay
+    on the site before the deadline. A failed try on the pay page is shown there and needs no email.
+    Runs in payments' transaction, payable and payment locked; locks the booking."""
+    if event.purpose != Booking.PAYABLE_PURPOSE or not event.off_session:
+        return
+    booking_id = _booking_id(event.payable_id)
+    if booking_id is not None:
+        services.booking_payment_failed(booking_id=booking_id)
