@@ -11,11 +11,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from notifications.services import notification_queue_rendered
-from peersnet.kernel import events
-
 from accounts.events import UserSignedUp
 from accounts.pending import pending_next_url
+from notifications.services import notification_queue_rendered
+from peersnet.kernel import events
 
 # allauth's emails whose body holds a one-time secret (a confirmation key, a reset link, a code).
 SECRET_EMAILS = frozenset(
