@@ -210,4 +210,6 @@ def test_freed_slot_opens_again_when_the_supporter_still_works_that_hour(client,
     assert booking.status == final_status
     assert Slot.objects.get(pk=slot.pk).status == Slot.Status.OPEN
     assert slot.pk in offered_slot_ids(client, supporter)
+    profile = client.get(reverse("supporters:profile", args=[supporter.pk])).content.decode()
+    assert reverse("bookings:request", args=[slot.pk]) in profile  # the pages do show Book links
     assert request(SeekerFactory(), slot).status == Status.REQUESTED
