@@ -32,7 +32,7 @@ from .charges import (
     payment_refuse,
     payments_retry_pending,
 )
-from .common import MAX_REFUND_ATTEMPTS, UNANSWERED, PaymentError
+from .common import CHARGE_LEASE, MAX_REFUND_ATTEMPTS, UNANSWERED, PaymentError
 from .payables import (
     payable_close,
     payable_close_after_commit,
@@ -50,6 +50,7 @@ from .refunds import (
 from .webhooks import HANDLERS, webhook_process, webhook_receive, webhooks_process_stuck
 
 __all__ = [
+    "CHARGE_LEASE",
     "HANDLERS",
     "MAX_REFUND_ATTEMPTS",
     "STRIPE_TO_STATUS",

@@ -115,6 +115,11 @@ def payment_charge_off_session(*, payable_id: int) -> Payment | None:
     it already made. Where the key doesn't hold (localstripe ignores keys; Stripe forgets them after a
     day) a second intent is made: its webhook names this attempt, which holds the other intent, and
     payment_record_stray refunds it as paid twice and alerts staff."""
+    return _charge_off_session(payable_id)[0]
+
+
+def _charge_off_session(payable_id: int) -> tuple[Payment | None, bool]:
+    """payment_charge_off_session, and whether this call sent the charge (for the sweep's count)."""
     now = timezone.now()
     holder = lease_holder()
     with transaction.atomic():
@@ -125,14 +130,14 @@ def payment_charge_off_session(*, payable_id: int) -> Payment | None:
                 # Never confirmed by Stripe and no longer wanted: stop retrying it. Had an earlier send
                 # got through after all, its success is refunded when it reaches payment_record.
                 cancel_unsent(payment)
-            return None
+            return None, False
         if payment is None:
             payment = _new_attempt(payable, off_session=True)
         elif payment.status != Payment.Status.PENDING:
-            return payment  # already sent: its result is recorded (or a webhook will record it)
+            return payment, False  # already sent: its result is recorded (or a webhook will record it)
         elif payment.lease_until is not None and payment.lease_until > now:
             logger.info("payment %s is being sent by %s; left to it", payment.pk, payment.leased_by)
-            return payment
+            return payment, False
         sent_before = payment.sends > 0
         Payment.objects.filter(pk=payment.pk).update(
             sends=F("sends") + 1, lease_until=now + CHARGE_LEASE, leased_by=holder
@@ -141,9 +146,10 @@ def payment_charge_off_session(*, payable_id: int) -> Payment | None:
     if card is not None:
         Payment.objects.filter(pk=payment.pk).update(payment_method_id=card.payment_method_id)
     if card is None:
-        return payment_record_failure(
+        failed = payment_record_failure(
             payment_id=payment.pk, message="There is no saved card for this booking."
         )
+        return failed, True
     if sent_before:
         logger.warning(
             "payment %s: sent again (send %s) with key %s",
@@ -156,7 +162,7 @@ def payment_charge_off_session(*, payable_id: int) -> Payment | None:
     except gateway.GatewayUnavailable:
         Payment.objects.filter(pk=payment.pk, leased_by=holder).update(lease_until=None, leased_by="")
         raise
-    return payment_record(payment_id=payment.pk, intent=intent, card=card)
+    return payment_record(payment_id=payment.pk, intent=intent, card=card), True
 
 
 def payment_pay_saved_card(*, payable_id: int, seeker: SeekerProfile) -> tuple[Payment, gateway.Intent]:
@@ -459,9 +465,8 @@ def payments_retry_pending(*, older_than: dt.timedelta = dt.timedelta(minutes=2)
     for payment in due:
         try:
             if payment.off_session:
-                sent = payment_charge_off_session(payable_id=payment.payable_id)
-                if sent is not None and sent.status == Payment.Status.PENDING and sent.leased_by:
-                    continue  # another sender took it meanwhile (its lease is live)
+                if not _charge_off_session(payment.payable_id)[1]:
+                    continue  # another sender sent it or holds it (a live lease), or it isn't wanted now
             elif payment.stripe_payment_intent_id:
                 payment_record(
                     payment_id=payment.pk, intent=gateway.payment_intent_get(payment.stripe_payment_intent_id)
