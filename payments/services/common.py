@@ -15,9 +15,9 @@ logger = logging.getLogger("payments.services")
 
 MAX_REFUND_ATTEMPTS = 10
 # How long a worker holds an off-session attempt while it sends it to Stripe. Longer than the Stripe
-# client's timeout with its retries, so a live sender never loses it; a dead one's lease simply runs out
-# and the money sweep sends the attempt again.
-CHARGE_LEASE = dt.timedelta(minutes=3)
+# client's timeout with its retries (the SDK's defaults add up to 4 minutes), so a live sender keeps it;
+# a dead one's lease simply runs out and the money sweep sends the attempt again.
+CHARGE_LEASE = dt.timedelta(minutes=5)
 UNANSWERED = "We couldn't reach our payment provider, so this payment didn't go through. Please try again."
 
 
