@@ -381,6 +381,11 @@ def _paid_twice(payable: Payable, payment: Payment) -> None:
     emails.email_paid_twice_alert(payment=payment)
 
 
+def stray_key(named: Payment, *, attempt: int) -> str:
+    """The key naming an attempt made for a stray intent of ``named`` (never sent to Stripe)."""
+    return f"{named.idempotency_key}-stray-{attempt}"
+
+
 def payment_record_stray(*, payment_id: int, intent: gateway.Intent) -> Payment | None:
     """An intent in our Stripe account that names one of our attempts in its metadata while that attempt
     holds another intent: a second send of the attempt got through (a sender died after Stripe charged
@@ -411,6 +416,7 @@ def payment_record_stray(*, payment_id: int, intent: gateway.Intent) -> Payment 
         stray = Payment.objects.filter(stripe_payment_intent_id=intent.id).first()
         if stray is None:
             stray = _new_attempt(payable, off_session=named.off_session)
+            stray.idempotency_key = stray_key(named, attempt=stray.attempt)  # never sent: only a name
             stray.stripe_payment_intent_id = intent.id
             stray.status, stray.sends = Payment.Status.PROCESSING, 1
             stray.failure_message = f"A second intent for attempt {named.attempt}, found on Stripe."

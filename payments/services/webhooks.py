@@ -20,7 +20,7 @@ from peersnet.kernel import events
 from .. import emails, gateway
 from ..events import PaymentDisputed
 from ..models import Payment, Refund, WebhookEvent
-from .charges import payment_record, payment_record_stray
+from .charges import payment_record, payment_record_stray, stray_key
 from .common import logger
 from .refunds import refund_record
 
@@ -122,7 +122,8 @@ def _on_payment_intent(obj: dict) -> None:
     named_id = _numeric(intent.metadata.get("payment_id"))
     payment = Payment.objects.filter(stripe_payment_intent_id=intent.id).first()
     if payment is not None:
-        if named_id is not None and named_id != str(payment.pk):
+        named = Payment.objects.filter(pk=named_id).first() if named_id else None
+        if named_id is not None and named_id != str(payment.pk) and not _stray_of(payment, named):
             logger.error(
                 "stripe intent %s is stored on payment %s but its metadata names payment %s: refused",
                 intent.id,
@@ -169,6 +170,11 @@ def _on_payment_intent(obj: dict) -> None:
         "stripe intent %s matched payment %s by metadata: its id was not stored yet", intent.id, named.pk
     )
     payment_record(payment_id=named.pk, intent=intent)
+
+
+def _stray_of(payment: Payment, named: Payment | None) -> bool:
+    """The attempt was recorded for a stray intent of ``named`` (its metadata names ``named`` rightly)."""
+    return named is not None and payment.idempotency_key == stray_key(named, attempt=payment.attempt)
 
 
 def _on_charge_refunded(obj: dict) -> None:
