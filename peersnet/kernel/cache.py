@@ -64,8 +64,8 @@ def warn_unreachable(what: str, exc: BaseException) -> None:
 
 class FailOpenRedisCache(RedisCache):
     """Django's Redis cache, where an unreachable Redis is a miss: reads return the default, writes do
-    nothing (``add`` says True, as for a missing key), ``incr``/``decr`` raise :class:`CacheUnavailable`. Give it short
-    ``socket_connect_timeout``/``socket_timeout`` OPTIONS (settings.py does)."""
+    nothing (``add`` says True, as for a missing key), ``incr``/``decr`` raise :class:`CacheUnavailable`.
+    Give it short ``socket_connect_timeout``/``socket_timeout`` OPTIONS (settings.py does)."""
 
     RETRY_AFTER = 2.0  # seconds without trying Redis after a failure
 
