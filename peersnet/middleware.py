@@ -14,13 +14,12 @@ from django.http import HttpRequest, HttpResponse
 from django.template import loader
 
 from peersnet.error_views import _site_constants
-from peersnet.kernel.errors import DependencyUnavailable
+from peersnet.kernel.errors import RETRY_AFTER_SECONDS, DependencyUnavailable
 
 logger = logging.getLogger(__name__)
 
 #: PostgreSQL's SQLSTATEs for "waited too long": lock_not_available, query_canceled (statement_timeout).
 BUSY_SQLSTATES = {"55P03": "lock timeout", "57014": "statement timeout"}
-RETRY_AFTER_SECONDS = 10
 
 
 def busy_reason(exc: BaseException) -> str | None:
