@@ -72,15 +72,18 @@ class FailOpenRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._down_until = 0.0
+        self._last_error: BaseException = redis.exceptions.ConnectionError()
 
     def _guard(self, fallback, name: str, *args):
         """``RedisCache.<name>(*args)``, or ``fallback()`` when Redis is unreachable (or was, just now)."""
         if time.monotonic() < self._down_until:
+            warn_unreachable("cache", self._last_error)
             return fallback()
         try:
             return getattr(super(), name)(*args)
         except UNREACHABLE as exc:
             self._down_until = time.monotonic() + self.RETRY_AFTER
+            self._last_error = exc
             warn_unreachable("cache", exc)
             return fallback()
 

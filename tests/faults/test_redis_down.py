@@ -61,6 +61,9 @@ def test_login_works_and_warns_once_while_redis_is_down(client, stopped_redis, c
     warnings = warnings_of(caplog)
     assert len(warnings) == 1  # the login POST: once, however many rate limits it checked
     assert "Redis unreachable" in warnings[0].getMessage()
+    client.logout()
+    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert len(warnings_of(caplog)) == 2  # and once for the next request, within the 2 s without retrying
 
 
 def test_a_wrong_password_is_still_refused_while_redis_is_down(client, stopped_redis):
