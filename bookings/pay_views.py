@@ -35,8 +35,11 @@ def pay_view(request: HttpRequest, booking_id: int) -> HttpResponse:
             messages.error(request, exc.message)
             return redirect("bookings:pay", booking.pk)
         except gateway.GatewayUnavailable:
+            # A timeout may come after Stripe acted: the same attempt is re-sent with its key on the next
+            # try, so this doesn't say that nothing was charged (README "Timeouts").
             messages.error(
-                request, "We couldn't reach our payment provider. Nothing was charged; please try again."
+                request,
+                "We didn't get an answer from our payment provider in time. Please try again in a minute.",
             )
             return redirect("bookings:pay", booking.pk)
         if payment.status == Payment.Status.SUCCEEDED:

@@ -19,7 +19,8 @@ bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
 worker_class = "sync"
 
-# A request that takes longer than this is killed (Stripe and SMTP calls have their own, shorter timeouts).
+# A request that takes longer than this is killed. Every wait inside a request has its own, shorter limit
+# (PostgreSQL lock and statement timeouts, Stripe, the cache, SMTP): README "Operations", "Timeouts".
 timeout = 30
 # On SIGTERM (a deploy, systemctl stop), requests in flight get this long to finish.
 graceful_timeout = 30

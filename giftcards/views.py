@@ -38,7 +38,8 @@ PAY_LIMIT = 20  # card submissions per IP per hour
 LINK_LIMIT = 20  # claim or status links opened per IP per hour
 SESSION_CHECKOUTS = "gift_checkouts"
 SESSION_CLAIM = "gift_claim"  # the claim token's hash: the raw token is stored nowhere, sessions included
-UNREACHABLE = "We couldn't reach our payment provider. Nothing was charged. Please try again in a minute."
+# A timeout may come after Stripe acted, so this never says that nothing was charged (README "Timeouts").
+UNREACHABLE = "We didn't get an answer from our payment provider in time. Please try again in a minute."
 
 
 # --- helpers ---------------------------------------------------------------------------------------

@@ -13,11 +13,14 @@ from functools import cache
 import stripe
 from django.conf import settings
 
+from peersnet.kernel.errors import DependencyUnavailable
+
 logger = logging.getLogger(__name__)
 
 
-class GatewayUnavailable(Exception):
-    """Stripe could not be reached or answered with a server error: try again later, same key."""
+class GatewayUnavailable(DependencyUnavailable):
+    """Stripe could not be reached, timed out or answered with a server error: try again later, same key.
+    Uncaught in a request, it becomes the "busy, try again" page (peersnet.middleware.BusyMiddleware)."""
 
 
 class GatewayRefused(Exception):
@@ -54,8 +57,13 @@ class Intent:
 
 
 @cache
-def _client(key: str, api_base: str) -> stripe.StripeClient:
-    kwargs = {"max_network_retries": 2}  # the SDK retries network errors with the same idempotency key
+def _client(key: str, api_base: str, timeout: float, retries: int) -> stripe.StripeClient:
+    kwargs = {
+        # Each request gives up after ``timeout`` seconds (the SDK's own default is 80 s), and the SDK
+        # retries network errors and timeouts ``retries`` times with the same idempotency key.
+        "http_client": stripe.new_default_http_client(timeout=timeout),
+        "max_network_retries": retries,
+    }
     if api_base:
         kwargs["base_addresses"] = {"api": api_base}
     return stripe.StripeClient(key, **kwargs)
@@ -64,7 +72,12 @@ def _client(key: str, api_base: str) -> stripe.StripeClient:
 def client() -> stripe.StripeClient:
     if not settings.STRIPE_SECRET_KEY:
         raise GatewayUnavailable("STRIPE_SECRET_KEY is not set")
-    return _client(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE)
+    return _client(
+        settings.STRIPE_SECRET_KEY,
+        settings.STRIPE_API_BASE,
+        settings.STRIPE_TIMEOUT_SECONDS,
+        settings.STRIPE_MAX_NETWORK_RETRIES,
+    )
 
 
 def _call(fn, *args, **kwargs):

@@ -5,13 +5,14 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from peersnet.kernel.errors import RETRY_AFTER_SECONDS
 from seekers.decorators import seeker_required
 
 from . import gateway, services
@@ -30,7 +31,10 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 @require_http_methods(["GET", "POST"])
 @seeker_required
 def card_view(request: HttpRequest) -> HttpResponse:
-    """Save or replace the card. GET prepares a SetupIntent for Stripe.js; POST records its result."""
+    """Save or replace the card. GET renders from our own rows only (the saved card's brand and last four
+    digits), never asking Stripe: many people load it, and a slow Stripe must not hold the web workers.
+    The card script asks card_setup_view for a SetupIntent when the person submits a card; POST records
+    the SetupIntent's result."""
     next_url = _safe_next(request, reverse("bookings:portal"))
     if request.method == "POST":
         setup_intent_id = request.POST.get("setup_intent", "").strip()
@@ -47,10 +51,6 @@ def card_view(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('payments:card')}?next={quote(next_url)}")
         messages.success(request, f"Card saved: {card.card_brand.title()} ending {card.card_last4}.")
         return redirect(next_url)
-    try:
-        client_secret = services.card_setup_start(seeker=request.seeker)
-    except (gateway.GatewayUnavailable, gateway.GatewayRefused):
-        client_secret = ""
     return stripe_page(
         render(
             request,
@@ -58,12 +58,28 @@ def card_view(request: HttpRequest) -> HttpResponse:
             {
                 "title": "Your card",
                 "card": services.seeker_card(seeker=request.seeker),
-                "client_secret": client_secret,
                 "next": next_url,
                 **stripe_context(),
             },
         )
     )
+
+
+@require_POST
+@seeker_required
+def card_setup_view(request: HttpRequest) -> JsonResponse:
+    """Called by the card script when the person submits a card: a fresh SetupIntent's client secret for
+    Stripe.js, as JSON. Stripe unreachable or slow: 503 with ``Retry-After`` and a message to show."""
+    try:
+        client_secret = services.card_setup_start(seeker=request.seeker)
+    except (gateway.GatewayUnavailable, gateway.GatewayRefused):
+        response = JsonResponse(
+            {"error": "We can't reach our payment provider right now. Please try again in a few minutes."},
+            status=503,
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return JsonResponse({"client_secret": client_secret})
 
 
 @csrf_exempt

@@ -77,6 +77,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.TimezoneMiddleware",
     "accounts.middleware.NoStoreForAuthenticatedMiddleware",
+    # Last, so it sees a view's exception first: a lock or statement timeout, or Stripe timing out, answers
+    # the "busy, try again" page (503) instead of a 500 (README "Operations", "Timeouts").
+    "peersnet.middleware.BusyMiddleware",
 ]
 
 ROOT_URLCONF = "peersnet.urls"
@@ -115,18 +118,40 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# --- Timeouts (README "Operations", "Timeouts") ------------------------------------------------
+# PostgreSQL gives up on each connection's behalf, so a held row lock or a runaway query answers the
+# "busy, try again" page (peersnet.middleware.BusyMiddleware) well within gunicorn's 30 s, never a hang.
+# Milliseconds; 0 turns one off. Celery workers use the same values: their statements are as short as the
+# web's (the long tasks are many short statements), and each task has its own time limit below.
+DB_LOCK_TIMEOUT_MS = env.int("DB_LOCK_TIMEOUT_MS", default=5_000)
+DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=20_000)
+DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = env.int("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", default=60_000)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # libpq's startup options: set once per connection, no extra round trip.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c lock_timeout={DB_LOCK_TIMEOUT_MS} -c statement_timeout={DB_STATEMENT_TIMEOUT_MS} "
+        f"-c idle_in_transaction_session_timeout={DB_IDLE_IN_TRANSACTION_TIMEOUT_MS}"
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 REDIS_URL = env("REDIS_URL", default="")
 
+# Sessions stay in the database (Django's default SESSION_ENGINE), never in the cache. With Redis unreachable
+# the cache answers as a miss within CACHE_TIMEOUT_SECONDS (peersnet.kernel.cache): rate limits fail open and
+# login, sign-up and reset keep working.
+CACHE_TIMEOUT_SECONDS = env.float("CACHE_TIMEOUT_SECONDS", default=0.5)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "peersnet.kernel.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "peersnet",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_TIMEOUT_SECONDS,
+            },
         }
     }
 else:
@@ -152,6 +177,20 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+# Time limits (README "Operations", "Timeouts"): a task past its soft limit gets SoftTimeLimitExceeded (its
+# transaction rolls back; tasks are safe to rerun), past the hard limit its process is replaced.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+CELERY_TASK_ANNOTATIONS = {
+    # Daily: every supporter's eight weeks of slots, many short statements.
+    "supporters.tasks.roll_slot_horizon": {"soft_time_limit": 1800, "time_limit": 1900},
+    # Every 5 minutes: each retried charge or refund may wait the Stripe timeout; a cut-short sweep
+    # resumes at the next run with the same idempotency keys.
+    "payments.tasks.retry_money": {"soft_time_limit": 600, "time_limit": 660},
+    # One beat tick's work; shorter than the next tick.
+    "health.tasks.heartbeat": {"soft_time_limit": 30, "time_limit": 45},
+}
+
 # --- Health thresholds (README "Health checks"). A value at or above a threshold takes that status.
 HEALTH_HEARTBEAT_SECONDS = env.int("HEALTH_HEARTBEAT_SECONDS", default=60)
 HEALTH_BEAT_WARN_SECONDS = env.int("HEALTH_BEAT_WARN_SECONDS", default=180)
@@ -388,6 +427,10 @@ STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="pk_test_localstr
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="whsec_localstripe" if DEBUG else "")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 STRIPE_JS_URL = env("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
+# Each Stripe request gives up after STRIPE_TIMEOUT_SECONDS and is retried (same idempotency key) this many
+# times: at worst about timeout × (1 + retries) per call, under gunicorn's 30 s (README "Timeouts").
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=1)
 STAFF_ALERT_EMAIL = env("STAFF_ALERT_EMAIL", default="staff@peersnet.example")
 
 # Behind a proxy, the client's address (for per-IP rate limits) is read from X-Forwarded-For, trusting

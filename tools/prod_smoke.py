@@ -280,11 +280,14 @@ def seeker_saves_card(browser: Browser, stripe: str, slot_id: int) -> None:
     card_page = local_path(browser.site, where["location"])
     check(card_page.startswith("/account/card/"), f"expected the card page, went to {card_page}")
     page = browser.get(card_page)
-    secret = re.search(r'data-client-secret="([^"]+)"', page)
+    setup_url = re.search(r'data-setup-url="([^"]+)"', page)
     key = re.search(r'data-publishable-key="([^"]+)"', page)
-    check(secret is not None and key is not None, "the card page has no card form (Stripe unreachable?)")
+    check(setup_url is not None and key is not None, "the card page has no card form")
+    # What the card script does when the person submits a card: ask our server for a SetupIntent.
+    status, body = browser.post(unescape(setup_url.group(1)), {}, form_page=card_page)
+    check(status == 200, f"no SetupIntent for the card form (Stripe unreachable?): {status} {body[:300]}")
     setup_intent = confirm_setup_intent_like_stripe_js(
-        stripe, client_secret=unescape(secret.group(1)), publishable_key=unescape(key.group(1))
+        stripe, client_secret=json.loads(body)["client_secret"], publishable_key=unescape(key.group(1))
     )
     status, where = browser.post(
         "/account/card/", {"setup_intent": setup_intent, "next": f"/book/{slot_id}/"}, form_page=card_page

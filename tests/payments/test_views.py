@@ -86,7 +86,8 @@ def test_card_page_shows_the_setup_form_and_only_it_may_load_stripe_js(client):
     response = client.get(reverse("payments:card"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'data-client-secret="seti_' in html
+    assert f'data-setup-url="{reverse("payments:card_setup")}"' in html
+    assert "data-client-secret" not in html  # the SetupIntent is made when a card is submitted
     assert f'<script src="{settings.STRIPE_JS_URL}"' in html
     policy = csp(response)
     assert stripe_origin() in policy["script-src"]
@@ -121,7 +122,7 @@ def test_card_page_post_ignores_a_next_to_another_site(client):
 def test_card_page_post_with_a_bogus_setup_intent_shows_an_error_and_saves_nothing(client, setup_intent):
     seeker = SeekerFactory()
     client.force_login(seeker.user)
-    client.get(reverse("payments:card"))
+    client.post(reverse("payments:card_setup"))  # the card script started adding a card
     response = client.post(reverse("payments:card"), {"setup_intent": setup_intent}, follow=True)
     assert response.status_code == 200
     assert "couldn&#x27;t be saved" in response.content.decode()
@@ -151,15 +152,37 @@ def test_card_page_post_with_a_card_declined_at_setup_shows_the_message(client):
     assert StripeCustomer.objects.get(seeker=seeker).payment_method_id == ""
 
 
-def test_card_page_with_stripe_unreachable_says_so_calmly(client, settings, monkeypatch):
+def test_card_setup_gives_a_fresh_setup_intent_for_the_card_script(client):
+    seeker = SeekerFactory()
+    client.force_login(seeker.user)
+    first = client.post(reverse("payments:card_setup"))
+    second = client.post(reverse("payments:card_setup"))
+    assert first.status_code == second.status_code == 200
+    secrets = [first.json()["client_secret"], second.json()["client_secret"]]
+    assert all(secret.startswith("seti_") for secret in secrets) and secrets[0] != secrets[1]
+    intent = sdk().v1.setup_intents.retrieve(secrets[0].split("_secret_")[0])
+    assert intent.customer == StripeCustomer.objects.get(seeker=seeker).stripe_customer_id
+    assert client.get(reverse("payments:card_setup")).status_code == 405
+
+
+def test_card_setup_needs_a_signed_in_seeker(client):
+    assert client.post(reverse("payments:card_setup")).status_code == 302
+    client.force_login(SupporterFactory().user)
+    assert client.post(reverse("payments:card_setup")).status_code == 404
+
+
+def test_card_page_opens_with_stripe_unreachable_and_setup_says_so_calmly(client, settings, monkeypatch):
     monkeypatch.setattr("stripe._http_client.HTTPClient._sleep_time_seconds", lambda self, n: 0)
-    client.force_login(SeekerFactory().user)
+    seeker = SeekerFactory()
+    give_card(seeker)
+    client.force_login(seeker.user)
     settings.STRIPE_API_BASE = f"http://127.0.0.1:{free_port()}"
-    response = client.get(reverse("payments:card"))
+    response = client.get(reverse("payments:card"))  # from our own rows: no Stripe call
     assert response.status_code == 200
-    html = response.content.decode()
-    assert "can't reach our payment provider" in html
-    assert "data-client-secret" not in html
+    assert "Visa ending 4242" in response.content.decode()
+    setup = client.post(reverse("payments:card_setup"))
+    assert setup.status_code == 503 and setup["Retry-After"]
+    assert "can't reach our payment provider" in setup.json()["error"]
 
 
 def test_card_page_needs_a_signed_in_seeker(client):
