@@ -4,6 +4,7 @@ import datetime as dt
 import logging
 import random
 import smtplib
+import socket
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -142,6 +143,20 @@ def permanent_refusal(exc: BaseException) -> str:
     return ""
 
 
+def unreachable(exc: BaseException) -> bool:
+    """The mail server could not be reached or hung up: a problem with every email, not this one."""
+    return isinstance(
+        exc,
+        (
+            ConnectionError,
+            TimeoutError,
+            socket.gaierror,
+            smtplib.SMTPConnectError,
+            smtplib.SMTPServerDisconnected,
+        ),
+    )
+
+
 def _claim(notification_id: int) -> Notification | None:
     """Mark a row as being sent by us. A row claimed by a worker that died long ago can be claimed again."""
     with transaction.atomic():
@@ -193,12 +208,19 @@ def notification_send(*, notification_id: int) -> Notification:
     refuses the email for good (a 5xx about the recipient or the message), it is failed, and the next
     sweep tells staff.
     """
+    return _send(notification_id)[0]
+
+
+def _send(notification_id: int) -> tuple[Notification, bool]:
+    """notification_send, also saying whether the mail server was unreachable."""
     notification = _claim(notification_id)
     if notification is None:
-        return Notification.objects.get(pk=notification_id)
+        return Notification.objects.get(pk=notification_id), False
+    server_down = False
     try:
         _message(notification).send()
     except Exception as exc:
+        server_down = unreachable(exc)
         now = timezone.now()
         refusal = permanent_refusal(exc)
         next_attempt_at = now + backoff_delay(notification.attempts)
@@ -229,13 +251,17 @@ def notification_send(*, notification_id: int) -> Notification:
             **(_BLANK_BODY if notification.carries_secret else {}),
         )
     notification.refresh_from_db()
-    return notification
+    return notification, server_down
 
 
 def notification_sweep(*, limit: int = 200) -> int:
     """Periodic: send every unsent email that is due (queued over a minute ago and never sent, waiting out
     its backoff, or claimed by a worker that died), then tell staff about emails that failed for good.
-    Returns how many emails went out."""
+    Returns how many emails went out.
+
+    When the mail server can't be reached the sweep stops at the first row that finds it so: the rest
+    stay due for the next sweep (no attempt spent on them, and no sweep waiting out one connect timeout
+    per row of a large backlog)."""
     ids = list(
         Notification.objects.filter(
             status__in=[Notification.Status.PENDING, Notification.Status.SENDING],
@@ -246,8 +272,12 @@ def notification_sweep(*, limit: int = 200) -> int:
     )
     sent = 0
     for notification_id in ids:
-        if notification_send(notification_id=notification_id).status == Notification.Status.SENT:
+        notification, server_down = _send(notification_id)
+        if notification.status == Notification.Status.SENT:
             sent += 1
+        if server_down:
+            logger.warning("outbox: the mail server can't be reached; the next sweep tries again")
+            break
     notifications_alert_failed()
     return sent
 

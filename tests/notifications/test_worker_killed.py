@@ -54,6 +54,13 @@ def worker_env(redis_url: str, smtp_port: int, site_url: str) -> dict:
     }
 
 
+def use_broker(url: str, *, eager: bool) -> None:
+    """Point this process's Celery app at ``url``, dropping connections (and producers) made for another."""
+    celery_app.conf.update(task_always_eager=eager, broker_url=url)
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
 def start_worker(env: dict, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [
@@ -108,8 +115,7 @@ def test_a_worker_killed_mid_burst_loses_no_email(smtp_server, redis_server, set
 
     # The burst: each email's task goes to the `email` queue of our own Redis after commit.
     broker_url = celery_app.conf.broker_url
-    celery_app.conf.update(task_always_eager=False, broker_url=redis_server.url)
-    celery_app._pool = None
+    use_broker(redis_server.url, eager=False)
     try:
         with transaction.atomic():
             for i in range(BURST):
@@ -123,8 +129,7 @@ def test_a_worker_killed_mid_burst_loses_no_email(smtp_server, redis_server, set
                     )
                 )
     finally:
-        celery_app.conf.update(task_always_eager=True, broker_url=broker_url)
-        celery_app._pool = None
+        use_broker(broker_url, eager=True)
     assert redis.Redis.from_url(redis_server.url).llen("email") == BURST
 
     worker = start_worker(env, logs[0])
