@@ -62,8 +62,9 @@ test: setup lint
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Development: one worker consumes every queue (production runs one per queue group: deploy/Procfile).
 worker: setup
-	$(BIN)/celery -A peersnet worker --loglevel=INFO
+	$(BIN)/celery -A peersnet worker --loglevel=INFO -Q default,email,payments
 
 beat: setup
 	$(BIN)/celery -A peersnet beat --loglevel=INFO --schedule var/celerybeat-schedule

@@ -1,4 +1,7 @@
+import hashlib
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,6 +36,13 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When the sweep may try this row next: a minute after it is queued (the task after commit goes first),
+    # then with exponential backoff after each failure; for a row being sent, when its claim goes stale.
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # Set when staff resend a failed email: its retry budget counts from here instead of created_at.
+    retry_started_at = models.DateTimeField(null=True, blank=True)
+    # A failed row is reported to staff once, in one alert per sweep (README "Operations").
+    staff_alerted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -41,8 +51,27 @@ class Notification(models.Model):
                 fields=["created_at"],
                 name="notification_unsent_idx",
                 condition=models.Q(status__in=["pending", "sending"]),
-            )
+            ),
+            # The sweep reads only the rows that are due: unsent, by next_attempt_at.
+            models.Index(
+                fields=["next_attempt_at"],
+                name="notification_due_idx",
+                condition=models.Q(status__in=["pending", "sending"]),
+            ),
+            models.Index(
+                fields=["id"],
+                name="notification_unalerted_idx",
+                condition=models.Q(status="failed", staff_alerted_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.key} → {self.to} ({self.status})"
+
+    @property
+    def message_id(self) -> str:
+        """The local part of this email's Message-ID: derived from the row alone, so every retry of the
+        same email carries the same Message-ID and a provider can drop a duplicate. Opaque: it reveals
+        neither the row's id nor its key."""
+        seed = f"{self.pk}|{self.key}|{self.created_at.isoformat()}"
+        return "outbox." + hashlib.sha256(seed.encode()).hexdigest()[:32]

@@ -2,6 +2,9 @@
 
 import datetime as dt
 import logging
+import random
+import smtplib
+import socket
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -16,7 +19,16 @@ from .models import Notification
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
+# The sweep leaves a new row alone this long: the task queued after commit sends it first.
+SWEEP_GRACE = dt.timedelta(minutes=1)
+# A row claimed ("sending") this long ago belongs to a worker that died: it may be claimed again.
+CLAIM_STALE_AFTER = dt.timedelta(minutes=10)
+# Backoff between attempts: 1, 2, 4, 8 … minutes, never more than an hour, each jittered (50–100 %) so
+# a thousand emails held up by one outage don't all hit the mail server in the same minute.
+BACKOFF_FIRST = dt.timedelta(minutes=1)
+BACKOFF_CAP = dt.timedelta(minutes=60)
+# Staff alerts about failed emails: their own failures never raise another alert (no loop).
+ALERT_KEY_PREFIX = "staff-alert-outbox-failed-"
 # What a row with a one-time secret keeps once it is sent or given up on: who, what subject, when; no link.
 _BLANK_BODY = {"body_text": "", "body_html": ""}
 
@@ -26,6 +38,15 @@ class Attachment:
     filename: str
     content: str
     mimetype: str
+
+
+class NotificationError(Exception):
+    """A request about an outbox email that can't be done; ``message`` is for the person who asked."""
+
+    def __init__(self, message: str, *, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
 
 
 @dataclass
@@ -79,7 +100,9 @@ def notification_queue_rendered(
 
 
 def _queue(*, key: str, defaults: dict) -> Notification:
-    notification, created = Notification.objects.get_or_create(key=key, defaults=defaults)
+    notification, created = Notification.objects.get_or_create(
+        key=key, defaults={**defaults, "next_attempt_at": timezone.now() + SWEEP_GRACE}
+    )
     if created:
         from .tasks import send_notification  # tasks imports this module
 
@@ -88,7 +111,53 @@ def _queue(*, key: str, defaults: dict) -> Notification:
     return notification
 
 
-def _claim(notification_id: int, *, stale_after: dt.timedelta) -> Notification | None:
+def backoff_delay(attempts: int) -> dt.timedelta:
+    """How long to wait after the ``attempts``-th failed attempt: 1, 2, 4 … minutes up to an hour,
+    jittered to between half and all of that step."""
+    step = min(BACKOFF_CAP, BACKOFF_FIRST * 2 ** min(max(attempts - 1, 0), 16))
+    return step * random.uniform(0.5, 1.0)
+
+
+def retry_budget() -> dt.timedelta:
+    """How long an email is retried after it was queued before it is given up (EMAIL_RETRY_BUDGET_HOURS)."""
+    return dt.timedelta(hours=settings.EMAIL_RETRY_BUDGET_HOURS)
+
+
+def permanent_refusal(exc: BaseException) -> str:
+    """The reason when the mail server refused this email for good (a 5xx answer about the recipient or
+    the message, e.g. 550 mailbox unavailable), else "". Retrying such an email can't succeed.
+
+    A 5xx about us (authentication, our sender address) is our configuration, not this email: it is
+    retried like an outage, so fixing the configuration within the budget still delivers everything."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused) and exc.recipients:
+        codes = [code for code, _msg in exc.recipients.values()]
+        if all(500 <= code < 600 for code in codes):
+            code, msg = next(iter(exc.recipients.values()))
+            text = msg.decode("utf-8", "replace") if isinstance(msg, bytes) else str(msg)
+            return f"refused by the mail server: {code} {text}"[:500]
+    if isinstance(exc, smtplib.SMTPDataError) and 500 <= exc.smtp_code < 600:
+        text = (
+            exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
+        )
+        return f"refused by the mail server: {exc.smtp_code} {text}"[:500]
+    return ""
+
+
+def unreachable(exc: BaseException) -> bool:
+    """The mail server could not be reached or hung up: a problem with every email, not this one."""
+    return isinstance(
+        exc,
+        (
+            ConnectionError,
+            TimeoutError,
+            socket.gaierror,
+            smtplib.SMTPConnectError,
+            smtplib.SMTPServerDisconnected,
+        ),
+    )
+
+
+def _claim(notification_id: int) -> Notification | None:
     """Mark a row as being sent by us. A row claimed by a worker that died long ago can be claimed again."""
     with transaction.atomic():
         notification = (
@@ -97,46 +166,81 @@ def _claim(notification_id: int, *, stale_after: dt.timedelta) -> Notification |
         if notification is None:
             return None
         now = timezone.now()
-        if notification.status == Notification.Status.SENDING and notification.claimed_at > now - stale_after:
+        if (
+            notification.status == Notification.Status.SENDING
+            and notification.claimed_at > now - CLAIM_STALE_AFTER
+        ):
             return None
         if notification.status not in (Notification.Status.PENDING, Notification.Status.SENDING):
             return None
         notification.status = Notification.Status.SENDING
         notification.claimed_at = now
+        notification.next_attempt_at = now + CLAIM_STALE_AFTER  # the sweep takes it over if we die
         notification.attempts += 1
-        notification.save(update_fields=["status", "claimed_at", "attempts"])
+        notification.save(update_fields=["status", "claimed_at", "next_attempt_at", "attempts"])
         return notification
 
 
-def notification_send(
-    *, notification_id: int, stale_after: dt.timedelta = dt.timedelta(minutes=10)
-) -> Notification:
-    """Send one outbox email, at most once per successful run: a sent row is never sent again.
-
-    Claims the row in its own short transaction, talks to the mail server outside any transaction,
-    then records the result. A failure puts the row back to pending for the sweep (up to MAX_ATTEMPTS).
-    """
-    notification = _claim(notification_id, stale_after=stale_after)
-    if notification is None:
-        return Notification.objects.get(pk=notification_id)
+def _message(notification: Notification) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=notification.subject,
         body=notification.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.to],
+        # The same on every attempt (peersnet.mail.SiteMessageIdBackend keeps a Message-ID it is given).
+        headers={"Message-ID": f"<{notification.message_id}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"},
     )
     if notification.body_html:
         message.attach_alternative(notification.body_html, "text/html")
     for attachment in notification.attachments:
         message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+    return message
+
+
+def notification_send(*, notification_id: int) -> Notification:
+    """Send one outbox email. Delivery is at least once: a sent row is never sent again, but a worker
+    that dies after the mail server took the email and before the row says so sends it once more (with
+    the same Message-ID) when its claim goes stale.
+
+    Claims the row in its own short transaction, talks to the mail server outside any transaction,
+    then records the result. A failure puts the row back to pending, due again after an exponential
+    backoff, until EMAIL_RETRY_BUDGET_HOURS after it was queued; then, or at once when the mail server
+    refuses the email for good (a 5xx about the recipient or the message), it is failed, and the next
+    sweep tells staff.
+    """
+    return _send(notification_id)[0]
+
+
+def _send(notification_id: int) -> tuple[Notification, bool]:
+    """notification_send, also saying whether the mail server was unreachable."""
+    notification = _claim(notification_id)
+    if notification is None:
+        return Notification.objects.get(pk=notification_id), False
+    server_down = False
     try:
-        message.send()
+        _message(notification).send()
     except Exception as exc:
-        logger.exception("outbox: sending %s failed", notification.key)
-        failed = notification.attempts >= MAX_ATTEMPTS
+        server_down = unreachable(exc)
+        now = timezone.now()
+        refusal = permanent_refusal(exc)
+        next_attempt_at = now + backoff_delay(notification.attempts)
+        retrying_since = notification.retry_started_at or notification.created_at
+        out_of_time = next_attempt_at > retrying_since + retry_budget()
+        failed = bool(refusal) or out_of_time
+        if refusal:
+            logger.warning("outbox: %s refused for good: %s", notification.key, refusal)
+        elif failed:
+            logger.error(
+                "outbox: giving up on %s after %s attempts: %s", notification.key, notification.attempts, exc
+            )
+        else:
+            logger.warning(
+                "outbox: sending %s failed (attempt %s): %s", notification.key, notification.attempts, exc
+            )
         Notification.objects.filter(pk=notification.pk).update(
             status=Notification.Status.FAILED if failed else Notification.Status.PENDING,
-            last_error=str(exc)[:500],
+            last_error=(refusal or str(exc))[:500],
+            next_attempt_at=next_attempt_at,
             **(_BLANK_BODY if failed and notification.carries_secret else {}),
         )
     else:
@@ -147,21 +251,117 @@ def notification_send(
             **(_BLANK_BODY if notification.carries_secret else {}),
         )
     notification.refresh_from_db()
-    return notification
+    return notification, server_down
 
 
-def notification_sweep(*, older_than: dt.timedelta = dt.timedelta(seconds=60), limit: int = 200) -> int:
-    """Send emails still unsent after ``older_than`` (queue down, worker lost). Returns how many went out."""
-    cutoff = timezone.now() - older_than
+def notification_sweep(*, limit: int = 200) -> int:
+    """Periodic: send every unsent email that is due (queued over a minute ago and never sent, waiting out
+    its backoff, or claimed by a worker that died), then tell staff about emails that failed for good.
+    Returns how many emails went out.
+
+    When the mail server can't be reached the sweep stops at the first row that finds it so: the rest
+    stay due for the next sweep (no attempt spent on them, and no sweep waiting out one connect timeout
+    per row of a large backlog)."""
     ids = list(
         Notification.objects.filter(
-            status__in=[Notification.Status.PENDING, Notification.Status.SENDING], created_at__lte=cutoff
+            status__in=[Notification.Status.PENDING, Notification.Status.SENDING],
+            next_attempt_at__lte=timezone.now(),
         )
-        .order_by("created_at")
+        .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
     sent = 0
     for notification_id in ids:
-        if notification_send(notification_id=notification_id).status == Notification.Status.SENT:
+        notification, server_down = _send(notification_id)
+        if notification.status == Notification.Status.SENT:
             sent += 1
+        if server_down:
+            logger.warning("outbox: the mail server can't be reached; the next sweep tries again")
+            break
+    notifications_alert_failed()
     return sent
+
+
+@transaction.atomic
+def notifications_alert_failed() -> Notification | None:
+    """Queue one email to STAFF_ALERT_EMAIL about every failed email not reported yet, and mark them
+    reported. Safe to run twice or concurrently (the rows are locked; a second run finds none). The alert
+    names each email by its key, recipient count and reason: never its subject, body or address."""
+    rows = list(
+        Notification.objects.select_for_update(skip_locked=True)
+        .filter(status=Notification.Status.FAILED, staff_alerted_at=None)
+        .order_by("pk")[:500]
+    )
+    if not rows:
+        return None
+    now = timezone.now()
+    Notification.objects.filter(pk__in=[row.pk for row in rows]).update(staff_alerted_at=now)
+    reported = [row for row in rows if not row.key.startswith(ALERT_KEY_PREFIX)]
+    for row in rows:
+        if row.key.startswith(
+            ALERT_KEY_PREFIX
+        ):  # the alert itself failed: the log and the health report say so
+            logger.error("outbox: the staff alert %s could not be sent: %s", row.key, row.last_error)
+    if not reported:
+        return None
+    count = len(reported)
+    lines = [
+        f"{count} email{'s' if count != 1 else ''} could not be delivered and will not be retried:",
+        *[f"- #{row.pk} {row.key}: {row.last_error or 'no reason recorded'}" for row in reported[:50]],
+    ]
+    if count > 50:
+        lines.append(f"- and {count - 50} more.")
+    lines.append(
+        "Find them in the admin under Notifications, status Failed. Once the cause is fixed, the "
+        '"Resend" action sends them again.'
+    )
+    subject = "Emails could not be delivered"
+    return notification_queue(
+        Email(
+            key=f"{ALERT_KEY_PREFIX}{now:%Y%m%d%H%M%S%f}-{reported[0].pk}",
+            to=settings.STAFF_ALERT_EMAIL,
+            subject=subject,
+            template="email/notice",
+            context={
+                "subject": subject,
+                "name": "team",
+                "lines": lines,
+                "action_label": "Open the failed emails",
+                "action_url": settings.SITE_URL + "/admin/notifications/notification/?status__exact=failed",
+            },
+        )
+    )
+
+
+@transaction.atomic
+def notification_resend(*, notification_id: int) -> Notification:
+    """Staff: send a failed email again, with a fresh retry budget counted from now. Sent after commit.
+
+    Raises NotificationError when the email is not failed, or when its body held a one-time link that
+    was erased when it failed (it can't be rebuilt: the person asks for a new link instead)."""
+    notification = Notification.objects.select_for_update().get(pk=notification_id)
+    if notification.status != Notification.Status.FAILED:
+        raise NotificationError(
+            f"Email #{notification.pk} has not failed, so there is nothing to resend.", code="not_failed"
+        )
+    if notification.carries_secret and not notification.body_text:
+        raise NotificationError(
+            f"Email #{notification.pk} carried a one-time link that was erased when it failed, so it can't "
+            "be resent. The person can ask for a new one (sign-up confirmation or password reset).",
+            code="secret_erased",
+        )
+    now = timezone.now()
+    Notification.objects.filter(pk=notification.pk).update(
+        status=Notification.Status.PENDING,
+        attempts=0,
+        last_error="",
+        staff_alerted_at=None,
+        claimed_at=None,
+        retry_started_at=now,  # the retry budget starts again (created_at, and so the Message-ID, stay)
+        next_attempt_at=now + SWEEP_GRACE,
+    )
+    from .tasks import send_notification  # tasks imports this module
+
+    enqueue_on_commit(send_notification, notification.pk)
+    notification.refresh_from_db()
+    return notification

@@ -163,9 +163,30 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is taken off the queue only once it has finished (acks_late), and a task whose worker process
+# died under it (OOM kill, SIGKILL, a host lost) goes back on the queue (reject_on_worker_lost) instead of
+# being dropped: every task is safe to run twice, so running one again is cheap and losing one is not.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# With Redis, a task a worker took and never acknowledged (the whole worker died, so nobody rejected it)
+# is given to another worker only after the visibility timeout. Redis's default is an hour; 15 minutes is
+# chosen on purpose: longer than the longest task may run (its hard time limit), or a slow task still
+# running would be handed to a second worker, and short enough that a lost task waits minutes, not an
+# hour (README "Operations"). Raise it with any task's time limit.
+TASK_VISIBILITY_TIMEOUT_SECONDS = env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", default=15 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": TASK_VISIBILITY_TIMEOUT_SECONDS}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Queues (README "Operations"): a slow mail server or a hanging Stripe fills only its own queue, served by
+# its own workers (deploy/Procfile), so it never delays the other kind of work.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "notifications.tasks.*": {"queue": "email"},
+    "payments.tasks.*": {"queue": "payments"},
+}
+# Exactly one beat (README "Operations"): beat takes a lock in Redis, renewed while it runs; a second beat
+# (a deploy overlap) waits until the lock is free, at most this long after the first one died.
+CELERY_BEAT_SCHEDULER = "peersnet.beat:LockedScheduler"
+BEAT_LOCK_TTL_SECONDS = env.int("BEAT_LOCK_TTL_SECONDS", default=60)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
@@ -191,6 +212,8 @@ CELERY_TASK_ANNOTATIONS = {
     "health.tasks.heartbeat": {"soft_time_limit": 30, "time_limit": 45},
 }
 
+# --- Outbox retries (README "Operations"): an email is retried with backoff this long after it was queued.
+EMAIL_RETRY_BUDGET_HOURS = env.int("EMAIL_RETRY_BUDGET_HOURS", default=48)
 # --- Health thresholds (README "Health checks"). A value at or above a threshold takes that status.
 HEALTH_HEARTBEAT_SECONDS = env.int("HEALTH_HEARTBEAT_SECONDS", default=60)
 HEALTH_BEAT_WARN_SECONDS = env.int("HEALTH_BEAT_WARN_SECONDS", default=180)

@@ -31,13 +31,15 @@ DEPLOY = ROOT / "deploy"
 UNITS = sorted((DEPLOY / "systemd").glob("peersnet-*.service"))
 
 
-def test_procfile_runs_gunicorn_with_its_config_one_worker_and_beat_at_info_level():
+def test_procfile_runs_gunicorn_with_its_config_a_worker_per_queue_and_beat_at_info_level():
     processes = parse_procfile((DEPLOY / "Procfile").read_text()).processes
-    assert set(processes) == {"web", "worker", "beat"}
+    assert set(processes) == {"web", "worker", "worker-email", "worker-payments", "beat"}
     assert processes["web"] == "gunicorn peersnet.wsgi --config deploy/gunicorn.conf.py"
-    assert processes["worker"].startswith("celery -A peersnet worker ")
+    for name, queue in (("worker", "default"), ("worker-email", "email"), ("worker-payments", "payments")):
+        assert processes[name].startswith("celery -A peersnet worker ")
+        assert f"-Q {queue} " in processes[name] + " "
     assert processes["beat"].startswith("celery -A peersnet beat ")
-    for name in ("worker", "beat"):
+    for name in ("worker", "worker-email", "worker-payments", "beat"):
         assert "--loglevel=INFO" in processes[name].split()
     assert "--schedule var/celerybeat-schedule" in processes["beat"]
 
@@ -87,6 +89,8 @@ def test_systemd_units_run_as_an_unprivileged_user_with_hardening_and_info_logs(
     assert [p.name for p in UNITS] == [
         "peersnet-beat.service",
         "peersnet-web.service",
+        "peersnet-worker-email.service",
+        "peersnet-worker-payments.service",
         "peersnet-worker.service",
     ]
     for path in UNITS:
@@ -104,7 +108,10 @@ def test_systemd_units_run_as_an_unprivileged_user_with_hardening_and_info_logs(
         for n in ("web", "worker", "beat")
     )
     assert web.endswith("gunicorn peersnet.wsgi --config deploy/gunicorn.conf.py")
-    assert worker.endswith("celery -A peersnet worker --loglevel=INFO")
+    assert worker.endswith("celery -A peersnet worker --loglevel=INFO -Q default --hostname default@%%h")
+    for queue in ("email", "payments"):
+        unit = _unit(DEPLOY / "systemd" / f"peersnet-worker-{queue}.service")["Service"]["ExecStart"]
+        assert unit.endswith(f"celery -A peersnet worker --loglevel=INFO -Q {queue} --hostname {queue}@%%h")
     assert beat.endswith("celery -A peersnet beat --loglevel=INFO --schedule var/celerybeat-schedule")
 
 

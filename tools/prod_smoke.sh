@@ -133,7 +133,7 @@ python manage.py collectstatic --noinput >"$RUN/collectstatic.log" 2>&1
 # Supporters are made by staff, not by signing up: one, straight into the database (see the script).
 python tools/prod_smoke_supporter.py >"$RUN/supporter.json"
 
-log "honcho -f deploy/Procfile start (gunicorn on 127.0.0.1:$WEB_PORT, worker, beat)"
+log "honcho -f deploy/Procfile start (gunicorn on 127.0.0.1:$WEB_PORT, workers, beat)"
 start stack "$BIN/honcho" --no-colour -e /dev/null -f deploy/Procfile -d . start -p "$WEB_PORT"
 
 "$BIN/python" tools/prod_smoke.py \
@@ -142,4 +142,8 @@ start stack "$BIN/honcho" --no-colour -e /dev/null -f deploy/Procfile -d . start
   --mail-dir "$RUN/mail" --supporter "$RUN/supporter.json"
 
 grep -q "beat: Starting" "$RUN/stack.log" || { log "beat did not start"; exit 1; }
+grep -q "beat lock acquired" "$RUN/stack.log" || { log "beat did not take the beat lock"; exit 1; }
+for queue in default email payments; do  # one worker per queue group (README "Operations")
+  grep -q "$queue@.* ready" "$RUN/stack.log" || { log "no worker for the $queue queue started"; exit 1; }
+done
 log "passed"

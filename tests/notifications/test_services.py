@@ -7,9 +7,9 @@ from notifications.services import (
     Email,
     notification_queue,
     notification_send,
-    notification_sweep,
 )
 from peersnet.celery import app as celery_app
+from tests.notifications.helpers import sweep_when_due
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -70,11 +70,9 @@ def test_notification_survives_a_broker_outage_and_the_sweep_sends_it(mailoutbox
         celery_app._pool = None
     assert mailoutbox == []
     assert Notification.objects.get().status == Notification.Status.PENDING
-    from datetime import timedelta
-
-    assert notification_sweep(older_than=timedelta(0)) == 1
+    assert sweep_when_due() == 1
     assert len(mailoutbox) == 1
-    assert notification_sweep(older_than=timedelta(0)) == 0
+    assert sweep_when_due() == 0
     assert len(mailoutbox) == 1
 
 
@@ -86,6 +84,4 @@ def test_notification_send_failure_stays_pending_for_the_sweep(mailoutbox, setti
     assert notification.status == Notification.Status.PENDING
     assert "mail server said no" in notification.last_error
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    from datetime import timedelta
-
-    assert notification_sweep(older_than=timedelta(0)) == 1
+    assert sweep_when_due() == 1
