@@ -71,3 +71,9 @@ def test_a_lost_task_waits_for_less_than_redis_default_hour():
     visibility timeout, set on purpose to 15 minutes (over any task's hard time limit)."""
     assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
     assert app.conf.broker_transport_options["visibility_timeout"] == 15 * 60
+    hard_limits = [app.conf.task_time_limit] + [
+        options["time_limit"]
+        for options in settings.CELERY_TASK_ANNOTATIONS.values()
+        if "time_limit" in options
+    ]
+    assert max(hard_limits) < app.conf.broker_transport_options["visibility_timeout"]
