@@ -398,7 +398,6 @@ PERSONAS: list[Persona] = [
         "and my dad. We found our way back to each other slowly. Gardening became a way to tend "
         "something when I couldn't fix anything. I'm gentle and unhurried, and I'm glad to sit with hard "
         "feelings.",
-        status=SupporterProfile.Status.ON_LEAVE,
         extras={"leave": True},
     ),
     Persona(

@@ -58,7 +58,6 @@ class SupporterProfile(models.Model):
     class Status(models.TextChoices):
         ONBOARDING = "onboarding", _("Onboarding")
         ACTIVE = "active", _("Active")
-        ON_LEAVE = "on_leave", _("On leave")
         INACTIVE = "inactive", _("Inactive")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supporter")

@@ -4,8 +4,8 @@ refunds, Stripe customers and cards, and Stripe's webhooks. The only code that t
 from the events in ``payments.events``.
 
 Callers write ``from payments import services`` and ``services.refund_full(...)``; the submodules are
-split by sub-domain: cards, payables (made, charged, closed), charges (attempts), refunds,
-webhooks.
+split by sub-domain: cards, payables (made, charged, closed), charges (attempts), sweep (off-session
+charges and the sweep that retries attempts), refunds, webhooks.
 """
 
 from .cards import (
@@ -20,8 +20,6 @@ from .cards import (
 )
 from .charges import (
     STRIPE_TO_STATUS,
-    payment_charge_off_session,
-    payment_charge_wanted,
     payment_check,
     payment_client_secret,
     payment_pay_saved_card,
@@ -30,7 +28,6 @@ from .charges import (
     payment_record_failure,
     payment_record_stray,
     payment_refuse,
-    payments_retry_pending,
 )
 from .common import CHARGE_LEASE, MAX_REFUND_ATTEMPTS, UNANSWERED, PaymentError
 from .payables import (
@@ -47,6 +44,7 @@ from .refunds import (
     refund_send,
     refunds_retry_due,
 )
+from .sweep import payment_charge_off_session, payment_charge_wanted, payments_retry_pending
 from .webhooks import HANDLERS, webhook_process, webhook_receive, webhooks_process_stuck
 
 __all__ = [

@@ -48,7 +48,7 @@ def test_webhook_delivered_five_times_at_once_has_one_effect(monkeypatch):
         raise RuntimeError("worker died")
 
     with monkeypatch.context() as patch:  # charged on Stripe; our record of it is lost
-        patch.setattr("payments.services.charges.payment_record", die)
+        patch.setattr("payments.services.sweep.payment_record", die)
         bookings.booking_accept(booking_id=booking.pk, supporter=booking.supporter)
     payment = Payment.objects.get(**of_booking(booking))
     assert payment.status == PStatus.PENDING

@@ -173,7 +173,7 @@ def test_worker_dying_after_stripe_charged_is_refunded_as_paid_twice_and_shown_t
         raise WorkerDied
 
     with time_machine.travel(start, tick=True), monkeypatch.context() as patch:
-        patch.setattr("payments.services.charges.payment_record", die)
+        patch.setattr("payments.services.sweep.payment_record", die)
         with pytest.raises(WorkerDied):
             services.payment_charge_off_session(payable_id=booking.payable_id)
     (first,) = charges_of(booking)
@@ -319,7 +319,7 @@ def test_webhook_matches_an_unstored_attempt_by_metadata_and_says_so(monkeypatch
     def die(**kwargs):
         raise WorkerDied
 
-    monkeypatch.setattr("payments.services.charges.payment_record", die)
+    monkeypatch.setattr("payments.services.sweep.payment_record", die)
     with pytest.raises(WorkerDied):
         bookings.booking_accept(booking_id=booking.pk, supporter=booking.supporter)
     monkeypatch.undo()

@@ -68,7 +68,7 @@ def lost_recording(monkeypatch, *, card: str | None = None) -> Payment:
         raise RuntimeError("worker died")
 
     with monkeypatch.context() as patch:
-        patch.setattr("payments.services.charges.payment_record", die)
+        patch.setattr("payments.services.sweep.payment_record", die)
         with pytest.raises(RuntimeError):
             services.payment_charge_off_session(payable_id=payable_of(booking))
     payment = Payment.objects.get(**of_booking(booking))

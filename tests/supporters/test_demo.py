@@ -41,10 +41,9 @@ def test_seed_supporters_creates_vocabulary_and_thirty_varied_supporters():
     )
     assert supporters.count() == 30
     statuses = sorted(s.status for s in supporters)
-    assert statuses.count(SupporterProfile.Status.ACTIVE) == 28
+    assert statuses.count(SupporterProfile.Status.ACTIVE) == 29
     assert statuses.count(SupporterProfile.Status.ONBOARDING) == 1
-    assert statuses.count(SupporterProfile.Status.ON_LEAVE) == 1
-    assert SupporterProfile.objects.listed().count() == 28
+    assert SupporterProfile.objects.listed().count() == 28  # the active one on leave is not listed
     assert len({s.time_zone for s in supporters}) >= 6
     for supporter in supporters:
         assert 2 <= supporter.topics <= 6, supporter
@@ -66,10 +65,14 @@ def test_seed_supporters_slots_fall_inside_operating_hours():
     assert AvailabilityRule.objects.count() == expected_rules
 
 
-def test_seed_supporters_weekly_hours_mostly_five_to_fifteen_and_two_below_minimum():
+def test_seed_supporters_weekly_hours_mostly_five_to_fifteen_two_below_minimum_and_one_on_leave():
     seed_supporters()
     below = supporter_list_below_minimum(weeks=4)
-    assert sorted(s.user.email for s, _hours in below) == [demo_email(14), demo_email(22)]
+    # 21 is the active supporter on an open-ended leave: no hours at all while it lasts.
+    assert sorted(s.user.email for s, _hours in below) == [demo_email(14), demo_email(21), demo_email(22)]
+    assert (
+        SupporterProfile.objects.get(user__email=demo_email(21)).leaves.filter(end_date__isnull=True).exists()
+    )
     assert all(hours < 5 for _supporter, hours in below)
     listed = SupporterProfile.objects.listed().exclude(user__email__in=[demo_email(14), demo_email(22)])
     for supporter in listed:
@@ -80,10 +83,13 @@ def test_seed_supporters_weekly_hours_mostly_five_to_fifteen_and_two_below_minim
 
 def test_seed_supporters_on_leave_supporter_has_a_leave_and_no_future_slots():
     seed_supporters()
-    on_leave = SupporterProfile.objects.get(status=SupporterProfile.Status.ON_LEAVE)
+    open_leaves = LeaveOfAbsence.objects.filter(end_date__isnull=True)
+    on_leave = SupporterProfile.objects.get(pk__in=open_leaves.values("supporter"))
+    assert on_leave.status == SupporterProfile.Status.ACTIVE
     assert on_leave.leaves.filter(end_date__isnull=True).exists()
     assert on_leave.rules.exists()
     assert not on_leave.slots.exists()
+    assert not SupporterProfile.objects.listed().filter(pk=on_leave.pk).exists()
 
 
 def test_seed_supporters_second_run_changes_nothing():

@@ -119,7 +119,7 @@ def test_profile_photo_is_shown_when_there_is_one(client):
 
 @pytest.mark.parametrize(
     "status",
-    [SupporterProfile.Status.ONBOARDING, SupporterProfile.Status.ON_LEAVE, SupporterProfile.Status.INACTIVE],
+    [SupporterProfile.Status.ONBOARDING, SupporterProfile.Status.INACTIVE],
 )
 def test_profile_of_unlisted_supporter_is_404(client, status):
     supporter = SupporterFactory(status=status)

@@ -1,0 +1,52 @@
+"""Writes for supporters: profiles, availability, time off, leave, and the slot inventory.
+
+Slots are regenerated from the rules whenever the rules change and once a day for everyone.
+Regeneration only ever adds, removes, closes or re-opens *open* and *closed* slots; a held or booked slot
+is never touched. A slot a booking lets go of goes through ``slot_free``, which decides on the current
+rules at once: open if the supporter still works that hour, closed otherwise.
+
+Callers write ``from supporters import services`` or ``from supporters.services import rule_create``; the
+submodules are split by sub-domain: hours (operating hours, the booking window), slots (regeneration,
+freeing, the daily roll), availability (rules, time off, leave), profile (profile text and photos).
+"""
+
+from .availability import (
+    AvailabilityError,
+    leave_end,
+    leave_start,
+    rule_create,
+    rule_delete,
+    time_off_create,
+    time_off_delete,
+)
+from .hours import (
+    DEFAULT_OPERATING_HOURS,
+    bookable_window,
+    describe_operating_hours,
+    operating_hours,
+    ops_zone,
+)
+from .profile import PHOTO_FIELDS, ProfileError, profile_update
+from .slots import Regeneration, slot_free, slots_regenerate, slots_roll_horizon
+
+__all__ = [
+    "DEFAULT_OPERATING_HOURS",
+    "PHOTO_FIELDS",
+    "AvailabilityError",
+    "ProfileError",
+    "Regeneration",
+    "bookable_window",
+    "describe_operating_hours",
+    "leave_end",
+    "leave_start",
+    "operating_hours",
+    "ops_zone",
+    "profile_update",
+    "rule_create",
+    "rule_delete",
+    "slot_free",
+    "slots_regenerate",
+    "slots_roll_horizon",
+    "time_off_create",
+    "time_off_delete",
+]
