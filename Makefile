@@ -11,15 +11,19 @@ STRIPE_PORT ?= 8420
 
 # The embedded defaults are development settings; production sets DEBUG=false and real services.
 export DEBUG ?= true
+# Links in emails and the printed demo logins point at the server `make run` starts.
+export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test lint setup worker beat migrate seed clean bench
+.PHONY: run test lint setup worker beat migrate seed clean bench lock prod-smoke
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[dev]"
+# Installs exactly the lock file's versions, each checked against its hash (README "Reproducible installs").
+# The app runs from this checkout: the project itself is not installed as a package.
+$(VENV)/.installed: requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
 
 # htmx is served from our own static files: fetched once from the npm registry at setup, never from a CDN.
@@ -63,6 +67,24 @@ worker: setup
 
 beat: setup
 	$(BIN)/celery -A peersnet beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+# The lock files, from pyproject.toml's ranges: requirements.txt (production) and requirements-dev.txt
+# (production + dev, with the same versions). Keeps every pin that still fits and adds what is new;
+# `make lock LOCK_ARGS=--upgrade` moves everything to the newest versions the ranges allow. Resolved
+# against PyPI only, whatever this machine's pip configuration adds (local indexes, constraints).
+PIP_COMPILE := env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL -u PIP_CONSTRAINT \
+	PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet "pip-tools>=7.6,<8"
+	$(PIP_COMPILE) --output-file requirements.txt pyproject.toml
+	$(PIP_COMPILE) --extra dev --constraint requirements.txt --output-file requirements-dev.txt pyproject.toml
+
+# The production stack from deploy/Procfile (DEBUG off) books and accepts a session over HTTP; the
+# confirmation must reach an SMTP sink through the worker. Needs PostgreSQL and Redis (tools/prod_smoke.sh).
+prod-smoke: setup
+	tools/prod_smoke.sh
 
 # Benchmarks (bench/README.md): a throwaway database, N supporters, a table of timings and query counts.
 bench: setup

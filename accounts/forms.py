@@ -1,3 +1,4 @@
+from allauth.core import context as allauth_context
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -5,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .age import is_eligible_seeker_age, today_in
 from .models import User
+from .pending import pending_signup_email
 from .timezones import timezone_choices
 
 
@@ -65,6 +67,15 @@ class SeekerSignupForm(forms.Form):
     ]
 
     age_refused = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The address a gift was sent to, when the visitor came from its claim link (accounts.pending).
+        # allauth builds this form without the request; its request context holds it.
+        if not self.is_bound and not self.initial.get("email"):
+            email = pending_signup_email(allauth_context.request)
+            if email:
+                self.initial["email"] = email
 
     def clean_first_name(self) -> str:
         name = self.cleaned_data["first_name"].strip()

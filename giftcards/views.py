@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.pending import pending_forget, pending_remember
 from payments import gateway
 from payments.pages import stripe_context, stripe_page
 from peersnet.errors import DomainError
@@ -215,6 +216,9 @@ def claim_link_view(request: HttpRequest, token: str) -> HttpResponse:
         request.session.pop(SESSION_CLAIM, None)
         return _link_invalid(request)
     request.session[SESSION_CLAIM] = gift.token_hash
+    # Whichever way they sign up or log in (this page's button or the header's links), they come back to
+    # the claim page, and sign-up suggests the address the gift was sent to.
+    pending_remember(request, url=reverse("giftcards:claim"), email=gift.recipient_email)
     return _private(redirect("giftcards:claim"))
 
 
@@ -239,6 +243,7 @@ def claim_view(request: HttpRequest) -> HttpResponse:
     gift = selectors.gift_get_by_claim_token(token_hash=hashed)
     if gift is None:
         request.session.pop(SESSION_CLAIM, None)
+        pending_forget(request)
         return _link_invalid(request)
     if request.method == "POST":
         return _claim_post(request, token_hash=hashed)
@@ -255,8 +260,10 @@ def _claim_post(request: HttpRequest, *, token_hash: str) -> HttpResponse:
         gift = services.gift_claim(token_hash=token_hash, seeker=request.seeker)
     except services.GiftLinkInvalid:
         request.session.pop(SESSION_CLAIM, None)
+        pending_forget(request)
         return _link_invalid(request)
     request.session.pop(SESSION_CLAIM, None)
+    pending_forget(request)
     count = gift.sessions
     messages.success(
         request,

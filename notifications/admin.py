@@ -14,6 +14,13 @@ class NotificationAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Notification._meta.fields]
     exclude = ["body_html"]
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and obj.carries_secret:
+            # A pending sign-up or password-reset link is for its recipient only, staff included.
+            fields = [f for f in fields if f not in ("body_text", "body_html")]
+        return fields
+
     def has_add_permission(self, request):
         return False
 

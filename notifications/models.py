@@ -7,7 +7,8 @@ class Notification(models.Model):
 
     ``key`` names the (object, kind) the email is about, e.g. ``booking-12-confirmed``; it is unique,
     so a rerun of the same change never queues the same email twice. Bodies are rendered when the row
-    is written and never contain message text, intake answers or report contents.
+    is written and never contain message text, intake answers or report contents. A body with a one-time
+    secret in it (``carries_secret``) is blanked once the email is sent or has failed for good.
     """
 
     class Status(models.TextChoices):
@@ -23,6 +24,9 @@ class Notification(models.Model):
     body_html = models.TextField(blank=True)
     # [{"filename": ..., "content": ..., "mimetype": ...}] (text attachments such as .ics invites)
     attachments = models.JSONField(default=list, blank=True)
+    # The body carries a one-time secret (an email-confirmation or password-reset link): it is blanked as
+    # soon as the email is sent or given up on, so the secret never outlives its delivery in the database.
+    carries_secret = models.BooleanField(default=False)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)

@@ -17,6 +17,8 @@ from .models import Notification
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+# What a row with a one-time secret keeps once it is sent or given up on: who, what subject, when; no link.
+_BLANK_BODY = {"body_text": "", "body_html": ""}
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ def notification_queue(email: Email) -> Notification:
     Delivery is best-effort after commit; if the queue (Redis) is down, the periodic sweep sends it.
     """
     context = {"SITE_URL": settings.SITE_URL, "SUPPORT_EMAIL": settings.SUPPORT_EMAIL, **email.context}
-    notification, created = Notification.objects.get_or_create(
+    return _queue(
         key=email.key,
         defaults={
             "to": email.to,
@@ -53,6 +55,31 @@ def notification_queue(email: Email) -> Notification:
             "attachments": [a.__dict__ for a in email.attachments],
         },
     )
+
+
+def notification_queue_rendered(
+    *, key: str, to: str, subject: str, body_text: str, body_html: str = "", carries_secret: bool = False
+) -> Notification:
+    """Write an email rendered elsewhere (allauth's, through accounts.adapter) to the outbox.
+
+    Same guarantees as ``notification_queue``: one row per ``key``, sent after commit, swept if the queue
+    or the mail server is down. ``carries_secret`` marks a body holding a one-time link: it is blanked
+    once the email has been sent or given up on.
+    """
+    return _queue(
+        key=key,
+        defaults={
+            "to": to,
+            "subject": subject,
+            "body_text": body_text,
+            "body_html": body_html,
+            "carries_secret": carries_secret,
+        },
+    )
+
+
+def _queue(*, key: str, defaults: dict) -> Notification:
+    notification, created = Notification.objects.get_or_create(key=key, defaults=defaults)
     if created:
         from .tasks import send_notification  # tasks imports this module
 
@@ -110,10 +137,14 @@ def notification_send(
         Notification.objects.filter(pk=notification.pk).update(
             status=Notification.Status.FAILED if failed else Notification.Status.PENDING,
             last_error=str(exc)[:500],
+            **(_BLANK_BODY if failed and notification.carries_secret else {}),
         )
     else:
         Notification.objects.filter(pk=notification.pk).update(
-            status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
+            status=Notification.Status.SENT,
+            sent_at=timezone.now(),
+            last_error="",
+            **(_BLANK_BODY if notification.carries_secret else {}),
         )
     notification.refresh_from_db()
     return notification

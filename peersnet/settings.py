@@ -53,9 +53,12 @@ INSTALLED_APPS = [
     "payments",
     "giftcards",
     "notifications",
+    "health",
 ]
 
 MIDDLEWARE = [
+    # First: answers /healthz, /healthz/live and /healthz/report before host checks and the HTTPS redirect.
+    "health.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -144,6 +147,20 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+# --- Health thresholds (README "Health checks"). A value at or above a threshold takes that status.
+HEALTH_HEARTBEAT_SECONDS = env.int("HEALTH_HEARTBEAT_SECONDS", default=60)
+HEALTH_BEAT_WARN_SECONDS = env.int("HEALTH_BEAT_WARN_SECONDS", default=180)
+HEALTH_BEAT_FAIL_SECONDS = env.int("HEALTH_BEAT_FAIL_SECONDS", default=600)
+HEALTH_WORKER_WARN_SECONDS = env.int("HEALTH_WORKER_WARN_SECONDS", default=180)
+HEALTH_WORKER_FAIL_SECONDS = env.int("HEALTH_WORKER_FAIL_SECONDS", default=600)
+HEALTH_OUTBOX_BACKLOG_WARN = env.int("HEALTH_OUTBOX_BACKLOG_WARN", default=50)
+HEALTH_OUTBOX_BACKLOG_FAIL = env.int("HEALTH_OUTBOX_BACKLOG_FAIL", default=500)
+HEALTH_OUTBOX_AGE_WARN_SECONDS = env.int("HEALTH_OUTBOX_AGE_WARN_SECONDS", default=300)
+HEALTH_OUTBOX_AGE_FAIL_SECONDS = env.int("HEALTH_OUTBOX_AGE_FAIL_SECONDS", default=1800)
+HEALTH_FAILED_EMAILS_WARN = env.int("HEALTH_FAILED_EMAILS_WARN", default=1)
+HEALTH_FAILED_EMAILS_FAIL = env.int("HEALTH_FAILED_EMAILS_FAIL", default=10)
+HEALTH_FAILED_EMAILS_WINDOW_HOURS = env.int("HEALTH_FAILED_EMAILS_WINDOW_HOURS", default=24)
+
 # Periodic work. Each app adds its own entries here as it grows; tasks are safe to run twice.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
@@ -162,6 +179,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "supporters.tasks.roll_slot_horizon",
         "schedule": crontab(hour=10, minute=5),  # 02:05/03:05 Pacific, before anyone books for the new day
     },
+    # --- Health (README "Health checks"): beat records sending it, a worker records running it.
+    "heartbeat": {"task": "health.tasks.heartbeat", "schedule": float(HEALTH_HEARTBEAT_SECONDS)},
 }
 
 # --- Accounts (django-allauth) -------------------------------------------------------------
@@ -206,6 +225,25 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
     "login": "30/m/ip",
+}
+# allauth's forms with our labels (accounts/allauth_forms.py); its pages are ours in templates/account/ and
+# templates/mfa/.
+ACCOUNT_FORMS = {
+    "login": "accounts.allauth_forms.LoginForm",
+    "reset_password": "accounts.allauth_forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.allauth_forms.ResetPasswordKeyForm",
+    "change_password": "accounts.allauth_forms.ChangePasswordForm",
+    "set_password": "accounts.allauth_forms.SetPasswordForm",
+    "add_email": "accounts.allauth_forms.AddEmailForm",
+    "reauthenticate": "accounts.allauth_forms.ReauthenticateForm",
+    "confirm_reauthentication_code": "accounts.allauth_forms.ConfirmReauthenticationCodeForm",
+}
+MFA_FORMS = {
+    "authenticate": "accounts.allauth_forms.AuthenticateForm",
+    "reauthenticate": "accounts.allauth_forms.MfaReauthenticateForm",
+    "activate_totp": "accounts.allauth_forms.ActivateTOTPForm",
+    "deactivate_totp": "accounts.allauth_forms.DeactivateTOTPForm",
+    "generate_recovery_codes": "accounts.allauth_forms.GenerateRecoveryCodesForm",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "peersnet"
@@ -253,6 +291,9 @@ STORAGES = {
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Probes come over plain HTTP. health.middleware answers them before this redirect; the exemption keeps
+# them working if that middleware ever moves.
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/|$)"]
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
@@ -264,6 +305,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A refused form gets a calm page of ours (templates/403_csrf.html), not Django's technical one.
+CSRF_FAILURE_VIEW = "peersnet.error_views.csrf_failure_view"
 
 # Stripe. In development and tests STRIPE_API_BASE points at localstripe (tools/run_localstripe.py) and
 # STRIPE_JS_URL at its fake Stripe.js; in production both stay unset and the real keys are required.

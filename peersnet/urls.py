@@ -11,7 +11,7 @@ page_patterns = [
 
 urlpatterns = [
     path("", views.home_view, name="home"),
-    path("healthz", views.healthz_view, name="healthz"),
+    path("", include("health.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
@@ -25,3 +25,7 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns.append(re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
+
+# The 500 page renders without the database or the session (peersnet/error_views.py); 400, 403 and 404
+# are Django's handlers with our templates.
+handler500 = "peersnet.error_views.server_error_view"

@@ -1,5 +1,6 @@
 """Shared fixtures. SQLite by default; PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set."""
 
+import datetime as dt
 import os
 import shutil
 import socket
@@ -8,6 +9,7 @@ import time
 from contextlib import contextmanager
 
 import pytest
+import time_machine
 from django.core.cache import cache
 
 # Django's live_server runs in a thread of this process while Playwright's sync API drives the browser.
@@ -24,6 +26,38 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        default=os.environ.get("PEERSNET_TEST_CLOCK"),
+        help="Run the whole suite as if the clock read this ISO instant (with its offset) when it "
+        "started; time then ticks on. Tests that freeze time still do. Used to prove the suite passes "
+        "on any weekday and across daylight-saving changes (README: Tests on any day).",
+    )
+
+
+def pytest_configure(config):
+    clock = config.getoption("--clock")
+    if clock:
+        start = dt.datetime.fromisoformat(clock)
+        if start.tzinfo is None:
+            raise pytest.UsageError("--clock needs an offset, e.g. 2026-12-05T10:00:00-08:00")
+        config._peersnet_clock = time_machine.travel(start, tick=True)
+        config._peersnet_clock.start()
+
+
+def pytest_unconfigure(config):
+    clock = getattr(config, "_peersnet_clock", None)
+    if clock is not None:
+        clock.stop()
+
+
+def pytest_report_header(config):
+    clock = getattr(config, "_peersnet_clock", None)
+    if clock is not None:
+        return f"clock moved to {config.getoption('--clock')}"
 
 
 @pytest.fixture(autouse=True)
@@ -114,6 +148,63 @@ def redis_server():
     server = Server()
     yield server
     server.stop()
+
+
+# --- Email: a real SMTP server that a test can stop and start --------------------------------------
+
+
+class Inbox:
+    """What the SMTP server received: (recipients, raw message) pairs."""
+
+    def __init__(self):
+        self.messages: list[tuple[list[str], str]] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((list(envelope.rcpt_tos), envelope.content.decode("utf-8", "replace")))
+        return "250 OK"
+
+
+class SmtpServer:
+    """A real SMTP server on a fixed loopback port, which a test can stop and start again."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.inbox = Inbox()
+        self._controller = None
+
+    @property
+    def running(self) -> bool:
+        return self._controller is not None
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self):
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+        with pytest.raises(OSError):  # really down: nothing listens on the port
+            socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on a free loopback port, and Django's SMTP backend pointed at it.
+    ``smtp_server.stop()`` / ``.start()`` take it down and bring it back on the same port; what it
+    received is in ``smtp_server.inbox.messages``."""
+    server = SmtpServer()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_TIMEOUT = 5
+    server.start()
+    yield server
+    if server.running:
+        server.stop()
 
 
 # --- Stripe: localstripe, a real local server, driven by the official SDK ------------------------

@@ -33,6 +33,14 @@ def _viewer_tz() -> ZoneInfo:
     return timezone.get_current_timezone()
 
 
+def _viewer_can_book(request: HttpRequest) -> bool:
+    """Signed-out visitors (booking sends them to log in or sign up) and seekers can book; supporters and
+    staff can't, so they see open times without a booking link. The lookup is cached on the user object,
+    where the header reads it too."""
+    user = request.user
+    return not user.is_authenticated or hasattr(user, "seeker")
+
+
 def _filter_form(request: HttpRequest) -> DirectoryFilterForm:
     tags = tag_list_for_filters()
     return DirectoryFilterForm.from_query(request.GET, tags=tags)
@@ -86,6 +94,7 @@ def next_available_view(request: HttpRequest) -> HttpResponse:
         "days": slots_by_local_day(slots, viewer_tz=tz),
         "slot_count": len(slots),
         "filter_query": _join(filters.querystring()),
+        "viewer_can_book": _viewer_can_book(request),
     }
     return render(request, "supporters/next_available.html", context)
 
@@ -104,5 +113,6 @@ def profile_view(request: HttpRequest, supporter_id: int) -> HttpResponse:
         "supporter": supporter,
         "tag_groups": supporter_tags_by_kind(supporter=supporter),
         "week": week,
+        "viewer_can_book": _viewer_can_book(request),
     }
     return render_page_or_fragment(request, "supporters/profile.html", "week", context)

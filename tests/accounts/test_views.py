@@ -9,6 +9,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.urls import reverse
 
 from accounts.models import User
+from notifications.models import Notification
 from seekers.models import SeekerProfile
 from tests.factories import PASSWORD, SeekerFactory, StaffFactory, UserFactory
 
@@ -31,6 +32,7 @@ def signup(client, **changes):
     return client.post(reverse("account_signup"), data)
 
 
+@pytest.mark.django_db(transaction=True)  # the email leaves the outbox after commit
 def test_signup_creates_seeker_and_sends_verification_email(client, mailoutbox):
     response = signup(client)
     assert response.status_code == 302
@@ -51,6 +53,7 @@ def test_signup_creates_seeker_and_sends_verification_email(client, mailoutbox):
     assert client.get(reverse("accounts:home")).status_code == 302
 
 
+@pytest.mark.django_db(transaction=True)  # the email leaves the outbox after commit
 def test_signup_email_verification_link_confirms_and_signs_in(client, mailoutbox):
     signup(client)
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mailoutbox[0].body).group(0)
@@ -62,6 +65,7 @@ def test_signup_email_verification_link_confirms_and_signs_in(client, mailoutbox
     assert client.get(reverse("accounts:home")).status_code == 200
 
 
+@pytest.mark.django_db(transaction=True)  # the email leaves the outbox after commit
 def test_login_unverified_email_is_refused_until_confirmed(client, mailoutbox):
     UserFactory(email="new@example.com", verified=False)
     EmailAddress.objects.create(user=User.objects.get(email="new@example.com"), email="new@example.com")
@@ -93,6 +97,7 @@ def test_signup_bad_input_shows_field_error_and_creates_nothing(client, mailoutb
     assert not User.objects.exists()
     assert not SeekerProfile.objects.exists()
     assert mailoutbox == []
+    assert not Notification.objects.exists()
     assert 'aria-invalid="true"' in response.content.decode()
 
 

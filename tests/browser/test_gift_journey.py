@@ -96,7 +96,7 @@ def test_a_visitor_gifts_three_sessions_and_the_friend_signs_up_and_claims_them(
         m for m in reversed(mailoutbox) if m.to == ["jamie@example.com"] and "confirm-email" in m.body
     )
     jamie.goto(path_of(re.search(r"https?://\S+/accounts/confirm-email/\S+/", confirm.body).group(0)))
-    jamie.get_by_role("button", name="Confirm").click()
+    jamie.get_by_role("button", name="Yes, confirm my address").click()
     jamie.wait_for_url(re.compile(r"/gift/claim/$"))
 
     # 5. Claiming puts three sessions in their account.

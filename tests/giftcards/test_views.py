@@ -16,7 +16,14 @@ from bookings.models import Booking
 from giftcards import services
 from giftcards.models import Gift, GiftPrice, SessionCredit
 from payments.models import Refund
-from tests.factories import BookingFactory, SeekerFactory, StaffFactory, SupporterFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    BookingFactory,
+    SeekerFactory,
+    StaffFactory,
+    SupporterFactory,
+    UserFactory,
+)
 from tests.giftcards.helpers import (
     STATUS_RE,
     authenticate,
@@ -294,6 +301,70 @@ def test_claiming_signed_out_sends_to_log_in_and_the_gift_waits_in_the_session(c
     client.force_login(seeker.user)  # logging in keeps the session's data
     assert client.post(reverse("giftcards:claim")).url == reverse("giftcards:credits")
     assert Gift.objects.get(pk=gift.pk).claimed_by == seeker
+
+
+def test_signing_up_through_the_header_keeps_the_claim_and_suggests_the_address(
+    client, delivered, after_commit, mailoutbox
+):
+    """Not the claim page's button: the header's "Sign up" link, with no ?next=."""
+    gift, token, _status = delivered
+    client.get(reverse("giftcards:claim_link", args=[token]))
+    form = client.get(reverse("account_signup"))
+    assert 'value="jamie@example.com"' in main(form)  # the address the gift was sent to
+    with after_commit():
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "first_name": "Jamie",
+                "email": "jamie@example.com",
+                "password1": "calm-river-stones-42",
+                "password2": "calm-river-stones-42",
+                "date_of_birth": "2002-03-14",
+                "time_zone": "America/New_York",
+                "agree_terms": "on",
+            },
+        )
+    assert response.url == reverse("account_email_verification_sent")
+    confirm = next(m for m in mailoutbox if m.to == ["jamie@example.com"] and "confirm-email" in m.body)
+    link = re.search(r"https?://\S+(/accounts/confirm-email/\S+/)", confirm.body).group(1)
+    response = client.post(link)
+    assert response.url == reverse("giftcards:claim")  # back to the gift, signed in
+    assert "Add the sessions to my account" in main(client.get(response.url))
+    assert client.post(reverse("giftcards:claim")).url == reverse("giftcards:credits")
+    gift.refresh_from_db()
+    assert gift.claimed_by.user.email == "jamie@example.com"
+    # Claimed: the detour is forgotten, and the next log-in goes to the usual page.
+    client.logout()
+    response = client.post(
+        reverse("account_login"), {"login": "jamie@example.com", "password": "calm-river-stones-42"}
+    )
+    assert response.url == reverse("accounts:home")
+
+
+def test_logging_in_through_the_header_comes_back_to_the_claim(client, delivered):
+    gift, token, _status = delivered
+    seeker = SeekerFactory(user__email="riley@example.com")
+    client.get(reverse("giftcards:claim_link", args=[token]))
+    response = client.post(reverse("account_login"), {"login": "riley@example.com", "password": PASSWORD})
+    assert response.url == reverse("giftcards:claim")
+    assert client.post(reverse("giftcards:claim")).url == reverse("giftcards:credits")
+    assert Gift.objects.get(pk=gift.pk).claimed_by == seeker
+
+
+def test_sign_up_suggests_no_address_without_a_gift(client):
+    assert 'name="email" value=' not in client.get(reverse("account_signup")).content.decode()
+
+
+def test_a_spent_claim_link_forgets_the_detour(client, delivered):
+    gift, token, _status = delivered
+    SeekerFactory(user__email="riley@example.com")
+    client.get(reverse("giftcards:claim_link", args=[token]))
+    services.gift_claim(token_hash=gift.token_hash, seeker=SeekerFactory())  # claimed elsewhere meanwhile
+    assert client.get(reverse("giftcards:claim")).status_code == 404
+    response = client.post(reverse("account_login"), {"login": "riley@example.com", "password": PASSWORD})
+    assert response.url == reverse("accounts:home")
+    client.logout()
+    assert "jamie@example.com" not in client.get(reverse("account_signup")).content.decode()
 
 
 def test_an_unverified_seeker_is_asked_to_confirm_their_email_first(client, delivered):

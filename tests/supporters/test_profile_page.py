@@ -13,7 +13,15 @@ import time_machine
 from django.urls import reverse
 
 from supporters.models import Slot, SupporterProfile, Tag
-from tests.factories import LeaveFactory, SlotFactory, SupporterFactory, TagFactory, UserFactory
+from tests.factories import (
+    LeaveFactory,
+    SeekerFactory,
+    SlotFactory,
+    StaffFactory,
+    SupporterFactory,
+    TagFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -173,6 +181,40 @@ def test_profile_each_slot_links_to_the_booking_step(client, supporter):
     for slot in supporter.slots.all():
         assert f'href="{reverse("bookings:request", args=[slot.pk])}"' in text
     assert text.count('href="/book/') == 3
+
+
+@pytest.mark.parametrize("viewer", ["supporter", "staff"])
+def test_profile_shows_times_without_booking_links_to_people_who_cannot_book(client, supporter, viewer):
+    """Booking is for seekers: a supporter or staff member would follow a Book link into a 404."""
+    user = SupporterFactory().user if viewer == "supporter" else StaffFactory()
+    client.force_login(user)
+    text = page(client, supporter)
+    assert 'href="/book/' not in text
+    assert "Only seekers can book sessions" in text
+    assert sum(len(times) for times in week_times(text).values()) == 3  # the times are still there
+
+
+def test_profile_keeps_booking_links_for_seekers_and_signed_out_visitors(client, supporter):
+    assert page(client, supporter).count('href="/book/') == 3  # signed out: the link leads to log in
+    client.force_login(SeekerFactory().user)
+    text = page(client, supporter)
+    assert text.count('href="/book/') == 3
+    assert "Only seekers can book" not in text
+
+
+def test_signed_out_visitor_following_a_book_link_is_asked_to_log_in(client, supporter):
+    slot = supporter.slots.first()
+    response = client.get(reverse("bookings:request", args=[slot.pk]))
+    assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
+
+
+def test_next_available_shows_times_without_book_buttons_to_a_supporter(client, supporter):
+    url = reverse("supporters:next_available")
+    assert client.get(url).content.decode().count('href="/book/') == 3
+    client.force_login(SupporterFactory().user)
+    text = client.get(url).content.decode()
+    assert 'href="/book/' not in text and "Only seekers can book sessions" in text
+    assert text.count('class="next-slot"') == 3
 
 
 def test_profile_does_not_offer_held_booked_or_too_soon_slots(client):

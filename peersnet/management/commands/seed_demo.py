@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
 from accounts.demo import seed_accounts
 from bookings.demo import seed_bookings
@@ -15,7 +17,7 @@ class Command(BaseCommand):
         lines += seed_supporters()
         lines += seed_bookings()
         self.stdout.write(
-            self.style.SUCCESS("Demo data is ready. Log in at http://127.0.0.1:8000/accounts/login/")
+            self.style.SUCCESS(f"Demo data is ready. Log in at {settings.SITE_URL}{reverse('account_login')}")
         )
         for line in lines:
             self.stdout.write(line)

@@ -1,0 +1,39 @@
+"""Where a visitor was going before they signed up or logged in, kept in their own session.
+
+An app above accounts records it (giftcards: a gift waiting on its claim page, and the address it was
+sent to). Then, however the person reaches sign-up or log-in (the button on that page, or the header's
+links), allauth's adapter brings them back there after sign-up, email confirmation or log-in, and the
+sign-up form suggests the address. The suggestion is only a prefilled field: the address is still
+confirmed by email as usual. Django keeps session data across log-in (it only changes the session's key).
+"""
+
+from django.http import HttpRequest
+
+SESSION_NEXT = "accounts_pending_next"
+SESSION_EMAIL = "accounts_pending_signup_email"
+
+
+def pending_remember(request: HttpRequest, *, url: str, email: str = "") -> None:
+    """Come back to ``url`` (a path of ours, never taken from the browser) after sign-up or log-in."""
+    request.session[SESSION_NEXT] = url
+    if email:
+        request.session[SESSION_EMAIL] = email
+
+
+def pending_forget(request: HttpRequest) -> None:
+    request.session.pop(SESSION_NEXT, None)
+    request.session.pop(SESSION_EMAIL, None)
+
+
+def pending_next_url(request: HttpRequest | None) -> str | None:
+    if request is None or not hasattr(request, "session"):
+        return None
+    url = request.session.get(SESSION_NEXT)
+    return url if isinstance(url, str) and url.startswith("/") and not url.startswith("//") else None
+
+
+def pending_signup_email(request: HttpRequest | None) -> str:
+    if request is None or not hasattr(request, "session"):
+        return ""
+    email = request.session.get(SESSION_EMAIL)
+    return email if isinstance(email, str) else ""
