@@ -25,9 +25,12 @@ from .forms import BookingRequestForm, DeclineForm, FeedbackForm, RescheduleForm
 from .ics import booking_ics
 from .policy import (
     booking_actions,
+    cancel_button_label,
     free_cancellation_deadline,
     guarantee_until,
     join_opens_at,
+    keeps_free_cancellation,
+    late_cancel_outcome,
     money_sentence,
     policy_terms,
 )
@@ -259,14 +262,17 @@ def booking_cancel_view(request: HttpRequest, booking_id: int) -> HttpResponse:
             booking.refresh_from_db()
             messages.success(request, f"Your session is cancelled. {money_sentence(booking)}")
         return redirect_page(request, "bookings:detail", booking.pk)
+    actions = booking_actions(booking, request.user, timezone.now())
     return render(
         request,
         "bookings/cancel.html",
         {
             "title": "Cancel your session",
             "booking": booking,
-            "actions": booking_actions(booking, request.user, timezone.now()),
+            "actions": actions,
             "free_until": free_cancellation_deadline(booking),
+            "late_outcome": late_cancel_outcome(booking),
+            "cancel_label": cancel_button_label(booking, free=actions.cancel_is_free),
         },
     )
 
@@ -275,7 +281,13 @@ def booking_cancel_view(request: HttpRequest, booking_id: int) -> HttpResponse:
 @seeker_required
 def booking_reschedule_view(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = get_object_or_404(selectors.booking_list_for_seeker(user=request.user), pk=booking_id)
-    choices = selectors.slot_list_next_open(supporter=booking.supporter, limit=40)
+    now = timezone.now()
+    # Only times that keep free cancellation are offered (bookings.policy.keeps_free_cancellation).
+    choices = [
+        slot
+        for slot in selectors.slot_list_next_open(supporter=booking.supporter, limit=80, now=now)
+        if keeps_free_cancellation(start=slot.start, at=now)
+    ][:40]
     form = RescheduleForm(request.POST if request.method == "POST" else None, slots=choices)
     if request.method == "POST" and form.is_valid():
         try:

@@ -40,6 +40,7 @@ def test_seeker_filters_the_directory_opens_a_profile_and_pages_through_weeks(pa
     assert page.get_by_role("heading", name="2 supporters").is_visible()
     assert_accessible(page)
 
+    page.get_by_text("Filters", exact=True).click()  # the filters sit behind a disclosure (phone first)
     page.get_by_text("Lived experience and topics").first.click()  # opens the topic group
     page.get_by_label("Grief and loss").check()  # htmx updates the results on change
     page.get_by_role("heading", name="1 supporter").wait_for()
