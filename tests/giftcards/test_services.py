@@ -100,9 +100,7 @@ def test_gift_create_refuses_bad_input_and_creates_nothing(overrides, words):
 def test_names_are_kept_on_one_line_for_email_subjects(bought, mailoutbox):
     gift = bought(buyer_name="Sam\r\nBcc: x@example.com", recipient_name="  Jamie \n R ")
     assert (gift.buyer_name, gift.recipient_name) == ("Sam Bcc: x@example.com", "Jamie R")
-    assert subjects(mailoutbox, "jamie@example.com") == [
-        "Sam Bcc: x@example.com sent you a gift"
-    ]
+    assert subjects(mailoutbox, "jamie@example.com") == ["Sam Bcc: x@example.com sent you a gift"]
 
 
 def test_gift_create_judges_today_in_the_buyers_zone():

@@ -535,7 +535,9 @@ def test_the_credits_summary_include_speaks_only_when_there_are_credits():
     html = render_to_string("giftcards/_credits_summary.html", {"gift_credits": 2})
     assert "<strong>You have 2 gift sessions</strong>" in html
     assert "Paid with" not in html
-    assert "You have 1 gift session<" in render_to_string("giftcards/_credits_summary.html", {"gift_credits": 1})
+    assert "You have 1 gift session<" in render_to_string(
+        "giftcards/_credits_summary.html", {"gift_credits": 1}
+    )
     linked = render_to_string("giftcards/_credits_summary.html", {"gift_credits": 1, "show_link": True})
     assert f'href="{reverse("giftcards:credits")}"' in linked
     assert "gift session" not in render_to_string("giftcards/_credits_summary.html", {"gift_credits": 0})
