@@ -9,6 +9,7 @@ urlpatterns = [
     # The seeker's portal and both participants' view of one session.
     path("sessions/", views.seeker_portal_view, name="portal"),
     path("sessions/<int:booking_id>/", views.booking_detail_view, name="detail"),
+    path("sessions/<int:booking_id>/sent/", views.booking_sent_view, name="sent"),
     path("sessions/<int:booking_id>/join/", views.booking_join_view, name="join"),
     path("sessions/<int:booking_id>/calendar.ics", views.booking_ics_view, name="ics"),
     path("sessions/<int:booking_id>/withdraw/", views.booking_withdraw_view, name="withdraw"),

@@ -32,6 +32,10 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 def card_view(request: HttpRequest) -> HttpResponse:
     """Save or replace the card. GET prepares a SetupIntent for Stripe.js; POST records its result."""
     next_url = _safe_next(request, reverse("bookings:portal"))
+    # Where Cancel goes: the page before the step that sent them here (a supporter's profile), never
+    # ``next`` when ``next`` would send them straight back to this card page.
+    back = request.GET.get("back", "")
+    back_url = back if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) else next_url
     if request.method == "POST":
         setup_intent_id = request.POST.get("setup_intent", "").strip()
         if not setup_intent_id.startswith("seti_"):
@@ -60,6 +64,7 @@ def card_view(request: HttpRequest) -> HttpResponse:
                 "card": services.seeker_card(seeker=request.seeker),
                 "client_secret": client_secret,
                 "next": next_url,
+                "back": back_url,
                 **stripe_context(),
             },
         )

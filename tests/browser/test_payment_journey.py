@@ -71,6 +71,7 @@ def test_card_request_accept_decline_pay_now_cancel_refund_and_guarantee(browser
 
     # 1. The first request asks for a card; a card that declines on charge saves fine.
     seeker_page.goto(reverse("bookings:request", args=[thursday.pk]))
+    seeker_page.get_by_role("link", name="Continue: add a card").click()  # after the booking summary
     seeker_page.wait_for_url(re.compile(r"/account/card/"))
     fill_card(seeker_page, DECLINES_ON_CHARGE)
     seeker_page.get_by_role("button", name="Save card").click()
@@ -78,7 +79,7 @@ def test_card_request_accept_decline_pay_now_cancel_refund_and_guarantee(browser
     assert seeker_page.get_by_text("Card saved: Visa ending 0341").is_visible()
     seeker_page.get_by_label("I don't know this supporter outside peersnet").check()
     seeker_page.get_by_role("button", name="Request this time").click()
-    seeker_page.get_by_role("heading", name="Before your first session").wait_for()
+    seeker_page.get_by_role("heading", name="Request sent", level=1).wait_for()
     booking = Booking.objects.get(slot=thursday)
 
     # 2. The supporter accepts; the charge is declined: the seeker sees the pay-now banner.
