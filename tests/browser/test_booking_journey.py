@@ -117,7 +117,7 @@ def test_request_accept_join_and_cancel_free_and_late(browser, live_server, mail
     assert "This cancellation is free" in seeker_page.locator("#cancel-terms").inner_text()
     assert_accessible(seeker_page)
     seeker_page.get_by_role("button", name="Cancel the session").click()
-    seeker_page.get_by_text("The full fee is refunded to your card").wait_for()
+    seeker_page.get_by_text("refunding the full $65 to your card").wait_for()
     booking.refresh_from_db()
     assert (booking.status, booking.money) == (Booking.Status.CANCELLED, Booking.Money.REFUND_FULL)
 

@@ -108,7 +108,7 @@ def test_card_request_accept_decline_pay_now_cancel_refund_and_guarantee(browser
     # 4. Cancelling three days ahead refunds the fee.
     seeker_page.goto(reverse("bookings:cancel", args=[booking.pk]))
     seeker_page.get_by_role("button", name="Cancel the session").click()
-    seeker_page.get_by_text("The full fee is refunded to your card").wait_for()
+    seeker_page.get_by_text("refunding the full $65 to your card").wait_for()
     refund = Refund.objects.get(payment=paid)
     assert (refund.amount_cents, refund.status) == (6500, Refund.Status.SUCCEEDED)
     seeker_page.goto(reverse("bookings:portal"))
