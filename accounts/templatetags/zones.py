@@ -16,4 +16,4 @@ def when(value) -> str:
 @register.filter
 def zone_name(name: str) -> str:
     """``{{ user.time_zone|zone_name }}``: "Pacific Time"."""
-    return friendly_zone_name(name or "")
+    return friendly_zone_name(str(name or ""))

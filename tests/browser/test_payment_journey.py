@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from bookings.models import Booking
 from bookings.services import bookings_complete_due
+from notifications.models import Notification
 from payments.models import Payment, Refund
 from supporters.models import Slot
 from supporters.services import rule_create
@@ -128,10 +129,19 @@ def test_card_request_accept_decline_pay_now_cancel_refund_and_guarantee(browser
         seeker_page.get_by_label("I didn't love it: refund my session").check()
         seeker_page.get_by_role("button", name="Send").click()
         seeker_page.get_by_text(
-            "We're sorry it wasn't right. The full fee is refunded to your card"
+            "We're sorry it wasn't right. We're refunding the full $65 to your card"
         ).wait_for()
     second.refresh_from_db()
     assert second.status == Booking.Status.REFUNDED
     guarantee = Refund.objects.get(payment__payable__key_prefix=f"booking-{second.pk}")
     assert (guarantee.reason, guarantee.status, guarantee.amount_cents) == ("guarantee", "succeeded", 6500)
+    # The refund email: the amount and when to expect it, once per refund.
+    note = Notification.objects.get(key=f"booking-{second.pk}-refund-{guarantee.pk}")
+    assert note.subject == "Your refund is on its way" and note.to == seeker.user.email
+    assert any(
+        m.subject == "Your refund is on its way"
+        and "We've refunded $65 to your card." in m.body
+        and "5 to 10 business days" in m.body
+        for m in mailoutbox
+    )
     assert seeker_page.console_errors == []
