@@ -5,7 +5,6 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
-from django_htmx.http import HttpResponseClientRedirect
 
 from peersnet.kernel.htmx import redirect_page
 
@@ -27,7 +26,7 @@ def supporter_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
         if not request.user.is_authenticated:
             if htmx:
                 response = redirect_to_login(htmx.current_url_abs_path or request.get_full_path())
-                return HttpResponseClientRedirect(response.url)
+                return redirect_page(request, response.url)
             return redirect_to_login(request.get_full_path())
         try:
             supporter = request.user.supporter

@@ -1,4 +1,4 @@
-"""Charging a payable: attempts, what Stripe says about them, retries, closing. Purpose-agnostic: a
+"""Charging a payable: attempts, what Stripe says about them, retries. Purpose-agnostic: a
 session's fee and a gift go through the same code; the owner of the payable learns the outcome from the
 events announced here (payments.events), in this transaction.
 
@@ -74,7 +74,7 @@ def _send(payment: Payment, *, card: ChargeCard) -> gateway.Intent:
         return gateway.Intent(None, "failed", None, payment.amount_cents, message, "", "", {})
 
 
-def _cancel_unsent(payment: Payment) -> None:
+def cancel_unsent(payment: Payment) -> None:
     Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING).update(
         status=Payment.Status.CANCELED, failure_message="Not completed: it no longer waits for payment."
     )
@@ -93,7 +93,7 @@ def payment_charge_off_session(*, payable_id: int) -> Payment | None:
             if payment is not None and payment.status == Payment.Status.PENDING:
                 # Never confirmed by Stripe and no longer wanted: stop retrying it. Had an earlier send
                 # got through after all, its success is refunded when it reaches payment_record.
-                _cancel_unsent(payment)
+                cancel_unsent(payment)
             return None
         if payment is None:
             payment = _new_attempt(payable, off_session=True)
@@ -145,7 +145,7 @@ def _pay_on_session(payable_id: int, *, card: ChargeCard) -> tuple[Payment, gate
     for earlier in Payment.objects.filter(
         payable_id=payable_id, status=Payment.Status.REQUIRES_ACTION, stripe_payment_intent_id__isnull=False
     ).exclude(payment_method_id__in=["", card.payment_method_id]):
-        intent = _cancel_and_read(earlier)
+        intent = cancel_and_read(earlier)
         if intent is not None:
             recorded = payment_record(payment_id=earlier.pk, intent=intent)
             if recorded.status == Payment.Status.SUCCEEDED:
@@ -188,7 +188,7 @@ def _pay_on_session(payable_id: int, *, card: ChargeCard) -> tuple[Payment, gate
     return payment_record(payment_id=payment.pk, intent=intent, card=card), intent
 
 
-def _cancel_and_read(payment: Payment) -> gateway.Intent | None:
+def cancel_and_read(payment: Payment) -> gateway.Intent | None:
     """Cancel an attempt's intent on Stripe and read it back (one that succeeded meanwhile can't be
     cancelled and says so). None when Stripe can't be asked now."""
     try:

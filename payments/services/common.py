@@ -2,6 +2,8 @@
 
 import logging
 
+from celery import Task
+
 from peersnet.errors import DomainError
 from peersnet.kernel.enqueue import enqueue_on_commit
 
@@ -15,7 +17,7 @@ class PaymentError(DomainError):
     pass
 
 
-def queue_after_commit(task, *args) -> None:
+def queue_after_commit(task: Task, *args: int) -> None:
     """``task.delay(*args)`` once the transaction commits (the kernel's enqueue); a broker outage is
     logged, not raised: retry_money sends the work instead."""
     enqueue_on_commit(task, *args)

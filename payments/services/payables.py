@@ -9,7 +9,7 @@ from seekers.models import SeekerProfile
 
 from .. import gateway
 from ..models import Payable, Payment
-from .charges import OPEN_ON_STRIPE, _cancel_and_read, _cancel_unsent, payment_record
+from .charges import OPEN_ON_STRIPE, cancel_and_read, cancel_unsent, payment_record
 from .common import logger, queue_after_commit
 
 
@@ -83,10 +83,10 @@ def payments_cancel_open(*, payable_id: int) -> None:
     for payment in Payment.objects.filter(payable_id=payable_id, status__in=OPEN_ON_STRIPE).exclude(
         stripe_payment_intent_id=None
     ):
-        intent = _cancel_and_read(payment)
+        intent = cancel_and_read(payment)
         if intent is not None:
             payment_record(payment_id=payment.pk, intent=intent)
     for payment in Payment.objects.filter(
         payable_id=payable_id, status=Payment.Status.PENDING, stripe_payment_intent_id=None
     ):
-        _cancel_unsent(payment)
+        cancel_unsent(payment)

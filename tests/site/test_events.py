@@ -10,10 +10,11 @@ from bookings import services as bookings
 from bookings.events import BookingConfirmed, BookingEnded, SessionCompleted
 from bookings.models import Booking
 from giftcards.models import Gift
-from payments.events import PaymentFailed, PaymentRefunded, PaymentSucceeded
+from payments.events import PaymentDisputed, PaymentFailed, PaymentRefunded, PaymentSucceeded
+from payments.models import Payment
 from peersnet.kernel import events
 from tests.factories import BookingFactory
-from tests.payments.helpers import DECLINES_ON_CHARGE, give_card
+from tests.payments.helpers import DECLINES_ON_CHARGE, give_card, sdk, webhook_says
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +112,21 @@ def test_payments_announces_success_failure_and_refund_with_the_purpose(heard, a
         ("booking", booking.payable_id, 6500, "policy")
     ]
     assert Gift.PAYABLE_PURPOSE != Booking.PAYABLE_PURPOSE
+
+
+def test_a_dispute_is_announced_once_with_the_purpose(heard, after_commit):
+    disputed = heard(PaymentDisputed)
+    booking = BookingFactory()
+    give_card(booking.seeker)
+    with after_commit():
+        bookings.booking_accept(booking_id=booking.pk, supporter=booking.supporter)
+    booking.refresh_from_db()
+    payment = Payment.objects.get(payable_id=booking.payable_id)
+    charge_id = sdk().v1.payment_intents.retrieve(payment.stripe_payment_intent_id).latest_charge.id
+    dispute = {"id": "dp_ev", "object": "dispute", "charge": charge_id}
+    with after_commit():
+        webhook_says("charge.dispute.created", dispute, event_id="evt_dp_a")
+        webhook_says("charge.dispute.created", dispute, event_id="evt_dp_b")  # another event, same dispute
+    assert disputed == [
+        PaymentDisputed(payable_id=booking.payable_id, purpose="booking", payment_id=payment.pk)
+    ]
