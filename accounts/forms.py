@@ -29,7 +29,7 @@ class TimeZoneField(forms.ChoiceField):
 
 
 class SeekerSignupForm(forms.Form):
-    """The seeker part of sign-up. allauth adds email and password; accounts.adapter saves the user.
+    """The seeker part of sign-up. allauth adds email and password; peersnet.account_adapter saves the user.
 
     The age rule is checked here, so a refused date of birth creates nothing.
     """

@@ -60,7 +60,7 @@ def notification_queue(email: Email) -> Notification:
 def notification_queue_rendered(
     *, key: str, to: str, subject: str, body_text: str, body_html: str = "", carries_secret: bool = False
 ) -> Notification:
-    """Write an email rendered elsewhere (allauth's, through accounts.adapter) to the outbox.
+    """Write an email rendered elsewhere (allauth's, through peersnet.account_adapter) to the outbox.
 
     Same guarantees as ``notification_queue``: one row per ``key``, sent after commit, swept if the queue
     or the mail server is down. ``carries_secret`` marks a body holding a one-time link: it is blanked

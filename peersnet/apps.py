@@ -6,6 +6,9 @@ class PeersnetConfig(AppConfig):
     default = True
     name = "peersnet"
 
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  registers the deployment checks
+
 
 class AdminConfig(admin_apps.AdminConfig):
     """Django's admin with our site class (allauth login, MFA required for staff)."""

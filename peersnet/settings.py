@@ -7,10 +7,13 @@ local-memory cache, email to the console and to ``var/mail/``.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+from peersnet.env_parsing import parse_admins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -45,6 +48,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "django_guid",
     "peersnet",
     "accounts",
     "supporters",
@@ -59,6 +63,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: answers /healthz, /healthz/live and /healthz/report before host checks and the HTTPS redirect.
     "health.middleware.HealthProbeMiddleware",
+    "django_guid.middleware.guid_middleware",  # next: every log line of the request carries its id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -197,7 +202,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:home"
-ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "peersnet.account_adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -260,6 +265,15 @@ else:
     EMAIL_BACKEND = "peersnet.mail.ConsoleAndFileEmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_TIMEOUT = 10
+# Every message passes through SiteMessageIdBackend, which gives it a Message-ID in the site's domain (from
+# SITE_URL) rather than the machine's host name, then hands it to the delivery backend chosen above.
+# With DEBUG off, `check --deploy` refuses a delivery backend that only prints or writes files
+# (peersnet/checks.py).
+EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
+EMAIL_BACKEND = "peersnet.mail.SiteMessageIdBackend"
+EMAIL_MESSAGE_ID_DOMAIN = urlsplit(SITE_URL).hostname or "localhost"
+# Who gets Django's error emails: "Name <a@example.com>,Other <b@example.com>" (empty: nobody).
+ADMINS = parse_admins(env("ADMINS", default=""))
 
 # --- Time, language, static -------------------------------------------------------------------
 
@@ -275,8 +289,6 @@ DEFAULT_USER_TIME_ZONE = "America/Los_Angeles"
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
@@ -289,6 +301,63 @@ STORAGES = {
         )
     },
 }
+
+# --- Uploaded files (media) -------------------------------------------------------------------
+# Every upload goes through Django's storage API (STORAGES["default"]); nothing builds a disk path.
+# "local" (the embedded default): files under MEDIA_ROOT, served at /media/ by runserver in DEBUG and by the
+# reverse proxy on a single host. "s3": an S3-compatible bucket (django-storages), which every web host and
+# worker shares; supporter photos are public, so their URLs are plain (no signed query string) and the
+# bucket (or its supporters/ prefix) must be publicly readable. MEDIA_URL is the public base of the files and
+# its origin is added to the CSP's img-src.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+MEDIA_STORAGE = env("MEDIA_STORAGE", default="s3" if AWS_STORAGE_BUCKET_NAME else "local")
+if MEDIA_STORAGE == "local":
+    MEDIA_URL = "/media/"
+elif MEDIA_STORAGE == "s3":
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    _s3_endpoint = env("AWS_S3_ENDPOINT_URL", default="").rstrip("/")
+    _s3_region = env("AWS_S3_REGION_NAME", default="")
+    _s3_location = env("AWS_LOCATION", default="").strip("/")
+    # The public URL of the files: a CDN or custom domain when given; else the bucket's own address
+    # (path style on a custom endpoint, virtual-hosted style on AWS).
+    if _s3_endpoint:
+        _s3_default_public = f"{_s3_endpoint}/{AWS_STORAGE_BUCKET_NAME}"
+    elif _s3_region:
+        _s3_default_public = f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{_s3_region}.amazonaws.com"
+    else:
+        _s3_default_public = f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"
+    _s3_public = urlsplit(env("MEDIA_PUBLIC_URL", default=_s3_default_public).rstrip("/"))
+    if _s3_public.scheme not in ("http", "https") or not _s3_public.netloc:
+        raise ImproperlyConfigured("MEDIA_PUBLIC_URL must be an absolute http(s) URL.")
+    MEDIA_URL = f"{_s3_public.scheme}://{_s3_public.netloc}{_s3_public.path}/" + (
+        f"{_s3_location}/" if _s3_location else ""
+    )
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": _s3_endpoint or None,
+            "region_name": _s3_region or None,
+            # Unset keys: boto3's own chain (instance role, AWS_* env, ~/.aws) supplies them.
+            "access_key": env("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "location": _s3_location,
+            # URLs are built from MEDIA_URL without a network call or a signature, so every page and
+            # every host shows the same, cacheable address.
+            "custom_domain": f"{_s3_public.netloc}{_s3_public.path}",
+            "url_protocol": f"{_s3_public.scheme}:",
+            "querystring_auth": False,
+            "default_acl": env("AWS_DEFAULT_ACL", default="") or None,
+            "addressing_style": "path" if _s3_endpoint else None,
+            # A file name is never reused (photo_path), so browsers and CDNs may keep a file forever.
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+else:
+    raise ImproperlyConfigured("MEDIA_STORAGE must be 'local' or 's3'.")
+MEDIA_ORIGIN = "" if MEDIA_URL.startswith("/") else "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL))
 
 # --- Security -----------------------------------------------------------------------------
 
@@ -330,7 +399,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],  # photos on object storage
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-src": ["'none'"],
@@ -363,17 +432,75 @@ SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="hello@peersnet.example")
 
 VIDEO_BASE_URL = env("VIDEO_BASE_URL", default="https://meet.jit.si/")
 
+# --- Logs, request ids, error tracking ---------------------------------------------------------
+# Every line carries a timestamp, the level, the logger, the request id (django-guid: taken from a well-formed
+# incoming X-Request-ID, else generated, and echoed in the response) and, in a Celery worker, the task id.
+# LOG_FORMAT=json writes one JSON object per line (python-json-logger) for a log collector; anything else
+# writes readable text. Celery workers use this same configuration (peersnet/celery.py). Gift tokens in
+# paths are scrubbed before any handler formats a line.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be 'text' or 'json'.")
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,  # a UUID, else a new one: a header can't write arbitrary text into our logs
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"scrub_secrets": {"()": "peersnet.logging_filters.ScrubSecrets"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["scrub_secrets"]}},
+    "filters": {
+        "scrub_secrets": {"()": "peersnet.logging_filters.ScrubSecrets"},
+        "request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"},
+        "task": {"()": "peersnet.logging_filters.CeleryTask"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [request_id=%(request_id)s task_id=%(task_id)s] "
+            "%(message)s",
+        },
+        "json": {
+            "()": "peersnet.logging_filters.JsonLineFormatter",
+            "format": "%(levelname)s %(name)s %(message)s %(request_id)s %(task_id)s %(task_name)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": True,  # ISO 8601, UTC
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["scrub_secrets", "request_id", "task"],
+            "formatter": LOG_FORMAT,
+        },
+        # Django's error emails to ADMINS, without request data (peersnet.mail.ErrorEmailHandler).
+        "mail_admins": {
+            "class": "peersnet.mail.ErrorEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "scrub_secrets", "request_id"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "stripe": {"level": "WARNING"},  # the SDK logs every request at INFO
+        # django-guid writes a line per request, and one with the rejected header value per malformed id.
+        "django_guid": {"level": "ERROR"},
+        # Replaces Django's default handlers for its own loggers, whose error email would carry request data.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
         # Request logs carry paths: through the scrubbing handler only (gift tokens are in paths).
-        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.request": {"handlers": ["console", "mail_admins"], "level": "WARNING", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# Error tracking: only when SENTRY_DSN is set. No personal data leaves: send_default_pii off, no request
+# bodies, no local variables, and peersnet.sentry.scrub_event removes cookies, emails and tokens in URLs.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if SENTRY_DSN:
+    from peersnet.sentry import sentry_init
+
+    sentry_init(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE)

@@ -38,6 +38,10 @@ class AvailabilityError(DomainError):
     pass
 
 
+class ProfileError(DomainError):
+    pass
+
+
 def ops_zone() -> ZoneInfo:
     return ZoneInfo(settings.OPERATIONS_TIME_ZONE)
 
@@ -355,7 +359,42 @@ def leave_end(*, supporter: SupporterProfile, leave_id: int) -> None:
 # --- Profile --------------------------------------------------------------------------------
 
 
-@transaction.atomic
+PHOTO_FIELDS = ("photo_small", "photo_medium", "photo_large")
+
+
+def _photos_store(*, supporter: SupporterProfile, photos: dict[str, object]) -> dict[str, str]:
+    """Write the photo files to storage (object storage in production: a network call, so never inside a
+    transaction). Returns field -> stored name. On failure removes what it wrote and raises ProfileError."""
+    stored: dict[str, str] = {}
+    try:
+        for field_name, content in photos.items():
+            field = SupporterProfile._meta.get_field(field_name)
+            name = field.generate_filename(supporter, content.name)
+            stored[field_name] = field.storage.save(name, content, max_length=field.max_length)
+    except Exception:  # any storage failure (bucket unreachable, disk full): the person gets a message
+        logger.exception("supporter %s: storing a new photo failed", supporter.pk)
+        _photos_delete(list(stored.values()))
+        raise ProfileError(
+            _(
+                "We couldn't save your photo just now, so nothing was changed. "
+                "Please try again in a few minutes."
+            ),
+            code="photo_storage",
+        ) from None
+    return stored
+
+
+def _photos_delete(names: list[str]) -> None:
+    """Remove stored photo files. A file left behind harms no one, so a failure is logged, not raised
+    (this runs after commit, when the person's save has already succeeded)."""
+    storage = SupporterProfile._meta.get_field("photo_large").storage
+    for name in names:
+        try:
+            storage.delete(name)
+        except Exception:  # any storage failure: keep going, the file stays
+            logger.warning("could not delete the old photo file %s", name, exc_info=True)
+
+
 def profile_update(
     *,
     supporter: SupporterProfile,
@@ -367,7 +406,41 @@ def profile_update(
     tags: list[Tag],
     photos: dict[str, object] | None = None,
 ) -> SupporterProfile:
-    """Save what a supporter says about themselves. A zone change regenerates slots (rules are wall-clock)."""
+    """Save what a supporter says about themselves. A zone change regenerates slots (rules are wall-clock).
+
+    New photo files are written to storage first, outside the transaction, and removed again if the save
+    fails; the files they replace are deleted after commit. Raises ProfileError when storage fails.
+    """
+    stored = _photos_store(supporter=supporter, photos=photos) if photos else {}
+    try:
+        return _profile_save(
+            supporter=supporter,
+            display_name=display_name,
+            pronouns=pronouns,
+            intro=intro,
+            story=story,
+            time_zone=time_zone,
+            tags=tags,
+            stored_photos=stored,
+        )
+    except Exception:  # the save failed (a DomainError, a lost race): the new files are not needed
+        _photos_delete(list(stored.values()))
+        raise
+
+
+@transaction.atomic
+def _profile_save(
+    *,
+    supporter: SupporterProfile,
+    display_name: str,
+    pronouns: str,
+    intro: str,
+    story: str,
+    time_zone: str,
+    tags: list[Tag],
+    stored_photos: dict[str, str],
+) -> SupporterProfile:
+    """The database half of profile_update: locks the profile row, saves, queues the old files' removal."""
     supporter = SupporterProfile.objects.select_for_update().get(pk=supporter.pk)
     zone_changed = supporter.time_zone != time_zone
     supporter.display_name = display_name.strip()
@@ -376,13 +449,12 @@ def profile_update(
     supporter.story = story.strip()
     supporter.time_zone = time_zone
     old_files = []
-    if photos:
-        for field, content in photos.items():
-            old = getattr(supporter, field)
-            if old:
-                old_files.append(old.name)
-            getattr(supporter, field).save(content.name, content, save=False)
-    supporter.full_clean(exclude=["user", "photo_small", "photo_medium", "photo_large"])
+    for field, name in stored_photos.items():
+        old = getattr(supporter, field)
+        if old:
+            old_files.append(old.name)
+        setattr(supporter, field, name)
+    supporter.full_clean(exclude=["user", *PHOTO_FIELDS])
     supporter.save()
     supporter.tags.set(tags)
     if zone_changed:
@@ -393,6 +465,5 @@ def profile_update(
         # The person sees the site in the zone they work in.
         user_update_settings(user=supporter.user, first_name=supporter.user.first_name, time_zone=time_zone)
     if old_files:
-        storage = supporter.photo_large.storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in old_files])
+        transaction.on_commit(lambda: _photos_delete(old_files))
     return supporter

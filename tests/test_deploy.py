@@ -232,3 +232,12 @@ def test_smtp_sink_keeps_each_message_whole_as_a_file(tmp_path):
     saved = [email.message_from_bytes(f.read_bytes(), policy=email.policy.default) for f in files]
     assert [str(m["Subject"]) for m in saved] == ["n1", "n2"]
     assert [a.get_filename() for a in saved[1].iter_attachments()] == ["x.ics"]
+
+
+def test_readme_beat_table_names_every_scheduled_task_and_nothing_else():
+    from django.conf import settings
+
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("Beat's schedule (`CELERY_BEAT_SCHEDULE`") :].split("\n\n", 2)[1]
+    listed = set(re.findall(r"^\| `([a-z_.]+)` \|", table, flags=re.MULTILINE))
+    assert listed == {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}

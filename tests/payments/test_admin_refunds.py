@@ -33,10 +33,10 @@ def test_parse_dollars_takes_what_staff_type_and_refuses_the_rest():
 
 
 def test_staff_refund_in_dollars_confirms_then_refunds_and_the_booking_reads_refunded(
-    paid,
+    paid,  # noqa: F811
     after_commit,
     staff_client,
-    mailoutbox,  # noqa: F811
+    mailoutbox,
 ):
     booking = paid(hours_ahead=30)
     url = reverse("admin:bookings_booking_refund", args=[booking.pk])

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 
-from accounts.adapter import AccountAdapter
 from accounts.models import User
+from peersnet.account_adapter import AccountAdapter
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 ALLAUTH_TEMPLATES = Path(allauth.__file__).parent / "templates"

@@ -38,3 +38,12 @@ def test_request_logs_never_contain_a_gift_token(client):
     assert response.status_code in (404, 429)
     assert "/gift/claim/[token]/" in written
     assert "secret-shaped" not in written
+
+
+def test_scrub_hides_allauth_keys_in_paths():
+    assert (
+        scrub("GET /accounts/confirm-email/MjA:1tXyz:AbC-key/ 200")
+        == "GET /accounts/confirm-email/[token]/ 200"
+    )
+    assert scrub("/accounts/password/reset/key/2x-abc123def/") == "/accounts/password/reset/key/[token]/"
+    assert scrub("/accounts/password/reset/") == "/accounts/password/reset/"

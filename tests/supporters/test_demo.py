@@ -94,7 +94,8 @@ def test_seed_supporters_second_run_changes_nothing():
     assert "0 new this run" in lines[0]
 
 
-def test_seed_demo_command_prints_a_supporter_login():
+def test_seed_demo_command_prints_a_supporter_login(settings):
+    settings.DEBUG = True  # development, where demo logins belong (DEBUG off: see tests/site)
     out = StringIO()
     call_command("seed_demo", stdout=out)
     call_command("seed_demo", stdout=out)

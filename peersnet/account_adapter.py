@@ -1,3 +1,8 @@
+"""allauth's account adapter: where allauth meets our apps. It sits in the site layer, above every app,
+because it wires allauth to two of them: sign-up announces ``UserSignedUp`` (seekers makes the profile)
+and every email allauth sends goes through the notifications outbox. ``accounts`` itself imports no
+other app."""
+
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -7,11 +12,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.events import UserSignedUp
+from accounts.pending import pending_next_url
 from notifications.services import notification_queue_rendered
 from peersnet.kernel import events
-
-from .events import UserSignedUp
-from .pending import pending_next_url
 
 # allauth's emails whose body holds a one-time secret (a confirmation key, a reset link, a code).
 SECRET_EMAILS = frozenset(
