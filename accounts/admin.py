@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from peersnet.kernel.ids import ADMIN_ID_FIELD_OVERRIDES
+
 from .models import User
 
 
@@ -12,6 +14,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
     search_fields = ["email", "first_name"]
     readonly_fields = ["last_login", "date_joined", "terms_accepted_at"]
+    formfield_overrides = ADMIN_ID_FIELD_OVERRIDES
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Person"), {"fields": ("first_name", "date_of_birth", "time_zone", "terms_accepted_at")}),

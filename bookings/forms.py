@@ -1,6 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from peersnet.kernel.ids import coerce_id
+
 
 class BookingRequestForm(forms.Form):
     no_personal_relationship = forms.BooleanField(
@@ -34,7 +36,7 @@ class DeclineForm(forms.Form):
 
 
 class RescheduleForm(forms.Form):
-    slot = forms.TypedChoiceField(label="New time", coerce=int, widget=forms.RadioSelect)
+    slot = forms.TypedChoiceField(label="New time", coerce=coerce_id, widget=forms.RadioSelect)
 
     def __init__(self, *args, slots, **kwargs):
         super().__init__(*args, **kwargs)

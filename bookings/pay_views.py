@@ -1,8 +1,6 @@
 """Paying an accepted session whose automatic charge failed: the seeker's saved card, on-session, with
 3-D Secure in the browser when the bank asks. Amounts never come from the browser."""
 
-import re
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +11,7 @@ from payments import services as payments
 from payments.models import Payment
 from payments.pages import stripe_context, stripe_page
 from payments.services import PaymentError
+from peersnet.kernel.ids import parse_id
 from seekers.decorators import seeker_required
 
 from . import services
@@ -61,7 +60,7 @@ def check_view(request: HttpRequest, booking_id: int) -> HttpResponse:
         payment = services.booking_pay_check(
             booking_id=booking.pk,
             seeker=request.seeker,
-            payment_id=int(payment_id) if re.fullmatch(r"[0-9]{1,18}", payment_id) else 0,
+            payment_id=parse_id(payment_id) or 0,
         )
     except gateway.GatewayUnavailable:
         messages.info(request, "We're still confirming your payment. Refresh in a minute.")

@@ -99,7 +99,7 @@ class GiftAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:gift_id>/recipient/",
+                "<id:gift_id>/recipient/",
                 self.admin_site.admin_view(self.recipient_view),
                 name="giftcards_gift_recipient",
             ),

@@ -6,6 +6,7 @@ GatewayUnavailable so callers can leave their rows in a clear state and retry wi
 """
 
 import logging
+import time
 from dataclasses import dataclass
 from functools import cache
 
@@ -294,10 +295,23 @@ class BadSignature(Exception):
     pass
 
 
+# How far a webhook's signed timestamp may be from our clock, either way: Stripe's own default.
+WEBHOOK_TOLERANCE_SECONDS = stripe.Webhook.DEFAULT_TOLERANCE
+
+
 def webhook_event(payload: bytes, signature: str) -> dict:
-    """Verify a webhook's signature (and its timestamp, within Stripe's default tolerance) on the raw body."""
+    """Verify a webhook's signature on the raw body, and its timestamp within the tolerance either way.
+
+    The SDK refuses timestamps too far in the past only; one too far ahead of our clock is refused here,
+    so a signed body can't be made to stay valid for later."""
     try:
-        event = stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+        event = stripe.Webhook.construct_event(
+            payload, signature, settings.STRIPE_WEBHOOK_SECRET, tolerance=WEBHOOK_TOLERANCE_SECONDS
+        )
     except (stripe.SignatureVerificationError, ValueError) as exc:
         raise BadSignature(str(exc)) from exc
+    # The timestamp the SDK verified the signature with: the first "t=" of the header.
+    timestamp = int(next(item[2:] for item in signature.split(",") if item.startswith("t=")))
+    if timestamp > time.time() + WEBHOOK_TOLERANCE_SECONDS:
+        raise BadSignature(f"Timestamp ahead of our clock beyond the tolerance ({timestamp})")
     return event.to_dict() if hasattr(event, "to_dict") else dict(event)

@@ -7,7 +7,13 @@ class PeersnetConfig(AppConfig):
     name = "peersnet"
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
         from . import checks  # noqa: F401  registers the deployment checks
+        from .kernel.ids import IdConverter
+
+        # <id:…> in URL patterns: a row id within the bigint range, else a 404 (never a database error).
+        register_converter(IdConverter, "id")
 
 
 class AdminConfig(admin_apps.AdminConfig):

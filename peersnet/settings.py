@@ -217,6 +217,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SeekerSignupForm"
+# Sign-up never tells whether an address has an account: same answer, and the same cost (one password
+# hash) on both paths, so not even the time taken tells (accounts/signup.py, in ACCOUNT_FORMS below).
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "peersnet: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # allauth's rate limits live in the cache: Redis when REDIS_URL is set, so every process shares them.
@@ -234,6 +237,7 @@ ACCOUNT_RATE_LIMITS = {
 # allauth's forms with our labels (accounts/allauth_forms.py); its pages are ours in templates/account/ and
 # templates/mfa/.
 ACCOUNT_FORMS = {
+    "signup": "accounts.signup.SignupForm",
     "login": "accounts.allauth_forms.LoginForm",
     "reset_password": "accounts.allauth_forms.ResetPasswordForm",
     "reset_password_from_key": "accounts.allauth_forms.ResetPasswordKeyForm",

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from accounts.timezones import timezone_choices
 from peersnet.kernel.enqueue import enqueue_on_commit
+from peersnet.kernel.ids import ADMIN_ID_FIELD_OVERRIDES, parse_id
 from peersnet.kernel.money import format_cents
 
 from .availability import Window, hour_starts, local_instant, windows_overlap, within_operating_hours
@@ -133,9 +134,9 @@ class TagListFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isdigit():
-            return queryset.filter(tags__pk=int(value))
+        tag_id = parse_id(self.value())
+        if tag_id is not None:
+            return queryset.filter(tags__pk=tag_id)
         return queryset
 
 
@@ -213,6 +214,7 @@ class SupporterProfileAdmin(admin.ModelAdmin):
     search_fields = ["display_name", "user__email", "intro"]
     filter_horizontal = ["tags"]
     autocomplete_fields = ["user"]
+    formfield_overrides = ADMIN_ID_FIELD_OVERRIDES
     # Photos come only through the supporter's own page, which checks, resizes and strips them.
     readonly_fields = ["photo_small", "photo_medium", "photo_large", "created_at", "updated_at"]
     inlines = [AvailabilityRuleInline, TimeOffInline, LeaveOfAbsenceInline]

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import DateInput, TimeZoneField
+from peersnet.kernel.ids import IdModelMultipleChoiceField
 
 from .models import AvailabilityRule, SupporterProfile, Tag
 from .photos import process_photo
@@ -61,7 +62,7 @@ class ProfileForm(forms.Form):
     time_zone = TimeZoneField(
         help_text=_("Your weekly hours are in this zone. Changing it keeps the same hours on the clock.")
     )
-    tags = forms.ModelMultipleChoiceField(
+    tags = IdModelMultipleChoiceField(
         label=_("What fits you"),
         queryset=Tag.objects.all(),
         required=False,

@@ -215,12 +215,17 @@ class OperatingHours(models.Model):
 
 
 class Slot(models.Model):
-    """One bookable session time of a supporter (like FHIR's Slot). Made from rules; held by bookings."""
+    """One bookable session time of a supporter (like FHIR's Slot). Made from rules; held by bookings.
+
+    Only an open slot can be booked. A slot that a booking let go of, at an hour the supporter no longer
+    works (rule removed, time off, leave), is closed rather than deleted: the booking still points to it.
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         HELD = "held", _("Held by a request")
         BOOKED = "booked", _("Booked")
+        CLOSED = "closed", _("Closed (no longer offered)")
 
     supporter = models.ForeignKey(SupporterProfile, on_delete=models.CASCADE, related_name="slots")
     start = models.DateTimeField()

@@ -27,6 +27,8 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, Mod
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from peersnet.kernel.ids import parse_id
+
 from .models import Slot, SupporterProfile, Tag
 from .services import bookable_window
 
@@ -458,8 +460,8 @@ def slot_list_open_ahead(*, supporter: SupporterProfile, now: dt.datetime | None
 
 
 def tag_list_by_ids(ids: list) -> QuerySet[Tag]:
-    """The tags with these ids (anything that isn't a whole number is ignored)."""
-    return Tag.objects.filter(pk__in=[value for value in ids if str(value).isdigit()])
+    """The tags with these ids (anything that isn't an id is ignored)."""
+    return Tag.objects.filter(pk__in=[pk for pk in map(parse_id, ids) if pk is not None])
 
 
 def tag_list_for_filters() -> list[Tag]:

@@ -259,7 +259,10 @@ def _stripe(stripe_server, settings):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(live_server):
+    """One Chromium for the run. It asks for the live server so that it closes first: on SQLite the
+    server's request threads share the test database connection, and a keep-alive connection still
+    open when the server stops would close that connection from the wrong thread."""
     from playwright.sync_api import sync_playwright
 
     assert os.path.exists(CHROMIUM), f"{CHROMIUM} is missing: apt-get install chromium"

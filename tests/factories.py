@@ -6,6 +6,7 @@ ledger rows a paid session has (a paid payable and its succeeded attempt) withou
 """
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import factory
 from allauth.account.models import EmailAddress
@@ -139,6 +140,38 @@ class SlotFactory(factory.django.DjangoModelFactory):
 def hour_from_now(hours: float) -> dt.datetime:
     start = timezone.now() + dt.timedelta(hours=hours)
     return start.replace(minute=0, second=0, microsecond=0)
+
+
+PACIFIC = ZoneInfo("America/Los_Angeles")  # the factories' supporters and the operations zone
+
+
+def offered_hour_from_now(hours: float) -> dt.datetime:
+    """The first whole hour at least ``hours`` from now that a supporter in Pacific time can offer under
+    the default operating hours (Monday to Friday, a paid hour inside 09:00–21:00 Pacific)."""
+    start = hour_from_now(hours)
+    while True:
+        local = start.astimezone(PACIFIC)
+        if local.weekday() < 5 and 9 <= local.hour <= 19:
+            return start
+        start += dt.timedelta(hours=1)
+
+
+def offered_booking(hours_ahead: float = 72, **kwargs) -> Booking:
+    """A booking at an hour its supporter still offers (a weekly rule covers it), so that the slot opens
+    again when the booking lets go of it. Slots of plain factory bookings match no rule and are closed."""
+    return offer_the_hour_of(BookingFactory(slot__start=offered_hour_from_now(hours_ahead), **kwargs))
+
+
+def offer_the_hour_of(booking: Booking) -> Booking:
+    """Give the booking's supporter a weekly rule covering its hour (one from offered_hour_from_now)."""
+    local = booking.start.astimezone(booking.supporter.tzinfo)
+    RuleFactory(
+        supporter=booking.supporter,
+        weekday=local.weekday(),
+        start_time=dt.time(local.hour),
+        end_time=dt.time(local.hour + 1),
+    )
+    return booking
 
 
 class BookingFactory(factory.django.DjangoModelFactory):

@@ -6,11 +6,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peersnet.kernel.enqueue import enqueue_on_commit
 from seekers.models import SeekerProfile
 from supporters.models import Slot, SupporterProfile
-from supporters.services import bookable_window
-from supporters.tasks import regenerate_supporter_slots
+from supporters.services import bookable_window, slot_free
 
 from .. import emails
 from ..models import Booking, BookingEvent
@@ -95,10 +93,14 @@ def booking_reschedule(
             % policy_terms(),
             code="ends_free_cancellation",
         )
+    old_slot_id, old_start = booking.slot_id, booking.start
+    # The old hour is freed first (open only if the supporter still offers it): slot_free locks the
+    # supporter before any slot is touched, the order a regeneration takes them in, so the two can't
+    # deadlock. A refusal below rolls it back with everything else.
+    slot_free(slot_id=old_slot_id, now=now)
     held = Slot.Status.HELD if booking.status == Status.REQUESTED else Slot.Status.BOOKED
     if not Slot.objects.filter(pk=new_slot.pk, status=Slot.Status.OPEN).update(status=held):
         raise SlotTaken(_("Sorry, someone just took that time."), code="taken")
-    old_slot_id, old_start = booking.slot_id, booking.start
     booking.slot, booking.start, booking.end = new_slot, new_slot.start, new_slot.end
     booking.ics_sequence += 1
     fields = ["slot", "start", "end", "ics_sequence", "updated_at"]
@@ -111,9 +113,6 @@ def booking_reschedule(
             booking.save(update_fields=fields)
     except IntegrityError:
         raise BookingError(_("You already have a session at that time."), code="overlap") from None
-    Slot.objects.filter(pk=old_slot_id).update(status=Slot.Status.OPEN)
-    # The freed hour may no longer fit the rules; if the broker is down, the daily roll regenerates.
-    enqueue_on_commit(regenerate_supporter_slots, booking.supporter_id)
     BookingEvent.objects.create(
         booking=booking,
         at=now,

@@ -69,6 +69,8 @@ def booking_request(
         slot = Slot.objects.select_related("supporter").get(pk=slot_id)
     except Slot.DoesNotExist:
         raise SlotTaken(_("That time isn't available any more."), code="taken") from None
+    if slot.status == Slot.Status.CLOSED:  # the supporter no longer offers that hour
+        raise SlotTaken(_("That time isn't available any more."), code="taken")
     supporter = slot.supporter
     if not SupporterProfile.objects.listed().filter(pk=supporter.pk).exists():
         raise BookingError(_("This supporter isn't taking new bookings right now."), code="not_listed")

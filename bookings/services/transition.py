@@ -12,9 +12,8 @@ from payments import services as payments
 from payments.models import Refund
 from peersnet.errors import DomainError
 from peersnet.kernel import events
-from peersnet.kernel.enqueue import enqueue_on_commit
 from supporters.models import Slot
-from supporters.tasks import regenerate_supporter_slots
+from supporters.services import slot_free
 
 from ..events import BookingConfirmed, BookingEnded, SessionCompleted
 from ..models import Booking, BookingEvent
@@ -56,7 +55,7 @@ def booking_transition(
         booking.ended_at = at
         fields.append("ended_at")
     booking.save(update_fields=fields)
-    _sync_slot(booking)
+    _sync_slot(booking, at=at)
     BookingEvent.objects.create(
         booking=booking,
         at=at,
@@ -98,19 +97,15 @@ def _execute_money(booking: Booking, *, from_status: str, at: dt.datetime) -> No
         payments.payable_close_after_commit(payable_id=booking.payable_id)
 
 
-def _sync_slot(booking: Booking) -> None:
-    """The slot's status follows the booking: held while requested, booked once accepted, open when freed."""
+def _sync_slot(booking: Booking, *, at: dt.datetime) -> None:
+    """The slot's status follows the booking: held while requested, booked once accepted; when freed,
+    open again only if the supporter still offers that hour (their rules may have changed meanwhile)."""
     if booking.status in (Status.REQUESTED, Status.PAYMENT_PENDING):
-        slot_status = Slot.Status.HELD
+        Slot.objects.filter(pk=booking.slot_id).update(status=Slot.Status.HELD)
     elif booking.status in Booking.HOLDING:
-        slot_status = Slot.Status.BOOKED
+        Slot.objects.filter(pk=booking.slot_id).update(status=Slot.Status.BOOKED)
     else:
-        slot_status = Slot.Status.OPEN
-    Slot.objects.filter(pk=booking.slot_id).update(status=slot_status)
-    if slot_status == Slot.Status.OPEN:
-        # The freed hour may no longer fit the supporter's rules (changed meanwhile): let them decide.
-        # The broker is down: the daily roll regenerates anyway.
-        enqueue_on_commit(regenerate_supporter_slots, booking.supporter_id)
+        slot_free(slot_id=booking.slot_id, now=at)
 
 
 def _locked(booking_id: int, **owner) -> Booking:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from peersnet.kernel import events
+from peersnet.kernel.ids import parse_id
 
 from .. import emails, gateway
 from ..events import PaymentDisputed
@@ -110,16 +111,14 @@ def _payment_of_intent(intent: gateway.Intent) -> Payment | None:
         str(intent.metadata.get("gift_id", "")),
         str(intent.metadata.get("attempt", "")),
     )
-    if re.fullmatch(r"[0-9]{1,18}", legacy_gift) and re.fullmatch(r"[0-9]{1,5}", legacy_attempt):
+    if parse_id(legacy_gift) and re.fullmatch(r"[0-9]{1,5}", legacy_attempt):
         payment = Payment.objects.filter(
             idempotency_key=f"gift-{legacy_gift}-charge-{legacy_attempt}", stripe_payment_intent_id=None
         ).first()
         if payment is not None:
             return payment
     payment_id = str(intent.metadata.get("payment_id", ""))
-    payment = (
-        Payment.objects.filter(pk=payment_id).first() if re.fullmatch(r"[0-9]{1,18}", payment_id) else None
-    )
+    payment = Payment.objects.filter(pk=parse_id(payment_id) or 0).first()
     if payment is not None and payment.stripe_payment_intent_id:
         logger.error(
             "stripe intent %s names payment %s, which has intent %s",
@@ -151,8 +150,8 @@ def _on_charge_refunded(obj: dict) -> None:
     for stripe_id, status, _amount, metadata in refunds:
         refund = Refund.objects.filter(stripe_refund_id=stripe_id).first()
         refund_id = str(metadata.get("refund_id", ""))
-        if refund is None and re.fullmatch(r"[0-9]{1,18}", refund_id):
-            refund = Refund.objects.filter(pk=refund_id).first()
+        if refund is None and parse_id(refund_id):
+            refund = Refund.objects.filter(pk=parse_id(refund_id)).first()
         if refund is not None:
             refund_record(refund_id=refund.pk, stripe_refund_id=stripe_id, stripe_status=status)
 

@@ -21,7 +21,14 @@ from payments import gateway, services, tasks
 from payments.models import Payment, Refund, StripeCustomer
 from payments.services import PaymentError
 from supporters.models import Slot
-from tests.factories import BookingFactory, SeekerFactory, SlotFactory, StaffFactory
+from tests.factories import (
+    BookingFactory,
+    SeekerFactory,
+    SlotFactory,
+    StaffFactory,
+    offer_the_hour_of,
+    offered_hour_from_now,
+)
 from tests.payments.helpers import (
     DECLINES_ON_CHARGE,
     DECLINES_ON_SAVE,
@@ -394,7 +401,7 @@ def test_pay_on_session_for_another_seekers_booking_is_refused(accepted):
 
 
 def test_bookings_release_due_releases_an_unpaid_booking_and_tells_both(accepted, after_commit, mailoutbox):
-    booking = accepted(card=DECLINES_ON_CHARGE)
+    booking = offer_the_hour_of(accepted(card=DECLINES_ON_CHARGE, slot__start=offered_hour_from_now(72)))
     mailoutbox.clear()
     with after_commit():
         assert bookings.bookings_release_due(now=booking.payment_due_by - dt.timedelta(seconds=1)) == 0
