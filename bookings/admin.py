@@ -53,7 +53,7 @@ class BookingAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:booking_id>/refund/",
+                "<id:booking_id>/refund/",
                 self.admin_site.admin_view(self.refund_view),
                 name="bookings_booking_refund",
             ),
