@@ -129,6 +129,7 @@ class PaymentAdmin(admin.ModelAdmin):
         "attempt",
         "card_last4",
         "disputed_at",
+        "lease_until",
         "created_at",
     ]
     list_filter = ["status", "off_session", ("disputed_at", admin.EmptyFieldListFilter), "created_at"]
@@ -197,8 +198,22 @@ class PaymentInline(admin.TabularInline):
 class PayableAdmin(admin.ModelAdmin):
     """What is owed, for what (booking-12, gift-3), and its attempts. Written only by the services."""
 
-    list_display = ["key_prefix", "purpose", "amount_cents", "status", "seeker", "payer_email", "paid_at"]
-    list_filter = ["purpose", "status", "created_at"]
+    list_display = [
+        "key_prefix",
+        "purpose",
+        "amount_cents",
+        "status",
+        "seeker",
+        "payer_email",
+        "paid_at",
+        "paid_twice_at",
+    ]
+    list_filter = [
+        "purpose",
+        "status",
+        ("paid_twice_at", admin.EmptyFieldListFilter),
+        "created_at",
+    ]
     search_fields = ["=key_prefix", "payer_email", "seeker__user__email", "=stripe_customer_id"]
     list_select_related = ["seeker__user"]
     readonly_fields = [f.name for f in Payable._meta.fields]

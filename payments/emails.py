@@ -31,3 +31,29 @@ def email_dispute_alert(*, payment: Payment | None, dispute_id: str, charge_id: 
             },
         )
     )
+
+
+def email_paid_twice_alert(*, payment: Payment) -> None:
+    """Staff hear at once that a payable was paid twice: the second payment is refunded automatically;
+    they check the refund went through and look at why. Says what was paid for, nothing else."""
+    payable = payment.payable
+    what = f"{payable.purpose} {payable.key_prefix.removeprefix(payable.purpose + '-')}"
+    notification_queue(
+        Email(
+            key=f"paid-twice-{payment.pk}",
+            to=settings.STAFF_ALERT_EMAIL,
+            subject="A payment was taken twice",
+            template="email/notice",
+            context={
+                "subject": "A payment was taken twice",
+                "name": "team",
+                "lines": [
+                    f"A second card payment succeeded for {what} (payment {payment.pk}, "
+                    f"Stripe {payment.stripe_payment_intent_id}).",
+                    "It is being refunded automatically. Please check that the refund went through.",
+                ],
+                "action_label": "Open the payments paid twice",
+                "action_url": settings.SITE_URL + "/admin/payments/payable/?paid_twice_at__isempty=0",
+            },
+        )
+    )

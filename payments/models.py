@@ -62,6 +62,11 @@ class Payable(models.Model):
     stripe_customer_id = models.CharField(max_length=64, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    paid_twice_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("A second payment succeeded for it (refunded automatically; staff were alerted)."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -83,7 +88,12 @@ class Payment(models.Model):
     """One attempt to pay one payable: one Stripe PaymentIntent. A session's first attempt is made
     off-session when the supporter accepts; each try on a pay page is a new attempt. At most one attempt
     per payable can be the one that paid it (a database constraint); a second success (a late 3-D Secure
-    completion, say), or one after the payable was closed, is marked a duplicate and refunded."""
+    completion, say), or one after the payable was closed, is marked a duplicate and refunded.
+
+    "Charge wanted": an off-session attempt written ``pending`` with ``sends == 0`` in the owner's
+    transaction (the supporter's accept), before any task is queued, so a lost task can't lose the charge:
+    the money sweep sends every pending off-session attempt. Whoever sends it first takes a lease
+    (``lease_until``/``leased_by``, committed before the Stripe call), so two never send it at once."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Not sent yet")
@@ -108,6 +118,10 @@ class Payment(models.Model):
     card_last4 = models.CharField(max_length=4, blank=True)
     failure_message = models.CharField(max_length=300, blank=True)
     sends = models.PositiveSmallIntegerField(default=0, help_text=_("Calls made to Stripe for this attempt."))
+    lease_until = models.DateTimeField(
+        null=True, blank=True, help_text=_("Being sent to Stripe by leased_by until then (a worker's lease).")
+    )
+    leased_by = models.CharField(max_length=80, blank=True)
     succeeded_at = models.DateTimeField(null=True, blank=True)
     disputed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

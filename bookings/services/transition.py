@@ -92,7 +92,7 @@ def _execute_money(booking: Booking, *, from_status: str, at: dt.datetime) -> No
     if booking.money == Booking.Money.KEEP_FEE and booking.paid_with_credit:
         gifts.credit_settle(booking_id=booking.pk, now=at)  # the gift session is used for good
     if booking.status == Status.PAYMENT_PENDING and from_status == Status.REQUESTED and booking.payable_id:
-        payments.payable_charge_after_commit(payable_id=booking.payable_id)
+        payments.payment_charge_wanted(payable_id=booking.payable_id)  # "charge wanted", sent after commit
     if from_status == Status.PAYMENT_PENDING and booking.status != Status.CONFIRMED and booking.payable_id:
         payments.payable_close_after_commit(payable_id=booking.payable_id)
 

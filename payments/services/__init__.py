@@ -21,18 +21,19 @@ from .cards import (
 from .charges import (
     STRIPE_TO_STATUS,
     payment_charge_off_session,
+    payment_charge_wanted,
     payment_check,
     payment_client_secret,
     payment_pay_saved_card,
     payment_pay_with_setup,
     payment_record,
     payment_record_failure,
+    payment_record_stray,
     payment_refuse,
     payments_retry_pending,
 )
-from .common import MAX_REFUND_ATTEMPTS, UNANSWERED, PaymentError
+from .common import CHARGE_LEASE, MAX_REFUND_ATTEMPTS, UNANSWERED, PaymentError
 from .payables import (
-    payable_charge_after_commit,
     payable_close,
     payable_close_after_commit,
     payable_create,
@@ -49,6 +50,7 @@ from .refunds import (
 from .webhooks import HANDLERS, webhook_process, webhook_receive, webhooks_process_stuck
 
 __all__ = [
+    "CHARGE_LEASE",
     "HANDLERS",
     "MAX_REFUND_ATTEMPTS",
     "STRIPE_TO_STATUS",
@@ -60,17 +62,18 @@ __all__ = [
     "customer_get_or_create",
     "payable_card_from_setup",
     "payable_checkout_start",
-    "payable_charge_after_commit",
     "payable_close",
     "payable_close_after_commit",
     "payable_create",
     "payment_charge_off_session",
+    "payment_charge_wanted",
     "payment_check",
     "payment_client_secret",
     "payment_pay_saved_card",
     "payment_pay_with_setup",
     "payment_record",
     "payment_record_failure",
+    "payment_record_stray",
     "payment_refuse",
     "payments_cancel_open",
     "payments_retry_pending",

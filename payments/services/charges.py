@@ -21,11 +21,11 @@ from django.utils import timezone
 from peersnet.kernel import events
 from seekers.models import SeekerProfile
 
-from .. import gateway
+from .. import emails, gateway
 from ..events import PaymentFailed, PaymentSucceeded
 from ..models import Payable, Payment, Refund
 from .cards import ChargeCard, payable_card_from_setup, saved_charge_card
-from .common import UNANSWERED, PaymentError, logger
+from .common import CHARGE_LEASE, UNANSWERED, PaymentError, lease_holder, logger, queue_after_commit
 from .refunds import refund_reserve
 
 STRIPE_TO_STATUS = {
@@ -80,12 +80,48 @@ def cancel_unsent(payment: Payment) -> None:
     )
 
 
-def payment_charge_off_session(*, payable_id: int) -> Payment | None:
-    """Charge an open payable with its seeker's saved card, off-session (after a supporter accepts).
+def payment_charge_wanted(*, payable_id: int) -> Payment | None:
+    """The owner wants the open payable charged off-session with its seeker's saved card (a supporter
+    accepted): write that wish as a pending off-session attempt in the caller's transaction ("charge
+    wanted", nothing sent yet), and queue the charge after commit. If the task is lost (the broker is down,
+    or restarts empty, or its worker dies) the money sweep still sends the attempt: a charge can't vanish.
+    Locks the payable: call in the transaction that made it (payable_create), under the owner's row lock;
+    nobody else can see the new payable yet, so this can't cross the usual order (payable, then owner).
+    Safe to repeat: an existing off-session attempt is returned as it is."""
+    from ..tasks import charge_off_session  # tasks import these services: the task module loads after them
 
-    Safe to run twice: a payable that is no longer open, or that has an attempt in flight or paid, is
-    left alone. Stripe unreachable: the attempt stays pending and is retried with the same idempotency
-    key (by the task's retry and the periodic sweep)."""
+    payable = Payable.objects.select_for_update().get(pk=payable_id)
+    if payable.status != Payable.Status.OPEN or payable.seeker_id is None:
+        return None
+    payment = payable.payments.filter(off_session=True).order_by("-attempt").first()
+    if payment is None:
+        payment = _new_attempt(payable, off_session=True)
+    queue_after_commit(charge_off_session, payable.pk)
+    return payment
+
+
+def payment_charge_off_session(*, payable_id: int) -> Payment | None:
+    """Send a payable's off-session charge (its "charge wanted" attempt, see payment_charge_wanted) with
+    its seeker's saved card.
+
+    Safe to run twice and at the same time (the task, the sweep, a second sweep): under the payable's
+    lock the sender takes a lease on the pending attempt, committed before the Stripe call, and anyone
+    finding a live lease leaves the attempt alone. A payable that is no longer open, or whose attempt was
+    already answered, is left alone. Stripe unreachable: the lease is given back and the attempt stays
+    pending, retried with the same idempotency key (by the task's retry and the periodic sweep).
+
+    A sender that died after Stripe charged and before the answer was recorded leaves its lease to run
+    out; the attempt is then sent again with the same idempotency key, so Stripe answers with the intent
+    it already made. Where the key doesn't hold (localstripe ignores keys; Stripe forgets them after a
+    day) a second intent is made: its webhook names this attempt, which holds the other intent, and
+    payment_record_stray refunds it as paid twice and alerts staff."""
+    return _charge_off_session(payable_id)[0]
+
+
+def _charge_off_session(payable_id: int) -> tuple[Payment | None, bool]:
+    """payment_charge_off_session, and whether this call sent the charge (for the sweep's count)."""
+    now = timezone.now()
+    holder = lease_holder()
     with transaction.atomic():
         payable = Payable.objects.select_for_update(of=("self",)).select_related("seeker").get(pk=payable_id)
         payment = payable.payments.filter(off_session=True).order_by("-attempt").first()
@@ -94,21 +130,39 @@ def payment_charge_off_session(*, payable_id: int) -> Payment | None:
                 # Never confirmed by Stripe and no longer wanted: stop retrying it. Had an earlier send
                 # got through after all, its success is refunded when it reaches payment_record.
                 cancel_unsent(payment)
-            return None
+            return None, False
         if payment is None:
             payment = _new_attempt(payable, off_session=True)
         elif payment.status != Payment.Status.PENDING:
-            return payment  # already sent: its result is recorded (or a webhook will record it)
-        Payment.objects.filter(pk=payment.pk).update(sends=F("sends") + 1)
+            return payment, False  # already sent: its result is recorded (or a webhook will record it)
+        elif payment.lease_until is not None and payment.lease_until > now:
+            logger.info("payment %s is being sent by %s; left to it", payment.pk, payment.leased_by)
+            return payment, False
+        sent_before = payment.sends > 0
+        Payment.objects.filter(pk=payment.pk).update(
+            sends=F("sends") + 1, lease_until=now + CHARGE_LEASE, leased_by=holder
+        )
     card = saved_charge_card(seeker=payable.seeker)
     if card is not None:
         Payment.objects.filter(pk=payment.pk).update(payment_method_id=card.payment_method_id)
     if card is None:
-        return payment_record_failure(
+        failed = payment_record_failure(
             payment_id=payment.pk, message="There is no saved card for this booking."
         )
-    intent = _send(payment, card=card)
-    return payment_record(payment_id=payment.pk, intent=intent, card=card)
+        return failed, True
+    if sent_before:
+        logger.warning(
+            "payment %s: sent again (send %s) with key %s",
+            payment.pk,
+            payment.sends + 1,
+            payment.idempotency_key,
+        )
+    try:
+        intent = _send(payment, card=card)
+    except gateway.GatewayUnavailable:
+        Payment.objects.filter(pk=payment.pk, leased_by=holder).update(lease_until=None, leased_by="")
+        raise
+    return payment_record(payment_id=payment.pk, intent=intent, card=card), True
 
 
 def payment_pay_saved_card(*, payable_id: int, seeker: SeekerProfile) -> tuple[Payment, gateway.Intent]:
@@ -234,8 +288,18 @@ def payment_record(*, payment_id: int, intent: gateway.Intent, card: ChargeCard 
         payable = Payable.objects.select_for_update().get(pk=payable_id)
         payment = Payment.objects.select_for_update().get(pk=payment_id)
         new_status = STRIPE_TO_STATUS.get(intent.status, Payment.Status.FAILED)
+        if intent.id and payment.stripe_payment_intent_id not in (None, intent.id):
+            # Another intent than the one this attempt holds: never let it speak for the attempt.
+            logger.error(
+                "payment %s holds intent %s; refused to record intent %s on it",
+                payment.pk,
+                payment.stripe_payment_intent_id,
+                intent.id,
+            )
+            return payment
         if intent.id and not payment.stripe_payment_intent_id:
             payment.stripe_payment_intent_id = intent.id
+        payment.lease_until, payment.leased_by = None, ""  # Stripe's answer is in: nobody is sending it
         if card is not None and not payment.card_last4:
             payment.card_brand, payment.card_last4 = card.brand, card.last4
         if intent.card_last4:
@@ -269,6 +333,8 @@ def payment_record(*, payment_id: int, intent: gateway.Intent, card: ChargeCard 
                 paid_twice = payable.status == Payable.Status.PAID
                 reason = Refund.Reason.DUPLICATE if paid_twice else Refund.Reason.LATE_PAYMENT
                 refund_reserve(payment=payment, amount_cents=payment.amount_cents, reason=reason)
+                if paid_twice:
+                    _paid_twice(payable, payment)
                 return payment
             payment.status = Payment.Status.SUCCEEDED
             payment.save()
@@ -305,6 +371,62 @@ def payment_record(*, payment_id: int, intent: gateway.Intent, card: ChargeCard 
         return payment
 
 
+def _paid_twice(payable: Payable, payment: Payment) -> None:
+    """A second payment succeeded for a paid payable: it is being refunded (reserved by the caller); flag
+    the payable for staff (the admin's "paid twice" filter) and alert them once through the outbox."""
+    logger.error("payable %s paid twice: payment %s is refunded", payable.key_prefix, payment.pk)
+    if payable.paid_twice_at is None:
+        payable.paid_twice_at = timezone.now()
+        payable.save(update_fields=["paid_twice_at", "updated_at"])
+    emails.email_paid_twice_alert(payment=payment)
+
+
+def stray_key(named: Payment, *, attempt: int) -> str:
+    """The key naming an attempt made for a stray intent of ``named`` (never sent to Stripe)."""
+    return f"{named.idempotency_key}-stray-{attempt}"
+
+
+def payment_record_stray(*, payment_id: int, intent: gateway.Intent) -> Payment | None:
+    """An intent in our Stripe account that names one of our attempts in its metadata while that attempt
+    holds another intent: a second send of the attempt got through (a sender died after Stripe charged
+    and before we recorded it, and Stripe didn't recognise the key: localstripe ignores keys, Stripe
+    forgets them after a day). It never speaks for the attempt it names (payment_record refuses that).
+
+    Money it took is never kept quietly: a stray intent that succeeded, for the attempt's payable and
+    amount, becomes an attempt of its own (its id stored) and is recorded like any other, so it pays
+    the payable if nothing else did, and is otherwise a duplicate, refunded at once, with staff alerted.
+    Anything else about it is refused and logged. Returns the new attempt, or None when refused."""
+    named = Payment.objects.select_related("payable").get(pk=payment_id)
+    if (
+        intent.id is None
+        or intent.status != "succeeded"
+        or intent.amount != named.amount_cents
+        or intent.metadata.get("payable") != named.payable.key_prefix
+    ):
+        logger.error(
+            "stripe intent %s (%s) names payment %s, which holds intent %s: refused",
+            intent.id,
+            intent.status,
+            named.pk,
+            named.stripe_payment_intent_id,
+        )
+        return None
+    with transaction.atomic():
+        payable = Payable.objects.select_for_update().get(pk=named.payable_id)
+        stray = Payment.objects.filter(stripe_payment_intent_id=intent.id).first()
+        if stray is None:
+            stray = _new_attempt(payable, off_session=named.off_session)
+            stray.idempotency_key = stray_key(named, attempt=stray.attempt)  # never sent: only a name
+            stray.stripe_payment_intent_id = intent.id
+            stray.status, stray.sends = Payment.Status.PROCESSING, 1
+            stray.failure_message = f"A second intent for attempt {named.attempt}, found on Stripe."
+            stray.save()
+        logger.error(
+            "stripe intent %s paid attempt %s a second time; recorded as %s", intent.id, named.pk, stray.pk
+        )
+        return payment_record(payment_id=stray.pk, intent=intent)
+
+
 def payment_record_failure(*, payment_id: int, message: str) -> Payment:
     """Record an attempt that failed before Stripe answered about it (no card, say)."""
     return payment_record(
@@ -331,17 +453,26 @@ def payment_refuse(*, payment_id: int) -> Payment:
 
 
 def payments_retry_pending(*, older_than: dt.timedelta = dt.timedelta(minutes=2)) -> int:
-    """Periodic: off-session attempts still pending (Stripe was unreachable) are sent again with the
-    same idempotency key; an on-session attempt left open is re-read from Stripe. An on-session attempt
-    that never got an answer is not sent again behind the payer's back (they were told nothing was
-    charged): it is closed as failed, and if it did reach Stripe, Stripe's webhook records the truth.
-    Returns how many attempts were dealt with."""
-    cutoff = timezone.now() - older_than
+    """Periodic (retry_money): every off-session attempt still pending a while after it was written is
+    sent: a "charge wanted" whose task was lost (never sent), or one Stripe didn't answer (sent again with
+    the same idempotency key). Attempts leased by a live sender are skipped (and re-checked under lock by
+    payment_charge_off_session, so two sweeps at once send each charge once). An on-session attempt left
+    open is re-read from Stripe; one that never got an answer is not sent again behind the payer's back
+    (they were told nothing was charged): it is closed as failed, and if it did reach Stripe, Stripe's
+    webhook records the truth. Returns how many attempts were dealt with."""
+    now = timezone.now()
+    cutoff = now - older_than
     count = 0
-    for payment in Payment.objects.filter(status=Payment.Status.PENDING, created_at__lte=cutoff):
+    due = (
+        Payment.objects.filter(status=Payment.Status.PENDING, created_at__lte=cutoff)
+        .exclude(lease_until__gt=now)
+        .order_by("created_at")
+    )
+    for payment in due:
         try:
             if payment.off_session:
-                payment_charge_off_session(payable_id=payment.payable_id)
+                if not _charge_off_session(payment.payable_id)[1]:
+                    continue  # another sender sent it or holds it (a live lease), or it isn't wanted now
             elif payment.stripe_payment_intent_id:
                 payment_record(
                     payment_id=payment.pk, intent=gateway.payment_intent_get(payment.stripe_payment_intent_id)

@@ -39,14 +39,6 @@ def payable_create(
     return payable
 
 
-def payable_charge_after_commit(*, payable_id: int) -> None:
-    """Once the caller's transaction commits, charge the open payable off-session with its seeker's saved
-    card (a Celery task; a broker outage leaves it to the periodic retry)."""
-    from ..tasks import charge_off_session  # tasks import these services: the task module loads after them
-
-    queue_after_commit(charge_off_session, payable_id)
-
-
 def payable_close_after_commit(*, payable_id: int) -> None:
     """Once the caller's transaction commits, close the payable (see payable_close) in a task."""
     from ..tasks import close_payable  # tasks import these services: the task module loads after them

@@ -115,6 +115,15 @@ def refund_record(*, refund_id: int, stripe_refund_id: str, stripe_status: str) 
         Payable.objects.select_for_update().filter(pk=payment.payable_id).values_list("pk", flat=True).first()
         Payment.objects.select_for_update().filter(pk=payment_id).first()  # lock order: payment, then refund
         refund = Refund.objects.select_for_update().get(pk=refund_id)
+        if refund.stripe_refund_id not in (None, stripe_refund_id):
+            # Another Stripe refund than the one this row holds: it never speaks for this row.
+            logger.error(
+                "refund %s holds %s; refused to record %s on it",
+                refund.pk,
+                refund.stripe_refund_id,
+                stripe_refund_id,
+            )
+            return refund
         if refund.stripe_refund_id is None:
             refund.stripe_refund_id = stripe_refund_id
         succeeded_now = False

@@ -21,7 +21,7 @@ from peersnet.kernel.ids import parse_id
 from .. import emails, gateway
 from ..events import PaymentDisputed
 from ..models import Payment, Refund, WebhookEvent
-from .charges import payment_record
+from .charges import payment_record, payment_record_stray, stray_key
 from .common import logger
 from .refunds import refund_record
 
@@ -100,58 +100,120 @@ def webhooks_process_stuck(*, older_than: dt.timedelta = CLAIM_STALE_AFTER) -> i
 # --- One handler per event type ------------------------------------------------------------------------
 
 
-def _payment_of_intent(intent: gateway.Intent) -> Payment | None:
-    """Our attempt behind an intent: by its id, or (our record of the send was lost) by the attempt id
-    the intent carries in its metadata. Intents sent for gifts before the ledger carried the gift and the
-    attempt number instead: those name the attempt's idempotency key, which the ledger kept."""
-    payment = Payment.objects.filter(stripe_payment_intent_id=intent.id).first()
-    if payment is not None:
-        return payment
-    legacy_gift, legacy_attempt = (
-        str(intent.metadata.get("gift_id", "")),
-        str(intent.metadata.get("attempt", "")),
-    )
-    if parse_id(legacy_gift) and re.fullmatch(r"[0-9]{1,5}", legacy_attempt):
-        payment = Payment.objects.filter(
-            idempotency_key=f"gift-{legacy_gift}-charge-{legacy_attempt}", stripe_payment_intent_id=None
-        ).first()
-        if payment is not None:
-            return payment
-    payment_id = str(intent.metadata.get("payment_id", ""))
-    payment = Payment.objects.filter(pk=parse_id(payment_id) or 0).first()
-    if payment is not None and payment.stripe_payment_intent_id:
-        logger.error(
-            "stripe intent %s names payment %s, which has intent %s",
-            intent.id,
-            payment.pk,
-            payment.stripe_payment_intent_id,
-        )
-        return None
-    return payment
+def _numeric(value) -> str | None:
+    """An id named in Stripe metadata, through the one range-checked parser, as text to compare."""
+    parsed = parse_id(str(value or ""))
+    return str(parsed) if parsed else None
 
 
 def _on_payment_intent(obj: dict) -> None:
     """payment_intent.succeeded / payment_failed: the payload may be stale (events arrive late and out of
-    order): only Stripe's answer now counts."""
+    order): only Stripe's answer now counts.
+
+    Matched on the intent id we stored on the attempt. The metadata (``payment_id``, ``payable``) is only
+    a fallback for an attempt whose id we haven't stored yet (its sender died after Stripe answered), and
+    then it must name the attempt's own payable; that match is logged. An intent whose metadata names
+    another attempt than the one holding its id, or an attempt that holds another intent, is refused and
+    logged; if such an intent of ours took money, payment_record_stray refunds it and alerts staff.
+    Intents sent for gifts before the ledger carried the gift and attempt number instead: those name the
+    attempt's idempotency key, which the ledger kept."""
     if not obj.get("id"):
         logger.warning("stripe webhook for a payment intent without an id")
         return
     intent = gateway.payment_intent_get(obj["id"])
-    payment = _payment_of_intent(intent)
-    if payment is None:
+    named_id = _numeric(intent.metadata.get("payment_id"))
+    payment = Payment.objects.filter(stripe_payment_intent_id=intent.id).first()
+    if payment is not None:
+        named = Payment.objects.filter(pk=named_id).first() if named_id else None
+        if named_id is not None and named_id != str(payment.pk) and not _stray_of(payment, named):
+            logger.error(
+                "stripe intent %s is stored on payment %s but its metadata names payment %s: refused",
+                intent.id,
+                payment.pk,
+                named_id,
+            )
+            return
+        payment_record(payment_id=payment.pk, intent=intent)
+        return
+    legacy_gift, legacy_attempt = _numeric(intent.metadata.get("gift_id")), intent.metadata.get("attempt")
+    if legacy_gift and re.fullmatch(r"[0-9]{1,5}", str(legacy_attempt or "")):
+        payment = Payment.objects.filter(
+            idempotency_key=f"gift-{legacy_gift}-charge-{legacy_attempt}", stripe_payment_intent_id=None
+        ).first()
+        if payment is not None:
+            logger.warning(
+                "stripe intent %s matched payment %s by its legacy metadata", intent.id, payment.pk
+            )
+            payment_record(payment_id=payment.pk, intent=intent)
+            return
+    named = Payment.objects.select_related("payable").filter(pk=named_id).first() if named_id else None
+    if named is None:
         logger.info("stripe webhook for a payment intent we don't know: %s", intent.id)
         return
-    payment_record(payment_id=payment.pk, intent=intent)
+    if intent.metadata.get("payable") != named.payable.key_prefix:
+        logger.error(
+            "stripe intent %s names payment %s of %s, not of %s: refused",
+            intent.id,
+            named.pk,
+            named.payable.key_prefix,
+            intent.metadata.get("payable"),
+        )
+        return
+    if named.stripe_payment_intent_id:
+        logger.error(
+            "stripe intent %s names payment %s, which holds intent %s: refused for it",
+            intent.id,
+            named.pk,
+            named.stripe_payment_intent_id,
+        )
+        payment_record_stray(payment_id=named.pk, intent=intent)
+        return
+    logger.warning(
+        "stripe intent %s matched payment %s by metadata: its id was not stored yet", intent.id, named.pk
+    )
+    payment_record(payment_id=named.pk, intent=intent)
+
+
+def _stray_of(payment: Payment, named: Payment | None) -> bool:
+    """The attempt was recorded for a stray intent of ``named`` (its metadata names ``named`` rightly)."""
+    return named is not None and payment.idempotency_key == stray_key(named, attempt=payment.attempt)
 
 
 def _on_charge_refunded(obj: dict) -> None:
-    """charge.refunded: every refund of the charge, as Stripe lists them now."""
-    _intent_id, refunds = gateway.refunds_of_charge(obj["id"])
+    """charge.refunded: every refund of the charge, as Stripe lists them now. Matched on the refund id we
+    stored; the metadata's ``refund_id`` is only a fallback for a refund whose id we haven't stored yet
+    (logged), and only for a refund of this charge's payment. A mismatch is refused and logged."""
+    intent_id, refunds = gateway.refunds_of_charge(obj["id"])
     for stripe_id, status, _amount, metadata in refunds:
+        named_id = _numeric(metadata.get("refund_id"))
         refund = Refund.objects.filter(stripe_refund_id=stripe_id).first()
-        refund_id = str(metadata.get("refund_id", ""))
-        if refund is None and parse_id(refund_id):
-            refund = Refund.objects.filter(pk=parse_id(refund_id)).first()
+        if refund is not None and named_id is not None and named_id != str(refund.pk):
+            logger.error(
+                "stripe refund %s is stored on refund %s but its metadata names refund %s: refused",
+                stripe_id,
+                refund.pk,
+                named_id,
+            )
+            continue
+        if refund is None and named_id is not None:
+            refund = Refund.objects.select_related("payment").filter(pk=named_id).first()
+            if refund is None:
+                continue
+            if refund.stripe_refund_id or refund.payment.stripe_payment_intent_id != intent_id:
+                logger.error(
+                    "stripe refund %s of intent %s names refund %s (stripe %s, intent %s): refused",
+                    stripe_id,
+                    intent_id,
+                    refund.pk,
+                    refund.stripe_refund_id,
+                    refund.payment.stripe_payment_intent_id,
+                )
+                continue
+            logger.warning(
+                "stripe refund %s matched refund %s by metadata: its id was not stored yet",
+                stripe_id,
+                refund.pk,
+            )
         if refund is not None:
             refund_record(refund_id=refund.pk, stripe_refund_id=stripe_id, stripe_status=status)
 

@@ -241,10 +241,11 @@ def test_every_gift_and_booking_money_state_moves_into_the_ledger(old_state):
         rows(payable_of(Booking, not_charged_yet.pk)),
     ) == (
         "open",
-        [],
+        # Its charge task was lost: bookings 0006 writes its "charge wanted" attempt, for the money sweep.
+        [(1, "pending", None, 0, f"booking-{not_charged_yet.pk}-charge-1")],
     )
     assert Booking.objects.get(pk=credit_paid.pk).payable_id is None
-    assert Payment.objects.filter(payable__purpose="booking").count() == 4
+    assert Payment.objects.filter(payable__purpose="booking").count() == 5
 
     # Gifts.
     p = payable_of(Gift, unpaid.pk)

@@ -438,14 +438,12 @@ def test_charge_authentication_required_as_real_stripe_answers_waits_for_payment
     that error (its CardError branch) and records it through payment_record, as the charge does."""
     booking = BookingFactory()
     give_card(booking.seeker)
-    with transaction.atomic():  # accept without running the charge task: the attempt is written below
+    with transaction.atomic():  # accept without running the charge task: it wrote the attempt, unsent
         bookings.booking_accept(booking_id=booking.pk, supporter=booking.supporter)
-    payment = Payment.objects.create(
-        payable_id=payable_of(booking),
-        amount_cents=booking.price_cents,
-        idempotency_key=f"booking-{booking.pk}-charge-1",
-        sends=1,
+    payment = Payment.objects.get(
+        payable_id=payable_of(booking), idempotency_key=f"booking-{booking.pk}-charge-1"
     )
+    Payment.objects.filter(pk=payment.pk).update(sends=1)  # sent, as the task does, with the answer below
     intent = gateway.Intent(
         id="pi_3DSrequired",
         status="requires_payment_method",
