@@ -6,4 +6,5 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.account_home_view, name="home"),
+    path("welcome/", views.welcome_view, name="welcome"),
 ]

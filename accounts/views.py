@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from .forms import AccountForm
 from .services import user_update_settings
@@ -33,3 +33,11 @@ def account_home_view(request: HttpRequest) -> HttpResponse:
             "mfa_enabled": is_mfa_enabled(request.user),
         },
     )
+
+
+@login_required
+@require_GET
+def welcome_view(request: HttpRequest) -> HttpResponse:
+    """Where a new seeker lands once their email is confirmed: what to do next (find a supporter), not
+    the settings form."""
+    return render(request, "accounts/welcome.html", {"title": "Welcome to peersnet"})

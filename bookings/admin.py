@@ -1,8 +1,12 @@
 from django.contrib import admin, messages
 from django.db.models import Count, Q
-from django.shortcuts import render
-from django.urls import path
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
 
+from accounts.timezones import format_when
+from payments.admin import staff_refund_flow
+from payments.models import Payment
 from supporters.models import SupporterProfile
 
 from .models import Booking, BookingEvent, SessionFeedback
@@ -45,6 +49,46 @@ class BookingAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<id:booking_id>/refund/",
+                self.admin_site.admin_view(self.refund_view),
+                name="bookings_booking_refund",
+            ),
+            *super().get_urls(),
+        ]
+
+    def refund_view(self, request, booking_id: int):
+        """A staff refund of this session's fee, in dollars, confirmed with the seeker, the session and the
+        amount named (payments.admin.staff_refund_flow)."""
+        booking = get_object_or_404(
+            Booking.objects.select_related("supporter", "seeker__user"), pk=booking_id
+        )
+        payment = (
+            Payment.objects.select_related("payable__seeker__user")
+            .filter(payable_id=booking.payable_id, status=Payment.Status.SUCCEEDED)
+            .order_by("pk")
+            .first()
+        )
+        if booking.payable_id is None or payment is None:
+            raise Http404("This session has no card payment to refund.")
+        return staff_refund_flow(
+            request,
+            payment=payment,
+            what_for=f"the session with {booking.supporter.display_name} on {format_when(booking.start)} "
+            f"(booking {booking.pk})",
+            back_url=reverse("admin:bookings_booking_change", args=[booking.pk]),
+            admin_context={**self.admin_site.each_context(request), "opts": self.model._meta},
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "refund_url": reverse("admin:bookings_booking_refund", args=[object_id]),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.action(
         description="Cancel on behalf of the supporter (free for the seeker)", permissions=["change"]

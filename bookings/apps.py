@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from payments.events import PaymentFailed, PaymentSucceeded
+from payments.events import PaymentFailed, PaymentRefunded, PaymentSucceeded
 from peersnet.kernel import events
 
 
@@ -12,3 +12,4 @@ class BookingsConfig(AppConfig):
 
         events.register(PaymentSucceeded, handlers.on_payment_succeeded)
         events.register(PaymentFailed, handlers.on_payment_failed)
+        events.register(PaymentRefunded, handlers.on_payment_refunded)

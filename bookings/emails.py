@@ -8,22 +8,23 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.timezones import format_when
 from notifications.services import Attachment, Email, notification_queue
 from payments.models import Payment
 from peersnet.kernel.money import format_cents
 
 from .ics import booking_ics
 from .models import Booking
-from .policy import money_sentence, policy_terms
+from .policy import money_sentence, policy_terms, refund_sentence
 
 
 def _when(booking: Booking, user) -> str:
-    local = timezone.localtime(booking.start, user.tzinfo)
-    return f"{local:%A %-d %B at %-I:%M %p} ({local.tzname()}, {user.time_zone.replace('_', ' ')})"
+    return format_when(booking.start, user.tzinfo)
 
 
 def _at(value, user) -> str:
-    return f"{timezone.localtime(value, user.tzinfo):%A %-d %B, %-I:%M %p}"
+    """Every time in an email carries the reader's zone (accounts.timezones.format_when)."""
+    return format_when(value, user.tzinfo)
 
 
 def _url(name: str, *args) -> str:
@@ -356,4 +357,23 @@ def email_request_moved(booking: Booking) -> None:
         ],
         ("Review the request", _url("bookings:supporter_dashboard")),
         key_suffix=f"-{booking.ics_sequence}",
+    )
+
+
+def email_refunded(booking: Booking, *, refund_id: int, amount_cents: int) -> None:
+    """A refund of the session's fee reached Stripe (any cause: a free cancellation, the supporter's
+    cancel or absence, the guarantee, staff): the seeker hears the amount and when to expect it. One
+    email per refund."""
+    seeker = booking.seeker.user
+    _send(
+        booking,
+        "refund",
+        seeker,
+        "Your refund is on its way",
+        [
+            f"About your session with {booking.supporter.display_name} on {_when(booking, seeker)}.",
+            refund_sentence(amount_cents),
+        ],
+        ("See your session", _url("bookings:detail", booking.pk)),
+        key_suffix=f"-{refund_id}",
     )

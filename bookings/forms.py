@@ -40,12 +40,22 @@ class RescheduleForm(forms.Form):
 
     def __init__(self, *args, slots, **kwargs):
         super().__init__(*args, **kwargs)
+        self._days = [f"{timezone.localtime(slot.start):%A %-d %B}" for slot in slots]
         self.fields["slot"].choices = [
-            (slot.pk, f"{timezone.localtime(slot.start):%A %-d %B, %-I:%M %p}") for slot in slots
+            (slot.pk, f"{timezone.localtime(slot.start):%-I:%M %p %Z}") for slot in slots
         ]
         self.fields["slot"].error_messages["invalid_choice"] = (
             "That time isn't available any more. Please pick another."
         )
+
+    def day_groups(self) -> list[tuple[str, list]]:
+        """The radios grouped by day, in order: [("Monday 7 December", [radio, ...]), ...]."""
+        groups: list[tuple[str, list]] = []
+        for day, radio in zip(self._days, self["slot"], strict=True):
+            if not groups or groups[-1][0] != day:
+                groups.append((day, []))
+            groups[-1][1].append(radio)
+        return groups
 
 
 class FeedbackForm(forms.Form):

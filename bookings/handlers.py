@@ -7,9 +7,10 @@ then locks the booking (bookings never locks a payable while holding an unpaid b
 orders never cross: it closes an unpaid payable after its own commit)."""
 
 from payments import services as payments
-from payments.events import PaymentFailed, PaymentSucceeded
+from payments.events import PaymentFailed, PaymentRefunded, PaymentSucceeded
+from payments.models import Payment, Refund
 
-from . import services
+from . import emails, services
 from .models import Booking
 
 
@@ -41,3 +42,24 @@ def on_payment_failed(event: PaymentFailed) -> None:
     booking_id = _booking_id(event.payable_id)
     if booking_id is not None:
         services.booking_payment_failed(booking_id=booking_id)
+
+
+def on_payment_refunded(event: PaymentRefunded) -> None:
+    """Stripe confirmed a refund of a session's fee, whatever its cause: the seeker gets one email with
+    the amount and when to expect it. A staff refund that hands back the whole fee also records the
+    booking's money outcome as a full refund (the admin and the seeker's page then read "refunded").
+    Runs in payments' transaction, payable, payment and refund locked; locks the booking."""
+    if event.purpose != Booking.PAYABLE_PURPOSE:
+        return
+    booking_id = _booking_id(event.payable_id)
+    if booking_id is None:
+        return
+    booking = (
+        Booking.objects.select_for_update().select_related("seeker__user", "supporter").get(pk=booking_id)
+    )
+    if event.reason == Refund.Reason.STAFF and booking.money != Booking.Money.REFUND_FULL:
+        payment = Payment.objects.get(pk=event.payment_id)
+        if payment.refundable_cents == 0:
+            booking.money = Booking.Money.REFUND_FULL
+            booking.save(update_fields=["money", "updated_at"])
+    emails.email_refunded(booking, refund_id=event.refund_id, amount_cents=event.amount_cents)

@@ -60,7 +60,7 @@ class Booking(models.Model):
         CHARGE = "charge", _("Charge the fee")
         NOTHING_TO_CHARGE = "nothing", _("Nothing to charge")
         KEEP_FEE = "keep_fee", _("Keep the fee")
-        REFUND_FULL = "refund_full", _("Refund in full")
+        REFUND_FULL = "refund_full", _("Refunded in full")
 
     HOLDING = HOLDING_STATUSES
     PAYABLE_PURPOSE = "booking"  # how this app's payables are named in the payments ledger

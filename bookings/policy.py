@@ -12,6 +12,8 @@ from enum import StrEnum
 
 from django.conf import settings
 
+from peersnet.kernel.money import format_cents
+
 from .models import Booking
 
 Status = Booking.Status
@@ -165,20 +167,79 @@ def decide(booking: Booking, action: Action, *, at: dt.datetime) -> Decision:
     raise ValueError(action)
 
 
+# --- Money words: the one place that words each money outcome (pages, messages and emails) -------------
+
+REFUND_ARRIVES = (
+    "Refunds usually reach your card within 5 to 10 business days; when exactly depends on your bank."
+)
+
+
 def money_sentence(booking: Booking) -> str:
     """What the booking's money outcome means for the seeker, in one sentence (pages and emails)."""
     late = booking.status == Status.LATE_CANCELLED
     if booking.money == Money.REFUND_FULL:
         if booking.paid_with_credit:
             return "Your gift session is back in your account, ready to book again."
-        return "The full fee is refunded to your card; it can take a few days to show."
+        if booking.amount_paid_cents:
+            return (
+                f"We're refunding the full {format_cents(booking.amount_paid_cents)} to your card; "
+                "it usually shows within 5 to 10 business days."
+            )
+        return "You won't pay anything for it."
     if booking.money == Money.KEEP_FEE:
-        what = "the gift session is used" if booking.paid_with_credit else "the full fee is kept"
+        what = late_cancel_outcome(booking)
         if late:
             hours = policy_terms()["free_cancellation_hours"]
             return f"Because it was less than {hours} hours before the start, {what}."
         return f"{what[0].upper()}{what[1:]}."
     return "You won't pay anything for it."
+
+
+def late_cancel_outcome(booking: Booking) -> str:
+    """What a cancellation after the free-cancellation deadline means, as a clause: a paid fee is kept
+    (never "pay the fee": it is already paid), a gift session is used (never "charged")."""
+    if booking.paid_with_credit:
+        return "the gift session is used"
+    if booking.amount_paid_cents:
+        return "the full fee is kept"
+    if booking.price_cents:
+        return "as the payment wasn't completed, there is nothing to pay"
+    return "there is nothing to pay"
+
+
+def late_cancel_rule() -> str:
+    """The late-cancellation rule in general (before booking, in the terms)."""
+    hours = policy_terms()["free_cancellation_hours"]
+    return (
+        f"Cancelling less than {hours} hours before the start keeps the fee "
+        "(or, for a gift session, uses it); it isn't refunded."
+    )
+
+
+def cancel_button_label(booking: Booking, *, free: bool) -> str:
+    """The cancel page's button: it says what the click does to the money."""
+    if free or not was_charged(booking):
+        return "Cancel the session"
+    if booking.paid_with_credit:
+        return "Cancel and use the gift session"
+    return "Cancel; the fee is kept"
+
+
+def refund_sentence(amount_cents: int) -> str:
+    """The refund email's money sentence: how much, where to, and when to expect it."""
+    return f"We've refunded {format_cents(amount_cents)} to your card. {REFUND_ARRIVES}"
+
+
+def gift_balance_sentence(count: int) -> str:
+    """A seeker's gift balance: "You have 2 gift sessions"."""
+    return f"You have {count} gift session{'s' if count != 1 else ''}"
+
+
+def keeps_free_cancellation(*, start: dt.datetime, at: dt.datetime) -> bool:
+    """A session starting at ``start``, booked or moved to at ``at``, can still be cancelled for free
+    (the new time is more than the free-cancellation notice away). The reschedule list offers only
+    such times: moving a session must never silently end its free cancellation."""
+    return at <= start - settings.FREE_CANCELLATION_NOTICE
 
 
 # --- What a viewer may do now --------------------------------------------------------------------------

@@ -9,6 +9,7 @@ urlpatterns = [
     # The seeker's portal and both participants' view of one session.
     path("sessions/", views.seeker_portal_view, name="portal"),
     path("sessions/<id:booking_id>/", views.booking_detail_view, name="detail"),
+    path("sessions/<id:booking_id>/sent/", views.booking_sent_view, name="sent"),
     path("sessions/<id:booking_id>/join/", views.booking_join_view, name="join"),
     path("sessions/<id:booking_id>/calendar.ics", views.booking_ics_view, name="ics"),
     path("sessions/<id:booking_id>/withdraw/", views.booking_withdraw_view, name="withdraw"),

@@ -3,6 +3,7 @@ service, say what happened. Which actions a page offers is the policy's answer (
 Every POST also works without JavaScript."""
 
 from collections.abc import Callable
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -25,9 +26,12 @@ from .forms import BookingRequestForm, DeclineForm, FeedbackForm, RescheduleForm
 from .ics import booking_ics
 from .policy import (
     booking_actions,
+    cancel_button_label,
     free_cancellation_deadline,
     guarantee_until,
     join_opens_at,
+    keeps_free_cancellation,
+    late_cancel_outcome,
     money_sentence,
     policy_terms,
 )
@@ -85,16 +89,7 @@ def booking_request_view(request: HttpRequest, slot_id: int) -> HttpResponse:
         except services.BookingError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "Your request is sent. We'll email you as soon as it's accepted.")
-            if request.seeker.intake_completed_at is None:
-                messages.info(
-                    request, "While you wait: please answer a few questions before your first session."
-                )
-                return redirect_page(
-                    request,
-                    reverse("seekers:intake") + f"?next={reverse('bookings:detail', args=[booking.pk])}",
-                )
-            return redirect_page(request, "bookings:detail", booking.pk)
+            return redirect_page(request, "bookings:sent", booking.pk)
     available = slot.status == Slot.Status.OPEN
     return render(
         request,
@@ -112,9 +107,50 @@ def booking_request_view(request: HttpRequest, slot_id: int) -> HttpResponse:
     )
 
 
+@require_GET
+@seeker_required
+def booking_sent_view(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """ "Request sent": what happens next, and (before the first session) the intake offered, with
+    "later", never forced in place of this confirmation."""
+    booking = get_object_or_404(selectors.booking_list_for_seeker(user=request.user), pk=booking_id)
+    detail = reverse("bookings:detail", args=[booking.pk])
+    return render(
+        request,
+        "bookings/sent.html",
+        {
+            "title": "Request sent",
+            "booking": booking,
+            "intake_due": request.seeker.intake_completed_at is None,
+            "intake_url": f"{reverse('seekers:intake')}?next={quote(detail)}",
+            "gift": booking.paid_with_credit,
+        },
+    )
+
+
 def _card_step(request: HttpRequest, slot: Slot, exc: services.CardNeeded) -> HttpResponse:
-    messages.info(request, exc.message)
-    return redirect(f"{reverse('payments:card')}?next={reverse('bookings:request', args=[slot.pk])}")
+    """No card and no gift session yet: the booking summary first (who, when, the fee, the free
+    cancellation rule), then a button to the card step. The card page's Cancel goes back to the
+    supporter's profile, never to this page (which would send them to the card again)."""
+    card_url = (
+        f"{reverse('payments:card')}?next={quote(reverse('bookings:request', args=[slot.pk]))}"
+        f"&back={quote(reverse('supporters:profile', args=[slot.supporter_id]))}"
+    )
+    return render(
+        request,
+        "bookings/request.html",
+        {
+            "title": "Book a session",
+            "slot": slot,
+            "available": slot.status == Slot.Status.OPEN,
+            "needs_card": True,
+            "card_needed_message": exc.message,
+            "card_url": card_url,
+            "alternatives": []
+            if slot.status == Slot.Status.OPEN
+            else selectors.slot_list_next_open(supporter=slot.supporter, limit=6),
+            "gift_credits": 0,
+        },
+    )
 
 
 # --- Seeker portal and detail --------------------------------------------------------------------
@@ -259,14 +295,17 @@ def booking_cancel_view(request: HttpRequest, booking_id: int) -> HttpResponse:
             booking.refresh_from_db()
             messages.success(request, f"Your session is cancelled. {money_sentence(booking)}")
         return redirect_page(request, "bookings:detail", booking.pk)
+    actions = booking_actions(booking, request.user, timezone.now())
     return render(
         request,
         "bookings/cancel.html",
         {
             "title": "Cancel your session",
             "booking": booking,
-            "actions": booking_actions(booking, request.user, timezone.now()),
+            "actions": actions,
             "free_until": free_cancellation_deadline(booking),
+            "late_outcome": late_cancel_outcome(booking),
+            "cancel_label": cancel_button_label(booking, free=actions.cancel_is_free),
         },
     )
 
@@ -275,7 +314,13 @@ def booking_cancel_view(request: HttpRequest, booking_id: int) -> HttpResponse:
 @seeker_required
 def booking_reschedule_view(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = get_object_or_404(selectors.booking_list_for_seeker(user=request.user), pk=booking_id)
-    choices = selectors.slot_list_next_open(supporter=booking.supporter, limit=40)
+    now = timezone.now()
+    # Only times that keep free cancellation are offered (bookings.policy.keeps_free_cancellation).
+    choices = [
+        slot
+        for slot in selectors.slot_list_next_open(supporter=booking.supporter, limit=80, now=now)
+        if keeps_free_cancellation(start=slot.start, at=now)
+    ][:40]
     form = RescheduleForm(request.POST if request.method == "POST" else None, slots=choices)
     if request.method == "POST" and form.is_valid():
         try:

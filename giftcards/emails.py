@@ -65,7 +65,8 @@ def _send_now(to: str, subject: str, context: dict) -> None:
 
 def email_gift(gift: Gift, *, token: str) -> None:
     """To the recipient: who it's from, their message, how many sessions, and the claim link."""
-    subject = f"{gift.from_name} has given you peer support sessions"
+    # The subject says nothing about support: someone may glance at the recipient's inbox.
+    subject = f"{gift.from_name} sent you a gift"
     lines = [
         f"{gift.from_name} has given you {_sessions(gift.sessions)} on peersnet. Each one is a "
         f"{settings.SESSION_MINUTES}-minute video session with a trained peer supporter: someone who has "
@@ -167,4 +168,46 @@ def email_refunded(gift: Gift) -> None:
                 "You bought a gift on peersnet.",
             ),
         )
+    )
+
+
+def _buyer_notice(gift: Gift, kind: str, subject: str, lines: list[str]) -> None:
+    notification_queue(
+        Email(
+            key=f"gift-{gift.pk}-{kind}",
+            to=gift.buyer_email,
+            subject=subject,
+            template=TEMPLATE,
+            context=_context(
+                subject,
+                gift.buyer_name,
+                lines,
+                ("Give another gift", _url("giftcards:buy")),
+                "You bought a gift on peersnet. We tell you when it's delivered, when it's claimed, and "
+                "when it's all used; nothing else.",
+            ),
+        )
+    )
+
+
+def email_delivered(gift: Gift) -> None:
+    """To the buyer, once: the gift email reached the recipient's inbox (as the receipt promised)."""
+    _buyer_notice(
+        gift,
+        "delivered",
+        "Your gift was delivered",
+        [f"We've emailed your gift to {gift.recipient_name}. We'll let you know when they claim it."],
+    )
+
+
+def email_claimed(gift: Gift) -> None:
+    """To the buyer, once: the recipient claimed the gift. Nothing about who they'll talk to, or when."""
+    _buyer_notice(
+        gift,
+        "claimed",
+        "Your gift was claimed",
+        [
+            f"{gift.recipient_name} has claimed your gift: the sessions are now in their account, ready "
+            "whenever they want them. Who they talk to, when, and what about stays theirs.",
+        ],
     )

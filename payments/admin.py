@@ -1,8 +1,12 @@
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+
+from peersnet.kernel.money import format_cents
 
 from .models import Payable, Payment, Refund, StripeCustomer, WebhookEvent
 from .services import PaymentError, refund_by_staff, refund_send
@@ -28,9 +32,88 @@ class RefundInline(admin.TabularInline):
         return False
 
 
+def parse_dollars(text: str) -> int:
+    """Staff type dollars ("65", "$65.00", "1,300.50"); the ledger keeps integer cents."""
+    cleaned = (text or "").strip().replace("$", "").replace(",", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise forms.ValidationError("Enter an amount in dollars, such as 65 or 32.50.") from None
+    if not value.is_finite() or value <= 0 or value != value.quantize(Decimal("0.01")):
+        raise forms.ValidationError("Enter an amount in dollars above zero, with at most two decimals.")
+    return int(value * 100)
+
+
 class StaffRefundForm(forms.Form):
-    amount_cents = forms.IntegerField(min_value=1, label="Amount (cents)")
+    amount = forms.CharField(
+        label="Amount to refund, in dollars", max_length=20, help_text="For example 65 or 32.50."
+    )
     note = forms.CharField(max_length=300, required=False, label="Note for the record")
+
+    def __init__(self, *args, refundable_cents: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refundable_cents = refundable_cents
+
+    def clean_amount(self) -> int:
+        cents = parse_dollars(self.cleaned_data["amount"])
+        if cents > self.refundable_cents:
+            raise forms.ValidationError(f"At most {format_cents(self.refundable_cents)} is left to refund.")
+        return cents
+
+
+def payer_label(payment: Payment) -> str:
+    """Who gets the money back: the seeker's name and email, or the gift buyer's."""
+    payable = payment.payable
+    if payable.seeker_id:
+        user = payable.seeker.user
+        return f"{user.get_full_name() or user.first_name or 'the seeker'} ({user.email})"
+    return f"{payable.payer_name or 'the buyer'} ({payable.payer_email})"
+
+
+def staff_refund_flow(request, *, payment: Payment, what_for: str, back_url: str, admin_context: dict):
+    """Two steps: the amount in dollars, then a confirmation that names who gets it, what it was for
+    and how much; only the confirmation refunds (through payments.refund_by_staff and its limits)."""
+    if not request.user.has_perm("payments.add_refund"):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    form = StaffRefundForm(
+        data,
+        refundable_cents=payment.refundable_cents,
+        initial={"amount": format_cents(payment.refundable_cents).removeprefix("$")},
+    )
+    confirming = False
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("confirm") == "yes":
+            try:
+                refund_by_staff(
+                    payment_id=payment.pk,
+                    amount_cents=form.cleaned_data["amount"],
+                    staff=request.user,
+                    note=form.cleaned_data["note"],
+                )
+            except PaymentError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    f"Refund of {format_cents(form.cleaned_data['amount'])} recorded; it is being sent to "
+                    "Stripe, and the seeker gets an email when it goes through.",
+                )
+                return redirect(back_url)
+        else:
+            confirming = True
+    context = {
+        **admin_context,
+        "payment": payment,
+        "form": form,
+        "confirming": confirming,
+        "amount_cents": form.cleaned_data.get("amount") if confirming else None,
+        "payer": payer_label(payment),
+        "what_for": what_for,
+        "back_url": back_url,
+        "title": "Refund",
+    }
+    return render(request, "admin/payments/refund.html", context)
 
 
 @admin.register(Payment)
@@ -73,32 +156,15 @@ class PaymentAdmin(admin.ModelAdmin):
         ]
 
     def refund_view(self, request, payment_id: int):
-        payment = get_object_or_404(Payment, pk=payment_id)
-        if not request.user.has_perm("payments.add_refund"):
-            raise PermissionDenied
-        data = request.POST if request.method == "POST" else None
-        form = StaffRefundForm(data, initial={"amount_cents": payment.refundable_cents})
-        if request.method == "POST" and form.is_valid():
-            try:
-                refund_by_staff(
-                    payment_id=payment.pk,
-                    amount_cents=form.cleaned_data["amount_cents"],
-                    staff=request.user,
-                    note=form.cleaned_data["note"],
-                )
-            except PaymentError as exc:
-                form.add_error(None, exc.message)
-            else:
-                self.message_user(request, "Refund recorded; it is being sent to Stripe.", messages.SUCCESS)
-                return redirect(reverse("admin:payments_payment_change", args=[payment.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "payment": payment,
-            "form": form,
-            "title": f"Refund payment {payment.pk}",
-            "opts": self.model._meta,
-        }
-        return render(request, "admin/payments/refund.html", context)
+        payment = get_object_or_404(Payment.objects.select_related("payable__seeker__user"), pk=payment_id)
+        payable = payment.payable
+        return staff_refund_flow(
+            request,
+            payment=payment,
+            what_for=f"{payable.purpose} {payable.key_prefix.removeprefix(payable.purpose + '-')}",
+            back_url=reverse("admin:payments_payment_change", args=[payment.pk]),
+            admin_context={**self.admin_site.each_context(request), "opts": self.model._meta},
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {

@@ -36,6 +36,10 @@ def card_view(request: HttpRequest) -> HttpResponse:
     The card script asks card_setup_view for a SetupIntent when the person submits a card; POST records
     the SetupIntent's result."""
     next_url = _safe_next(request, reverse("bookings:portal"))
+    # Where Cancel goes: the page before the step that sent them here (a supporter's profile), never
+    # ``next`` when ``next`` would send them straight back to this card page.
+    back = request.GET.get("back", "")
+    back_url = back if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) else next_url
     if request.method == "POST":
         setup_intent_id = request.POST.get("setup_intent", "").strip()
         if not setup_intent_id.startswith("seti_"):
@@ -59,6 +63,7 @@ def card_view(request: HttpRequest) -> HttpResponse:
                 "title": "Your card",
                 "card": services.seeker_card(seeker=request.seeker),
                 "next": next_url,
+                "back": back_url,
                 **stripe_context(),
             },
         )

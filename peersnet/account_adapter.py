@@ -9,6 +9,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.events import UserSignedUp
@@ -61,10 +62,17 @@ class AccountAdapter(DefaultAccountAdapter):
         return pending_next_url(request) or super().get_login_redirect_url(request)
 
     def get_signup_redirect_url(self, request):
-        return pending_next_url(request) or super().get_signup_redirect_url(request)
+        """A new account (once its address is confirmed) lands on the welcome page's next step."""
+        return pending_next_url(request) or reverse("accounts:welcome")
 
     def get_email_verification_redirect_url(self, email_address):
-        return pending_next_url(self.request) or super().get_email_verification_redirect_url(email_address)
+        pending = pending_next_url(self.request)
+        if pending:
+            return pending
+        user = self.request.user
+        if user.is_authenticated and user.emailaddress_set.count() == 1:
+            return reverse("accounts:welcome")  # a new account's first address; a changed one goes back
+        return super().get_email_verification_redirect_url(email_address)
 
     # --- email -------------------------------------------------------------------------------------
 

@@ -348,6 +348,9 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Dates and times rendered without an explicit format (the admin's lists and read-only fields) use one
+# 12-hour clock and carry their zone (peersnet/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["peersnet.formats"]
 DEFAULT_USER_TIME_ZONE = "America/Los_Angeles"
 
 STATIC_URL = "/static/"

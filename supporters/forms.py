@@ -123,8 +123,15 @@ def _hour_label(hour: int) -> str:
     return f"{hour:02d}:00"
 
 
-START_CHOICES = [(_hour_label(h), _hour_label(h)) for h in range(24)]
-END_CHOICES = [(_hour_label(h), _hour_label(h)) for h in range(1, 24)] + [("24:00", _("Midnight"))]
+def _hour_words(hour: int) -> str:
+    """The site's 12-hour clock: 9 -> "9:00 AM", 12 -> "12:00 PM" (noon), 24 -> "Midnight"."""
+    if hour in (0, 24):
+        return str(_("Midnight"))
+    return f"{(hour - 1) % 12 + 1}:00 {'AM' if hour < 12 else 'PM'}"
+
+
+START_CHOICES = [(_hour_label(h), _hour_words(h)) for h in range(24)]
+END_CHOICES = [(_hour_label(h), _hour_words(h)) for h in range(1, 24)] + [("24:00", _("Midnight"))]
 
 
 def _to_time(value: str) -> dt.time:
@@ -143,6 +150,23 @@ class RuleForm(forms.Form):
         label=_("From"), choices=START_CHOICES, coerce=_to_time, initial="17:00"
     )
     end_time = forms.TypedChoiceField(label=_("Until"), choices=END_CHOICES, coerce=_to_time, initial="20:00")
+
+    def __init__(self, *args, allowed=None, **kwargs):
+        """``allowed`` (supporters.services.OperatingChoices): offer only the days and hours inside the
+        operating window in the supporter's zone."""
+        super().__init__(*args, **kwargs)
+        if allowed is None:
+            return
+        days = dict(AvailabilityRule.Weekday.choices)
+        self.fields["weekday"].choices = [(d, days[d]) for d in allowed.weekdays]
+        self.fields["start_time"].choices = [(_hour_label(h), _hour_words(h)) for h in allowed.start_hours]
+        self.fields["end_time"].choices = [
+            ("24:00" if h == 24 else _hour_label(h), _hour_words(h)) for h in allowed.end_hours
+        ]
+        for name in ("weekday", "start_time", "end_time"):
+            values = [str(value) for value, _label in self.fields[name].choices]
+            if values and str(self.fields[name].initial) not in values:
+                self.fields[name].initial = values[0] if name != "end_time" else values[-1]
 
 
 class TimeOffForm(forms.Form):

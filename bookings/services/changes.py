@@ -12,7 +12,7 @@ from supporters.services import bookable_window, slot_free
 
 from .. import emails
 from ..models import Booking, BookingEvent
-from ..policy import Action, policy_terms, request_deadline, reschedule_is_open
+from ..policy import Action, keeps_free_cancellation, policy_terms, request_deadline, reschedule_is_open
 from ..selectors import booking_list_inside_leave
 from .requests import booking_decline
 from .transition import BookingError, SlotTaken, Status, _locked, booking_transition
@@ -83,6 +83,16 @@ def booking_reschedule(
     earliest, latest = bookable_window(now)
     if not (earliest <= new_slot.start <= latest):
         raise SlotTaken(_("That time is too soon or too far ahead to book."), code="window")
+    if not keeps_free_cancellation(start=new_slot.start, at=now):
+        # Moving must never silently end free cancellation (the page lists only such times).
+        raise BookingError(
+            _(
+                "That time is less than %(free_cancellation_hours)s hours away: after moving there, "
+                "cancelling would keep the fee. Please pick a later time."
+            )
+            % policy_terms(),
+            code="ends_free_cancellation",
+        )
     old_slot_id, old_start = booking.slot_id, booking.start
     # The old hour is freed first (open only if the supporter still offers it): slot_free locks the
     # supporter before any slot is touched, the order a regeneration takes them in, so the two can't

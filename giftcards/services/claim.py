@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from seekers.models import SeekerProfile
 
+from .. import emails
 from ..models import Gift, SessionCredit, SessionCreditEvent
 from ..tokens import token_hash_or_none
 from .common import CStatus, GiftLinkInvalid, Status
@@ -40,4 +41,5 @@ def gift_claim(
     SessionCreditEvent.objects.bulk_create(
         [SessionCreditEvent(credit=c, kind=SessionCreditEvent.Kind.CLAIMED, at=now) for c in credits]
     )
+    emails.email_claimed(gift)
     return gift

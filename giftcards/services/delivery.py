@@ -60,6 +60,10 @@ def gift_emails_send(*, gift_id: int, now: dt.datetime | None = None) -> Gift:
         if receipt_sent:
             gift.receipt_sent_at = timezone.now()
         if gift_sent:
+            if gift.delivered_at is None and not receipt_sent:
+                # A gift dated for later: the receipt promised word when it arrives (sent after commit).
+                # Delivered at once, the receipt itself said "we're emailing them now".
+                emails.email_delivered(gift)
             gift.delivered_at = timezone.now()
             # Staff may have corrected the address or resent meanwhile: then it is due again.
             if gift.token_hash == issued_hash:

@@ -21,8 +21,10 @@ from .availability import (
 )
 from .hours import (
     DEFAULT_OPERATING_HOURS,
+    OperatingChoices,
     bookable_window,
     describe_operating_hours,
+    operating_choices,
     operating_hours,
     ops_zone,
 )
@@ -33,12 +35,14 @@ __all__ = [
     "DEFAULT_OPERATING_HOURS",
     "PHOTO_FIELDS",
     "AvailabilityError",
+    "OperatingChoices",
     "ProfileError",
     "Regeneration",
     "bookable_window",
     "describe_operating_hours",
     "leave_end",
     "leave_start",
+    "operating_choices",
     "operating_hours",
     "ops_zone",
     "profile_update",

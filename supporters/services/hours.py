@@ -1,12 +1,13 @@
 """Operating hours (when sessions can happen, in Pacific time) and the booking window."""
 
 import datetime as dt
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
 
-from ..availability import END_OF_DAY, local_instant
+from ..availability import END_OF_DAY, local_instant, within_operating_hours
 from ..models import AvailabilityRule, OperatingHours
 
 DEFAULT_OPERATING_HOURS = {weekday: (dt.time(9), dt.time(21)) for weekday in range(5)}  # Mon–Fri 9am–9pm PT
@@ -24,14 +25,43 @@ def operating_hours() -> dict[int, tuple[dt.time, dt.time]]:
     return {weekday: (opens, closes) for weekday, opens, closes in rows}
 
 
-def describe_operating_hours(tz: ZoneInfo) -> str:
+@dataclass(frozen=True)
+class OperatingChoices:
+    """What the weekly-hours form offers in a supporter's zone: the weekdays with any bookable hour, and
+    the start and end hours that fall inside the operating hours on at least one of them."""
+
+    weekdays: tuple[int, ...]
+    start_hours: tuple[int, ...]
+    end_hours: tuple[int, ...]  # 24 means midnight
+
+
+def operating_choices(
+    tz: ZoneInfo, *, hours: dict[int, tuple[dt.time, dt.time]] | None = None, now: dt.datetime | None = None
+) -> OperatingChoices:
+    """The days and hours inside the operating window, seen from ``tz`` over the coming week (the service
+    still checks each window exactly, day by day). ``hours``: operating_hours(), if already read."""
+    hours, ops = hours if hours is not None else operating_hours(), ops_zone()
+    today = timezone.localtime(now or timezone.now(), tz).date()
+    weekdays, starts, ends = set(), set(), set()
+    for offset in range(7):
+        day = today + dt.timedelta(days=offset)
+        for hour in range(24):
+            start = local_instant(day, dt.time(hour), tz)
+            if start is not None and within_operating_hours(start, hours, ops):
+                weekdays.add(day.weekday())
+                starts.add(hour)
+                ends.add(hour + 1)
+    return OperatingChoices(tuple(sorted(weekdays)), tuple(sorted(starts)), tuple(sorted(ends)))
+
+
+def describe_operating_hours(tz: ZoneInfo, *, hours: dict[int, tuple[dt.time, dt.time]] | None = None) -> str:
     """Operating hours in words, in Pacific time and (when different) in ``tz``, for messages.
 
     Consecutive days with the same hours are grouped: "Monday to Friday, 9am–9pm Pacific (…your time)".
     """
     names = dict(AvailabilityRule.Weekday.choices)
     groups: list[list] = []  # [first weekday, last weekday, opens, closes]
-    for weekday, (opens, closes) in sorted(operating_hours().items()):
+    for weekday, (opens, closes) in sorted((hours if hours is not None else operating_hours()).items()):
         if groups and groups[-1][1] == weekday - 1 and groups[-1][2:] == [opens, closes]:
             groups[-1][1] = weekday
         else:

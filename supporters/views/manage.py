@@ -31,6 +31,8 @@ from ..services import (
     describe_operating_hours,
     leave_end,
     leave_start,
+    operating_choices,
+    operating_hours,
     profile_update,
     rule_create,
     rule_delete,
@@ -182,7 +184,11 @@ def _rule_days(supporter: SupporterProfile) -> list[dict]:
 def manage_availability_view(request: HttpRequest) -> HttpResponse:
     """Weekly windows, the add-a-window form and the hours offered in each of the next four weeks."""
     supporter = request.supporter
-    form = RuleForm(request.POST if request.method == "POST" else None)
+    hours = operating_hours()  # read once for the form's choices and the words above it
+    form = RuleForm(
+        request.POST if request.method == "POST" else None,
+        allowed=operating_choices(supporter.tzinfo, hours=hours),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             rule = rule_create(supporter=supporter, **form.cleaned_data)
@@ -203,7 +209,7 @@ def manage_availability_view(request: HttpRequest) -> HttpResponse:
         "meter_max": meter_max,
         "minimum": settings.SUPPORTER_MIN_WEEKLY_HOURS,
         "any_below": any(row["below"] for row in weeks),
-        "operating_hours": describe_operating_hours(supporter.tzinfo),
+        "operating_hours": describe_operating_hours(supporter.tzinfo, hours=hours),
         "next_slots": list(open_slots[:UPCOMING_SLOTS_SHOWN]),
         "open_count": open_slots.count(),
         "listed": _is_listed(supporter),

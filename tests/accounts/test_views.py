@@ -61,6 +61,12 @@ def test_signup_email_verification_link_confirms_and_signs_in(client, mailoutbox
     assert client.get("/" + path).status_code == 200
     response = client.post("/" + path)
     assert response.status_code == 302
+    # A new seeker lands on the welcome page's next step, not on the settings form.
+    assert response.url == reverse("accounts:welcome")
+    welcome = client.get(response.url).content.decode()
+    assert "Welcome to peersnet" in welcome
+    assert f'<a class="button" href="{reverse("supporters:directory")}">Find a supporter</a>' in welcome
+    assert "questionnaire" not in welcome.lower()
     assert EmailAddress.objects.get(email="alex@example.com").verified
     assert client.get(reverse("accounts:home")).status_code == 200
 

@@ -499,7 +499,9 @@ def test_moving_a_request_tells_the_supporter_and_keeps_their_deadline(
 def test_money_sentence_says_what_happens_to_the_fee():
     from bookings.policy import money_sentence
 
-    assert "refunded to your card" in money_sentence(Booking(money=Money.REFUND_FULL, amount_paid_cents=6500))
+    assert money_sentence(Booking(money=Money.REFUND_FULL, amount_paid_cents=6500)) == (
+        "We're refunding the full $65 to your card; it usually shows within 5 to 10 business days."
+    )
     assert "gift session is back" in money_sentence(Booking(money=Money.REFUND_FULL, paid_with_credit=True))
     late = Booking(status=Status.LATE_CANCELLED, money=Money.KEEP_FEE, amount_paid_cents=6500)
     assert money_sentence(late) == "Because it was less than 24 hours before the start, the full fee is kept."

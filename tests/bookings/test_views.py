@@ -45,10 +45,22 @@ def test_booking_request_without_a_card_asks_for_one_first(client):
     login_seeker(client, SeekerFactory())
     slot = SlotFactory(start=hour_from_now(30))
     response = client.get(reverse("bookings:request", args=[slot.pk]))
-    assert response.url == f"{reverse('payments:card')}?next={reverse('bookings:request', args=[slot.pk])}"
+    page = response.content.decode()
+    # The summary comes first (who, when in their zone, the fee, the rule), then the card step.
+    assert response.status_code == 200
+    assert slot.supporter.display_name in page and "$65, charged only if" in page
+    assert "24 hours before it starts" in page
+    card_url = (
+        f"{reverse('payments:card')}?next={reverse('bookings:request', args=[slot.pk])}"
+        f"&amp;back={reverse('supporters:profile', args=[slot.supporter_id])}"
+    )
+    assert f'href="{card_url}"' in page
     response = client.post(reverse("bookings:request", args=[slot.pk]), {"no_personal_relationship": "on"})
-    assert response.status_code == 302
+    assert response.status_code == 200 and "Continue: add a card" in response.content.decode()
     assert not Booking.objects.exists()
+    # The card page's Cancel goes back to the profile, not to the booking step (no loop).
+    card_page = client.get(card_url.replace("&amp;", "&")).content.decode()
+    assert f'<a href="{reverse("supporters:profile", args=[slot.supporter_id])}">Cancel</a>' in card_page
 
 
 def test_booking_request_page_then_request_holds_slot_and_asks_for_intake(client):
@@ -65,8 +77,12 @@ def test_booking_request_page_then_request_holds_slot_and_asks_for_intake(client
     response = client.post(reverse("bookings:request", args=[slot.pk]), {"no_personal_relationship": "on"})
     booking = Booking.objects.get()
     assert response.status_code == 302
-    assert response.url.startswith(reverse("seekers:intake"))
+    assert response.url == reverse("bookings:sent", args=[booking.pk])
     assert (booking.seeker, booking.status) == (seeker, Status.REQUESTED)
+    sent = client.get(response.url).content.decode()
+    assert "Request sent" in sent and "$65" in sent and "Nothing is charged before that" in sent
+    assert f'href="{reverse("seekers:intake")}?next={reverse("bookings:detail", args=[booking.pk])}"' in sent
+    assert ">Later</a>" in sent
 
 
 def test_booking_request_loser_is_told_and_shown_other_times(client):

@@ -38,8 +38,12 @@ def test_seeker_signs_up_verifies_email_and_logs_in(page, mailoutbox):
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mailoutbox[0].body).group(0)
     page.goto("/" + link.split("://", 1)[1].split("/", 1)[1])
     page.get_by_role("button", name="Yes, confirm my address").click()
-    page.wait_for_url(re.compile(r"/account/$"))
+    # A welcome with the next step, not the settings form.
+    page.wait_for_url(re.compile(r"/account/welcome/$"))
+    page.get_by_role("heading", name="Welcome to peersnet", level=1).wait_for()
+    assert page.get_by_role("main").get_by_role("link", name="Find a supporter").is_visible()
     assert User.objects.get(email="alex@example.com").time_zone == "America/Chicago"
+    page.goto(reverse("accounts:home"))
 
     page.get_by_role("button", name="Log out").click()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in").click()

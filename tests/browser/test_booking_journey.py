@@ -64,7 +64,11 @@ def test_request_accept_join_and_cancel_free_and_late(browser, live_server, mail
     assert_accessible(seeker_page)
     seeker_page.get_by_label("I don't know this supporter outside peersnet").check()
     seeker_page.get_by_role("button", name="Request this time").click()
-    # First request: the intake is asked for.
+    # "Request sent", with what happens next; the intake is offered there (with "Later").
+    seeker_page.get_by_role("heading", name="Request sent", level=1).wait_for()
+    assert seeker_page.get_by_role("link", name="Later").is_visible()
+    assert_accessible(seeker_page)
+    seeker_page.get_by_role("link", name="Answer the questions now").click()
     seeker_page.get_by_role("heading", name="Before your first session").wait_for()
     seeker_page.get_by_label("Preferred name", exact=True).fill("Alex")
     seeker_page.get_by_label("What you hope to get from peer support").fill("Someone who gets it")
@@ -113,7 +117,7 @@ def test_request_accept_join_and_cancel_free_and_late(browser, live_server, mail
     assert "This cancellation is free" in seeker_page.locator("#cancel-terms").inner_text()
     assert_accessible(seeker_page)
     seeker_page.get_by_role("button", name="Cancel the session").click()
-    seeker_page.get_by_text("The full fee is refunded to your card").wait_for()
+    seeker_page.get_by_text("refunding the full $65 to your card").wait_for()
     booking.refresh_from_db()
     assert (booking.status, booking.money) == (Booking.Status.CANCELLED, Booking.Money.REFUND_FULL)
 
@@ -127,7 +131,7 @@ def test_request_accept_join_and_cancel_free_and_late(browser, live_server, mail
     with time_machine.travel(second.start - dt.timedelta(hours=2), tick=True):
         seeker_page.goto(reverse("bookings:cancel", args=[second.pk]))
         assert "late cancellation: the full fee is kept" in seeker_page.locator("#cancel-terms").inner_text()
-        seeker_page.get_by_role("button", name="Cancel and pay the fee").click()
+        seeker_page.get_by_role("button", name="Cancel; the fee is kept").click()
         seeker_page.get_by_text("the full fee is kept").first.wait_for()
     second.refresh_from_db()
     assert (second.status, second.money) == (Booking.Status.LATE_CANCELLED, Booking.Money.KEEP_FEE)

@@ -40,6 +40,7 @@ def test_seeker_filters_the_directory_opens_a_profile_and_pages_through_weeks(pa
     assert page.get_by_role("heading", name="2 supporters").is_visible()
     assert_accessible(page)
 
+    page.get_by_text("Filters", exact=True).click()  # the filters sit behind a disclosure (phone first)
     page.get_by_text("Lived experience and topics").first.click()  # opens the topic group
     page.get_by_label("Grief and loss").check()  # htmx updates the results on change
     page.get_by_role("heading", name="1 supporter").wait_for()
@@ -100,8 +101,10 @@ def test_supporter_sets_weekly_hours_adds_time_off_and_sees_meter_and_profile_ch
     meter.wait_for()
     assert page.get_by_text(re.compile(r"Week of Mon 14 Dec: 6 hours")).is_visible()
 
-    # A window outside operating hours is refused with a clear message, and nothing changes.
-    add_window("Saturday", "10:00", "12:00", accepted=False)
+    # Days outside operating hours aren't offered, and the page says what the window is (a crafted post
+    # is refused with a message: tests/supporters/test_operating_choices.py).
+    day_options = page.get_by_label("Day", exact=True).locator("option").all_inner_texts()
+    assert "Saturday" not in day_options and "Tuesday" in day_options
     assert page.get_by_text(re.compile("operating hours")).first.is_visible()
     assert Slot.objects.filter(supporter=supporter, start__week_day=7).count() == 0
 

@@ -174,7 +174,7 @@ def test_signing_up_while_the_mail_server_is_down(page, smtp_server):
     page.goto(path_of(link))
     page.get_by_text("Is alex@example.com your email address?").wait_for()
     page.get_by_role("button", name="Yes, confirm my address").click()
-    page.wait_for_url(re.compile(r"/account/$"))
+    page.wait_for_url(re.compile(r"/account/welcome/$"))  # a new seeker's next step
     assert EmailAddress.objects.get(email="alex@example.com").verified
     assert page.console_errors == []
 

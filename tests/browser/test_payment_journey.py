@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from bookings.models import Booking
 from bookings.services import bookings_complete_due
+from notifications.models import Notification
 from payments.models import Payment, Refund
 from supporters.models import Slot
 from supporters.services import rule_create
@@ -71,6 +72,7 @@ def test_card_request_accept_decline_pay_now_cancel_refund_and_guarantee(browser
 
     # 1. The first request asks for a card; a card that declines on charge saves fine.
     seeker_page.goto(reverse("bookings:request", args=[thursday.pk]))
+    seeker_page.get_by_role("link", name="Continue: add a card").click()  # after the booking summary
     seeker_page.wait_for_url(re.compile(r"/account/card/"))
     fill_card(seeker_page, DECLINES_ON_CHARGE)
     seeker_page.get_by_role("button", name="Save card").click()
@@ -78,7 +80,7 @@ def test_card_request_accept_decline_pay_now_cancel_refund_and_guarantee(browser
     assert seeker_page.get_by_text("Card saved: Visa ending 0341").is_visible()
     seeker_page.get_by_label("I don't know this supporter outside peersnet").check()
     seeker_page.get_by_role("button", name="Request this time").click()
-    seeker_page.get_by_role("heading", name="Before your first session").wait_for()
+    seeker_page.get_by_role("heading", name="Request sent", level=1).wait_for()
     booking = Booking.objects.get(slot=thursday)
 
     # 2. The supporter accepts; the charge is declined: the seeker sees the pay-now banner.
@@ -107,7 +109,7 @@ def test_card_request_accept_decline_pay_now_cancel_refund_and_guarantee(browser
     # 4. Cancelling three days ahead refunds the fee.
     seeker_page.goto(reverse("bookings:cancel", args=[booking.pk]))
     seeker_page.get_by_role("button", name="Cancel the session").click()
-    seeker_page.get_by_text("The full fee is refunded to your card").wait_for()
+    seeker_page.get_by_text("refunding the full $65 to your card").wait_for()
     refund = Refund.objects.get(payment=paid)
     assert (refund.amount_cents, refund.status) == (6500, Refund.Status.SUCCEEDED)
     seeker_page.goto(reverse("bookings:portal"))
@@ -127,10 +129,19 @@ def test_card_request_accept_decline_pay_now_cancel_refund_and_guarantee(browser
         seeker_page.get_by_label("I didn't love it: refund my session").check()
         seeker_page.get_by_role("button", name="Send").click()
         seeker_page.get_by_text(
-            "We're sorry it wasn't right. The full fee is refunded to your card"
+            "We're sorry it wasn't right. We're refunding the full $65 to your card"
         ).wait_for()
     second.refresh_from_db()
     assert second.status == Booking.Status.REFUNDED
     guarantee = Refund.objects.get(payment__payable__key_prefix=f"booking-{second.pk}")
     assert (guarantee.reason, guarantee.status, guarantee.amount_cents) == ("guarantee", "succeeded", 6500)
+    # The refund email: the amount and when to expect it, once per refund.
+    note = Notification.objects.get(key=f"booking-{second.pk}-refund-{guarantee.pk}")
+    assert note.subject == "Your refund is on its way" and note.to == seeker.user.email
+    assert any(
+        m.subject == "Your refund is on its way"
+        and "We've refunded $65 to your card." in m.body
+        and "5 to 10 business days" in m.body
+        for m in mailoutbox
+    )
     assert seeker_page.console_errors == []

@@ -100,9 +100,7 @@ def test_gift_create_refuses_bad_input_and_creates_nothing(overrides, words):
 def test_names_are_kept_on_one_line_for_email_subjects(bought, mailoutbox):
     gift = bought(buyer_name="Sam\r\nBcc: x@example.com", recipient_name="  Jamie \n R ")
     assert (gift.buyer_name, gift.recipient_name) == ("Sam Bcc: x@example.com", "Jamie R")
-    assert subjects(mailoutbox, "jamie@example.com") == [
-        "Sam Bcc: x@example.com has given you peer support sessions"
-    ]
+    assert subjects(mailoutbox, "jamie@example.com") == ["Sam Bcc: x@example.com sent you a gift"]
 
 
 def test_gift_create_judges_today_in_the_buyers_zone():
@@ -133,7 +131,7 @@ def test_paying_with_a_good_card_issues_the_gift_with_one_credit_per_session(bou
     assert credits.count() == 3
     assert set(credits.values_list("status", "seeker", "booking")) == {(CStatus.AVAILABLE, None, None)}
     assert subjects(mailoutbox, "sam@example.com") == ["Your gift receipt"]
-    assert subjects(mailoutbox, "jamie@example.com") == ["Sam Lee has given you peer support sessions"]
+    assert subjects(mailoutbox, "jamie@example.com") == ["Sam Lee sent you a gift"]
     assert all(m.from_email == settings.DEFAULT_FROM_EMAIL for m in mailoutbox)
 
 
@@ -418,7 +416,7 @@ def test_a_gift_with_a_later_date_arrives_at_nine_in_the_buyers_zone(after_commi
         assert services.gifts_send_due() == 0
     gift.refresh_from_db()
     assert gift.status == Status.DELIVERED
-    assert subjects(mailoutbox, "jamie@example.com") == ["Sam Lee has given you peer support sessions"]
+    assert subjects(mailoutbox, "jamie@example.com") == ["Sam Lee sent you a gift"]
 
 
 def test_a_gift_dated_today_goes_out_at_once(after_commit, mailoutbox):
@@ -510,7 +508,7 @@ def test_resend_sends_a_new_link_and_retires_the_old_one(bought, after_commit, m
         services.gift_resend(gift_id=gift.pk)
     new = token_in(mailoutbox, "jamie@example.com")
     assert new != old
-    assert subjects(mailoutbox, "jamie@example.com") == ["Sam Lee has given you peer support sessions"] * 2
+    assert subjects(mailoutbox, "jamie@example.com") == ["Sam Lee sent you a gift"] * 2
     assert subjects(mailoutbox, "sam@example.com") == ["Your gift receipt"]  # no second receipt
     with pytest.raises(services.GiftLinkInvalid):
         services.gift_claim(token=old, seeker=SeekerFactory())
@@ -544,7 +542,7 @@ def test_correcting_the_recipient_before_the_delivery_date_just_changes_the_addr
         assert subjects(mailoutbox, "jamie.real@example.com") == []
     with time_machine.travel(dt.datetime(2026, 12, 24, 10, tzinfo=LA), tick=False):
         services.gifts_send_due()
-    assert subjects(mailoutbox, "jamie.real@example.com") == ["Sam Lee has given you peer support sessions"]
+    assert subjects(mailoutbox, "jamie.real@example.com") == ["Sam Lee sent you a gift"]
     assert "Hi Jamie R," in mailoutbox[-1].body
     with pytest.raises(services.GiftError):
         services.gift_recipient_correct(gift_id=gift.pk, email="not an email")
