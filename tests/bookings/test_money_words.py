@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.timezones import format_when, friendly_zone_name, timezone_choices
 from bookings import policy, services
@@ -162,3 +163,24 @@ def test_every_deadline_on_the_booking_pages_carries_its_zone(client):
         text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
         index = text.index(words)
         assert ZONE_RE.search(text[index : index + 120]), (url, text[index : index + 120])
+
+
+@time_machine.travel(NOW, tick=False)
+def test_supporter_pages_show_session_times_with_their_zone(client):
+    """Decline, cancel and the leave list show the session time in one format with a friendly zone."""
+    from tests.bookings.test_views import login_supporter
+    from tests.factories import LeaveFactory
+
+    requested = BookingFactory(status=Status.REQUESTED, hours_ahead=30)
+    confirmed = BookingFactory(status=Status.CONFIRMED, hours_ahead=72, slot__supporter=requested.supporter)
+    supporter = requested.supporter
+    day = timezone.localtime(confirmed.start, supporter.tzinfo).date()
+    LeaveFactory(supporter=supporter, start_date=day, end_date=day + dt.timedelta(days=1))
+    login_supporter(client, supporter)
+    for url, booking in [
+        (reverse("bookings:decline", args=[requested.pk]), requested),
+        (reverse("bookings:supporter_cancel", args=[confirmed.pk]), confirmed),
+        (reverse("bookings:leave_sessions"), confirmed),
+    ]:
+        page = client.get(url).content.decode()
+        assert format_when(booking.start, supporter.tzinfo) in page, url
