@@ -136,6 +136,9 @@ class GiftAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
             **(extra_context or {}),
-            "recipient_url": reverse("admin:giftcards_gift_recipient", args=[object_id]),
+            # Only for a real id: a mistyped address gets the admin's own "doesn't exist", not an error.
+            "recipient_url": reverse("admin:giftcards_gift_recipient", args=[object_id])
+            if str(object_id).isdigit()
+            else "",
         }
         return super().change_view(request, object_id, form_url, extra_context)

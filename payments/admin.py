@@ -169,7 +169,10 @@ class PaymentAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
             **(extra_context or {}),
-            "refund_url": reverse("admin:payments_payment_refund", args=[object_id]),
+            # Only for a real id: a mistyped address gets the admin's own "doesn't exist", not an error.
+            "refund_url": reverse("admin:payments_payment_refund", args=[object_id])
+            if str(object_id).isdigit()
+            else "",
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -184,3 +184,29 @@ def test_supporter_pages_show_session_times_with_their_zone(client):
     ]:
         page = client.get(url).content.decode()
         assert format_when(booking.start, supporter.tzinfo) in page, url
+
+
+@time_machine.travel(NOW, tick=False)
+def test_money_history_shows_each_payment_and_refund_time_with_its_zone(client):
+    """The seeker's money history gives the time of each payment and refund in their zone, in the one
+    format, not a bare date."""
+    from payments.models import Refund
+
+    seeker = seeker_in("America/New_York")
+    booking = BookingFactory(seeker=seeker, paid=True)
+    payment = booking.payable.payments.get()
+    Refund.objects.create(
+        payment=payment,
+        amount_cents=payment.amount_cents,
+        reason=Refund.Reason.STAFF,
+        status=Refund.Status.SUCCEEDED,
+        idempotency_key=f"test-refund-{payment.pk}",
+    )
+    client.force_login(seeker.user)
+    page = client.get(reverse("bookings:portal")).content.decode()
+    history = re.sub(r"\s+", " ", page[page.index('class="money-list"') :])
+    history = history[: history.index("</ul>")]
+    shown = format_when(NOW, ZoneInfo("America/New_York"))
+    assert ZONE_RE.search(history) and "Eastern Time (EST)" in history, history
+    assert f"Paid $65 · Visa ending 4242 · {shown}" in history, history
+    assert f"Refund $65 · refunded · {shown}" in history, history
