@@ -5,11 +5,10 @@ Rows are written with the historical models of the state before the migration, t
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from tests.concurrency import postgresql_only
+from tests.migrations import migrate_forward, migrated_back_to
 
 pytestmark = [pytest.mark.django_db(transaction=True), postgresql_only]
 
@@ -18,12 +17,8 @@ BEFORE = [("bookings", "0005_booking_payable"), ("payments", "0005_charge_lease_
 
 @pytest.fixture
 def old_state():
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    yield executor.loader.project_state(BEFORE).apps
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    with migrated_back_to(BEFORE) as apps:
+        yield apps
 
 
 def test_a_booking_waiting_with_no_attempt_gets_its_charge_wanted(old_state):
@@ -78,9 +73,7 @@ def test_a_booking_waiting_with_no_attempt_gets_its_charge_wanted(old_state):
     )
     released = booking(50, "released", payable_status="closed")
 
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_forward()
 
     from payments.models import Payment as NowPayment
 

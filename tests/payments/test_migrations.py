@@ -6,9 +6,9 @@ historical models of the state before the migration, then the migration runs for
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migrations import migrate_forward, migrated_back_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,20 +22,8 @@ BEFORE = [
 @pytest.fixture
 def old_state():
     """Migrate back to just before the ledger data move; yield the historical apps; go forward again."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    yield executor.loader.project_state(BEFORE).apps
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
-def migrate_forward():
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
-    from django.apps import apps
-
-    return apps
+    with migrated_back_to(BEFORE) as apps:
+        yield apps
 
 
 def test_every_gift_and_booking_money_state_moves_into_the_ledger(old_state):

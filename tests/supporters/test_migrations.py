@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate_forward, migrated_back_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,20 +18,8 @@ NOW = dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.UTC)  # still 30 November in Los 
 @pytest.fixture
 def old_state():
     """Migrate back to just before the status goes; yield the historical apps; go forward again."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    yield executor.loader.project_state(BEFORE).apps
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
-def migrate_forward():
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
-    from django.apps import apps
-
-    return apps
+    with migrated_back_to(BEFORE) as apps:
+        yield apps
 
 
 def test_on_leave_supporters_become_active_and_stay_unlisted(old_state):
