@@ -25,7 +25,7 @@ class SensitiveRecordAdmin(admin.ModelAdmin):
         return f"{obj._meta.verbose_name.capitalize()} {obj.pk}"
 
     def shows_sensitive_data(self, request: HttpRequest, obj: models.Model) -> bool:
-        """Does the change page of ``obj`` show something sensitive to this person? Every record by default."""
+        """Does the change page of ``obj`` show something sensitive? Every record, by default."""
         return True
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
