@@ -50,6 +50,7 @@ class BookingAdmin(SensitiveRecordAdmin):
     inlines = [BookingEventInline]
     actions = ["cancel_on_behalf_of_supporter", "confirm_supporter_no_show"]
     readonly_fields = [f.name for f in Booking._meta.fields]
+    secret_fields = ("decline_reason",)
 
     def has_add_permission(self, request):
         return False

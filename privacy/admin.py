@@ -18,8 +18,11 @@ class SensitiveRecordAdmin(admin.ModelAdmin):
     form sent back with errors) it writes one READ row to the access log; each save by staff writes one
     CHANGE row with the before and after of plain fields (encrypted fields only say "changed").
 
-    Subclasses say what to call the record in the log (no personal data) and, if only some records on
-    this page are sensitive, which ones."""
+    Subclasses say what to call the record in the log (no personal data), which fields are secret (their
+    text never goes in the log, encrypted or not) and, if only some records on this page are sensitive,
+    which ones."""
+
+    secret_fields: tuple[str, ...] = ()
 
     def sensitive_record_label(self, obj: models.Model) -> str:
         return f"{obj._meta.verbose_name.capitalize()} {obj.pk}"
@@ -27,6 +30,12 @@ class SensitiveRecordAdmin(admin.ModelAdmin):
     def shows_sensitive_data(self, request: HttpRequest, obj: models.Model) -> bool:
         """Does the change page of ``obj`` show something sensitive? Every record, by default."""
         return True
+
+    def changes_for_log(self, before, after) -> dict:
+        """access.changed_fields, with the secret fields only marked "changed" (also before they are
+        encrypted)."""
+        changes = access.changed_fields(before, after)
+        return {name: "changed" if name in self.secret_fields else value for name, value in changes.items()}
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -45,7 +54,7 @@ class SensitiveRecordAdmin(admin.ModelAdmin):
                     request=request,
                     obj=obj,
                     record=self.sensitive_record_label(obj),
-                    changes=access.changed_fields(before, obj),
+                    changes=self.changes_for_log(before, obj),
                 )
 
     def delete_model(self, request, obj):

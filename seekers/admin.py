@@ -37,6 +37,13 @@ class IntakeAdmin(SensitiveRecordAdmin):
         "updated_at",
     ]
     readonly_fields = ["seeker", "completed_at", "acknowledged_at", "updated_at"]
+    secret_fields = (
+        "preferred_name",
+        "pronouns",
+        "hopes",
+        "emergency_contact_name",
+        "emergency_contact_phone",
+    )
     search_fields = ["seeker__user__email"]
     list_select_related = ["seeker__user"]
 
