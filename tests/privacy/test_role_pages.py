@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from bookings.models import Booking
 from notifications.models import Notification
-from privacy import roles
 from privacy.models import AccessLog
 from seekers.models import Intake
 from tests.factories import BookingFactory, GiftFactory, StaffFactory, SupporterFactory
