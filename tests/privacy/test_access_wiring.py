@@ -223,3 +223,14 @@ def test_operations_and_trainers_cannot_read_the_log(client, logged):
         client.force_login(staff(role))
         response = client.get("/admin/privacy/accesslog/")
         assert response.status_code == 403 and "reader-one@example.com" not in response.content.decode()
+
+
+def test_a_superuser_deleting_an_intake_is_logged(client, booking):
+    intake = intake_of(booking.seeker)
+    pk = intake.pk
+    root = staff(is_superuser=True)
+    client.force_login(root)
+    response = client.post(f"/admin/seekers/intake/{pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not Intake.objects.filter(pk=pk).exists()
+    row = AccessLog.objects.get(kind=AccessLog.Kind.CHANGE)
+    assert (row.actor, row.object_id, row.changes) == (root, str(pk), {"record": "deleted"})
