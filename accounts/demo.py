@@ -26,28 +26,28 @@ def verified_user(email: str, **fields) -> tuple[User, bool]:
     return user, created
 
 
-@transaction.atomic
-def seed_accounts() -> list[str]:
-    """A staff user with TOTP and recovery codes. Returns lines describing the login. (The demo seekers are
-    seekers.demo's: accounts imports no other app.)"""
-    staff, _ = verified_user(
-        "staff@peersnet.example",
-        first_name="Robin",
-        is_staff=True,
-        is_superuser=True,
-        time_zone="America/Los_Angeles",
-    )
+def demo_staff(email: str, **fields) -> tuple[User, str, list[str]]:
+    """A demo staff login with TOTP (the fixed demo secret) and recovery codes, made once. Returns the
+    user, the TOTP secret and the unused recovery codes."""
+    staff, _ = verified_user(email, is_staff=True, time_zone="America/Los_Angeles", **fields)
     if not Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(staff, DEMO_TOTP_SECRET)
     codes_auth = Authenticator.objects.filter(user=staff, type=Authenticator.Type.RECOVERY_CODES).first()
     codes = RecoveryCodes(codes_auth) if codes_auth else RecoveryCodes.activate(staff)
-    unused = codes.get_unused_codes()
     secret = get_mfa_adapter().decrypt(
         Authenticator.objects.get(user=staff, type=Authenticator.Type.TOTP).data["secret"]
     )
+    return staff, secret, codes.get_unused_codes()
+
+
+@transaction.atomic
+def seed_accounts() -> list[str]:
+    """A superuser staff login with TOTP and recovery codes. Returns lines describing the login. (The demo
+    seekers are seekers.demo's, the role logins privacy.demo's: accounts imports no other app.)"""
+    _staff, secret, unused = demo_staff("staff@peersnet.example", first_name="Robin", is_superuser=True)
     return [
         f"Every demo password: {DEMO_PASSWORD}",
-        "Staff (admin at /admin/): staff@peersnet.example",
+        "Staff, superuser (admin at /admin/): staff@peersnet.example",
         f"  two-factor: add TOTP secret {secret} to an authenticator app,",
         f"  or use a recovery code: {', '.join(unused[:3])}",
     ]

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -7,6 +8,7 @@ from django.urls import path, reverse
 from accounts.timezones import format_when
 from payments.admin import staff_refund_flow
 from payments.models import Payment
+from privacy.admin import SensitiveRecordAdmin
 from supporters.models import SupporterProfile
 
 from .models import Booking, BookingEvent, SessionFeedback
@@ -26,9 +28,14 @@ class BookingEventInline(admin.TabularInline):
         return False
 
 
+# Events whose reason the supporter wrote (private: never shown to the seeker).
+PRIVATE_REASON_STATUSES = {Booking.Status.DECLINED, Booking.Status.CANCELLED_BY_SUPPORTER}
+
+
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
-    """Bookings with their history. Changes go through the same services as the site (actions)."""
+class BookingAdmin(SensitiveRecordAdmin):
+    """Bookings with their history. Changes go through the same services as the site (actions). A page
+    that shows a supporter's private reason (declining, or cancelling) is logged as a read of it."""
 
     list_display = ["pk", "start", "supporter", "seeker", "status", "money", "supporter_absent_reported_at"]
     list_filter = [
@@ -43,12 +50,21 @@ class BookingAdmin(admin.ModelAdmin):
     inlines = [BookingEventInline]
     actions = ["cancel_on_behalf_of_supporter", "confirm_supporter_no_show"]
     readonly_fields = [f.name for f in Booking._meta.fields]
+    secret_fields = ("decline_reason",)
 
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def sensitive_record_label(self, obj: Booking) -> str:
+        return f"Private reason of booking {obj.pk}"
+
+    def shows_sensitive_data(self, request, obj: Booking) -> bool:
+        return bool(obj.decline_reason) or any(
+            event.reason and event.to_status in PRIVATE_REASON_STATUSES for event in obj.events.all()
+        )
 
     def get_urls(self):
         return [
@@ -63,6 +79,8 @@ class BookingAdmin(admin.ModelAdmin):
     def refund_view(self, request, booking_id: int):
         """A staff refund of this session's fee, in dollars, confirmed with the seeker, the session and the
         amount named (payments.admin.staff_refund_flow)."""
+        if not request.user.has_perm("payments.add_refund"):
+            raise PermissionDenied  # before looking anything up: no hint of what exists
         booking = get_object_or_404(
             Booking.objects.select_related("supporter", "seeker__user"), pk=booking_id
         )
@@ -153,6 +171,8 @@ class SessionFeedbackAdmin(admin.ModelAdmin):
         ]
 
     def by_supporter_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         rows = (
             SupporterProfile.objects.annotate(
                 completed=Count("bookings", filter=Q(bookings__status__in=["completed", "refunded"])),

@@ -16,6 +16,7 @@ from giftcards.selectors import credits_available
 from payments.selectors import money_by_payable
 from payments.services import seeker_card
 from peersnet.kernel.htmx import redirect_page
+from privacy import access
 from seekers.decorators import seeker_required
 from supporters.decorators import supporter_required
 from supporters.models import Slot
@@ -222,6 +223,15 @@ def booking_detail_view(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = request.booking
     now = timezone.now()
     actions = booking_actions(booking, request.user, now)
+    shared_intake = None if actions.is_seeker else selectors.intake_shared_with_supporter(booking=booking)
+    if shared_intake:
+        # The supporter reads answers the seeker chose to share: logged like a staff read (docs/privacy.md).
+        intake = booking.seeker.intake
+        access.record_read(
+            request=request,
+            obj=intake,
+            record=f"Intake {intake.pk} of seeker {intake.seeker_id} (shared answers)",
+        )
     return render(
         request,
         "bookings/detail.html",
@@ -232,9 +242,7 @@ def booking_detail_view(request: HttpRequest, booking_id: int) -> HttpResponse:
             "is_seeker": actions.is_seeker,
             "join_opens_at": join_opens_at(booking),
             "free_until": free_cancellation_deadline(booking),
-            "shared_intake": None
-            if actions.is_seeker
-            else selectors.intake_shared_with_supporter(booking=booking),
+            "shared_intake": shared_intake,
             "now": now,
         },
     )

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 
@@ -107,6 +108,8 @@ class GiftAdmin(admin.ModelAdmin):
         ]
 
     def recipient_view(self, request, gift_id: int):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
         gift = get_object_or_404(Gift, pk=gift_id)
         data = request.POST if request.method == "POST" else None
         form = RecipientCorrectForm(

@@ -156,6 +156,8 @@ class PaymentAdmin(admin.ModelAdmin):
         ]
 
     def refund_view(self, request, payment_id: int):
+        if not request.user.has_perm("payments.add_refund"):
+            raise PermissionDenied  # before looking anything up: no hint of what exists
         payment = get_object_or_404(Payment.objects.select_related("payable__seeker__user"), pk=payment_id)
         payable = payment.payable
         return staff_refund_flow(

@@ -1,10 +1,18 @@
 """Staff roles: who may see what. The groups and their permissions are kept here, in code.
 
-- operations: bookings, payments, refunds, gifts, supporters' listings
-- supervisor: supervision of supporters; later the supervisor queue, reports, safety plans and the
-  messages of flagged threads; the access log
-- trainer: applicants and cohorts (later)
-Superusers (the few who run the system) have every permission.
+- operations: bookings, payments, refunds, gifts, supporters' listings (never deletes a money record)
+- supervisor: supervision of supporters, seekers' intake (read, every read logged), the access log;
+  later the supervisor queue, reports, safety plans and the messages of flagged threads
+- trainer: supporters (read) for now; applicants and cohorts later
+Superusers (the few who run the system) have every permission and hold every role.
+
+``ROLE_PERMISSIONS`` is the whole truth. A data migration creates the groups, and after every
+``migrate`` (and every test-database flush) ``sync_role_groups`` makes each group's permissions equal
+to this table, so a permission added by hand in the admin is taken away again and a model added later
+joins its role as soon as it is listed here. A later issue that adds a model for a role adds a line
+here, nothing else. docs/privacy.md ("Staff roles") has the same table in words.
+
+privacy sits below the domain apps, so the models are named by label ("app.model"), never imported.
 """
 
 from __future__ import annotations
@@ -13,6 +21,89 @@ OPERATIONS = "operations"
 SUPERVISOR = "supervisor"
 TRAINER = "trainer"
 ROLES = (OPERATIONS, SUPERVISOR, TRAINER)
+
+VIEW = ("view",)
+VIEW_CHANGE = ("view", "change")
+EDIT = ("view", "add", "change")
+ALL = ("view", "add", "change", "delete")
+
+# role -> {"app_label.model_name": actions}. Money records (payments, refunds, gifts, credits) are never
+# deleted by anyone: their admins refuse it too. "add" on refunds is the staff refund flow.
+ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    OPERATIONS: {
+        "bookings.booking": VIEW_CHANGE,  # change: the cancel and no-show actions
+        "bookings.bookingevent": VIEW,
+        "bookings.sessionfeedback": VIEW,
+        "payments.payable": VIEW,
+        "payments.payment": VIEW,
+        "payments.refund": EDIT,  # add: refund a payment; change: send a failed refund again
+        "payments.stripecustomer": VIEW,
+        "payments.webhookevent": VIEW,
+        "giftcards.gift": VIEW_CHANGE,  # change: resend, correct the recipient, refund in full
+        "giftcards.giftprice": EDIT,
+        "giftcards.sessioncredit": VIEW,
+        "giftcards.sessioncreditevent": VIEW,
+        "supporters.supporterprofile": VIEW_CHANGE,  # the listing: status, texts, tags, hours
+        "supporters.availabilityrule": ALL,
+        "supporters.timeoff": ALL,
+        "supporters.leaveofabsence": ALL,
+        "supporters.tag": EDIT,
+        "supporters.operatinghours": ALL,
+        "supporters.slot": VIEW,
+        "seekers.seekerprofile": VIEW,  # who the seeker is; never the intake
+        "notifications.notification": VIEW,  # what was sent and what failed; resend
+        "health.heartbeat": VIEW,  # the system health report
+    },
+    SUPERVISOR: {
+        "supporters.supporterprofile": VIEW,
+        "supporters.availabilityrule": VIEW,
+        "supporters.timeoff": VIEW,
+        "supporters.leaveofabsence": VIEW,
+        "bookings.booking": VIEW,  # a supporter's sessions
+        "bookings.bookingevent": VIEW,
+        "bookings.sessionfeedback": VIEW,  # guarantee claims per supporter are for supervision
+        "seekers.seekerprofile": VIEW,
+        "seekers.intake": VIEW,  # every read writes an access-log row
+        "privacy.accesslog": VIEW,
+    },
+    TRAINER: {
+        "supporters.supporterprofile": VIEW,
+        "supporters.tag": VIEW,
+    },
+}
+
+
+def role_permission_codenames(role: str) -> set[tuple[str, str]]:
+    """{(app_label, codename)} of ``role``, e.g. ("bookings", "view_booking")."""
+    pairs = set()
+    for label, actions in ROLE_PERMISSIONS[role].items():
+        app_label, model_name = label.split(".")
+        pairs.update((app_label, f"{action}_{model_name}") for action in actions)
+    return pairs
+
+
+def sync_role_groups(*, group_model, permission_model, using: str = "default") -> dict[str, int]:
+    """Create the role groups if missing and set each one's permissions to exactly the table's, as far as
+    those permissions exist (a model not migrated yet joins on a later sync). Takes the Group and
+    Permission models as arguments so a migration can pass its historical ones. Returns
+    {role: number of permissions}."""
+    wanted = {role: role_permission_codenames(role) for role in ROLES}
+    labels = {app_label for pairs in wanted.values() for app_label, _codename in pairs}
+    existing = {
+        (app_label, codename): pk
+        for pk, app_label, codename in permission_model.objects.using(using)
+        .filter(content_type__app_label__in=labels)
+        .values_list("pk", "content_type__app_label", "codename")
+    }
+    counts = {}
+    for role in ROLES:
+        group, _created = group_model.objects.using(using).get_or_create(name=role)
+        ids = sorted(existing[pair] for pair in wanted[role] if pair in existing)
+        current = sorted(group.permissions.values_list("pk", flat=True))
+        if current != ids:
+            group.permissions.set(ids)
+        counts[role] = len(ids)
+    return counts
 
 
 def has_role(user, role: str) -> bool:

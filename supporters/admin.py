@@ -258,7 +258,7 @@ class SupporterProfileAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         slots_regenerate(supporter_id=form.instance.pk)
 
-    @admin.action(description=_("Regenerate slots"))
+    @admin.action(description=_("Regenerate slots"), permissions=["change"])
     def regenerate_slots(self, request: HttpRequest, queryset: QuerySet[SupporterProfile]) -> None:
         created = removed = 0
         ids = list(queryset.values_list("pk", flat=True))

@@ -17,6 +17,7 @@ from django.urls import reverse
 from bookings.models import Booking, SessionFeedback
 from notifications.models import Notification
 from payments.models import Refund
+from seekers.models import Intake
 from tests.browser.test_money_moments import assert_accessible, signed_in_page
 from tests.factories import BookingFactory, GiftFactory, StaffFactory
 
@@ -41,6 +42,15 @@ def customised_admin_pages():
     )
     SessionFeedback.objects.create(booking=booking, loved=False, comment="Not the right fit for me.")
     gift = GiftFactory()
+    intake = Intake.objects.create(
+        seeker=booking.seeker,
+        preferred_name="Al",
+        hopes="Someone to talk to.",
+        emergency_contact_name="Sam",
+        emergency_contact_phone="+1 555 123 4567",
+        acknowledged_at=NOW,
+        completed_at=NOW,
+    )
     Notification.objects.create(
         key="test-failed-1",
         to="someone@example.com",
@@ -64,6 +74,8 @@ def customised_admin_pages():
         ("supporter profiles", reverse("admin:supporters_supporterprofile_changelist")),
         ("operating hours", reverse("admin:supporters_operatinghours_changelist")),
         ("email outbox", reverse("admin:notifications_notification_changelist")),
+        ("intake (logged read)", reverse("admin:seekers_intake_change", args=[intake.pk])),
+        ("access log", reverse("admin:privacy_accesslog_changelist")),
     ]
 
 

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from accounts.demo import seed_accounts
 from bookings.demo import seed_bookings
+from privacy.demo import seed_role_logins
 from seekers.demo import seed_seekers
 from supporters.demo import seed_supporters
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         if not settings.DEBUG and not options["create_public_demo_logins"]:
             raise CommandError(REFUSAL)
         lines = seed_accounts()
+        lines += seed_role_logins()
         lines += seed_seekers()
         lines += seed_supporters()
         lines += seed_bookings()

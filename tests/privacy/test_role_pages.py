@@ -1,0 +1,212 @@
+"""Each role sees exactly its pages: a table of admin and site addresses, and for every kind of person the
+status each one answers. A page outside a role is the admin's permission page (403) or a 404; neither
+carries any of the records' data."""
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from bookings.models import Booking
+from notifications.models import Notification
+from privacy.models import AccessLog
+from seekers.models import Intake
+from tests.factories import BookingFactory, GiftFactory, StaffFactory, SupporterFactory
+
+pytestmark = pytest.mark.django_db
+
+SECRET_HOPES = "HOPES-only-for-supervisors"
+PEOPLE = ["operations", "supervisor", "trainer", "superuser", "staff", "supporter", "seeker"]
+STAFF = {"operations", "supervisor", "trainer", "superuser", "staff"}
+OPS, SUP, TRN, ROOT = "operations", "supervisor", "trainer", "superuser"
+
+
+@pytest.fixture
+def world(db):
+    """One of each record the pages show, with text that must never appear on a refused page."""
+    booking = BookingFactory(paid=True, seeker__user__email="seeker-private@example.com")
+    now = timezone.now()
+    intake = Intake.objects.create(
+        seeker=booking.seeker,
+        preferred_name="Al",
+        hopes=SECRET_HOPES,
+        emergency_contact_name="Sam",
+        emergency_contact_phone="+1 555 123 4567",
+        acknowledged_at=now,
+        completed_at=now,
+    )
+    gift = GiftFactory(recipient_email="gift-recipient-private@example.com")
+    notification = Notification.objects.create(key="demo-1", to="outbox-private@example.com", subject="Hello")
+    people = {}
+    for name in ("operations", "supervisor", "trainer"):
+        user = StaffFactory(email=f"{name}@example.com")
+        user.groups.add(Group.objects.get(name=name))
+        people[name] = user
+    people["superuser"] = StaffFactory(email="root@example.com", is_superuser=True)
+    people["staff"] = StaffFactory(email="no-group@example.com")
+    for user in people.values():
+        TOTP.activate(user, "JBSWY3DPEHPK3PXP")
+    people["supporter"] = booking.supporter.user
+    TOTP.activate(booking.supporter.user, "JBSWY3DPEHPK3PXP")
+    people["seeker"] = booking.seeker.user
+    log = AccessLog.objects.create(
+        actor=people["superuser"],
+        kind=AccessLog.Kind.READ,
+        content_type_id=1,
+        object_id="1",
+        record="Log-row-private-label",
+        page="/x/",
+    )
+    other = SupporterFactory()
+    return {
+        "booking": booking,
+        "payment": booking.payable.payments.get(),
+        "intake": intake,
+        "gift": gift,
+        "notification": notification,
+        "people": people,
+        "log": log,
+        "supporter": other,
+    }
+
+
+# address (formatted with the world's ids) -> the people who get the page (200); the rest of the staff
+# get the admin's 403, and people who aren't staff are sent to the admin's login (302).
+ADMIN_PAGES = {
+    "/admin/": {OPS, SUP, TRN, ROOT, "staff"},
+    "/admin/bookings/booking/": {OPS, SUP, ROOT},
+    "/admin/bookings/booking/{booking}/change/": {OPS, SUP, ROOT},
+    "/admin/bookings/booking/{booking}/refund/": {OPS, ROOT},
+    "/admin/bookings/sessionfeedback/": {OPS, SUP, ROOT},
+    "/admin/bookings/sessionfeedback/by-supporter/": {OPS, SUP, ROOT},
+    "/admin/payments/payment/": {OPS, ROOT},
+    "/admin/payments/payment/{payment}/change/": {OPS, ROOT},
+    "/admin/payments/payment/{payment}/refund/": {OPS, ROOT},
+    "/admin/payments/payable/": {OPS, ROOT},
+    "/admin/payments/refund/": {OPS, ROOT},
+    "/admin/payments/webhookevent/": {OPS, ROOT},
+    "/admin/payments/stripecustomer/": {OPS, ROOT},
+    "/admin/giftcards/gift/": {OPS, ROOT},
+    "/admin/giftcards/gift/{gift}/change/": {OPS, ROOT},
+    "/admin/giftcards/gift/{gift}/recipient/": {OPS, ROOT},
+    "/admin/giftcards/giftprice/": {OPS, ROOT},
+    "/admin/supporters/supporterprofile/": {OPS, SUP, TRN, ROOT},
+    "/admin/supporters/supporterprofile/{supporter}/change/": {OPS, SUP, TRN, ROOT},
+    "/admin/supporters/supporterprofile/add/": {ROOT},
+    "/admin/supporters/operatinghours/": {OPS, ROOT},
+    "/admin/supporters/slot/": {OPS, ROOT},
+    "/admin/supporters/tag/": {OPS, TRN, ROOT},
+    "/admin/seekers/seekerprofile/": {OPS, SUP, ROOT},
+    "/admin/seekers/intake/": {SUP, ROOT},
+    "/admin/seekers/intake/{intake}/change/": {SUP, ROOT},
+    "/admin/privacy/accesslog/": {SUP, ROOT},
+    "/admin/privacy/accesslog/{log}/change/": {SUP, ROOT},
+    "/admin/notifications/notification/": {OPS, ROOT},
+    "/admin/notifications/notification/{notification}/change/": {OPS, ROOT},
+    "/admin/health/heartbeat/": {OPS, ROOT},
+    "/admin/accounts/user/": {ROOT},
+    "/admin/auth/group/": {ROOT},
+    "/admin/mfa/authenticator/": {ROOT},
+}
+
+# Site pages: the two people of a booking see it; nobody else, staff included, learns it exists.
+SITE_PAGES = {
+    "/sessions/{booking}/": {"seeker": 200, "supporter": 200},
+    "/sessions/{booking}/calendar.ics": {"seeker": 200, "supporter": 200},
+}
+
+PRIVATE = [
+    SECRET_HOPES,
+    "+1 555 123 4567",
+    "seeker-private@example.com",
+    "gift-recipient-private@example.com",
+    "outbox-private@example.com",
+    "Log-row-private-label",
+]
+
+
+def address(template: str, world) -> str:
+    return template.format(
+        booking=world["booking"].pk,
+        payment=world["payment"].pk,
+        intake=world["intake"].pk,
+        gift=world["gift"].pk,
+        notification=world["notification"].pk,
+        log=world["log"].pk,
+        supporter=world["supporter"].pk,
+    )
+
+
+def assert_nothing_private(response):
+    body = response.content.decode(errors="replace")
+    for text in PRIVATE:
+        assert text not in body, text
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_each_person_gets_exactly_their_admin_pages(client, world, person):
+    client.force_login(world["people"][person])
+    got, wanted = {}, {}
+    for template, allowed in ADMIN_PAGES.items():
+        response = client.get(address(template, world))
+        got[template] = response.status_code
+        if person in allowed:
+            wanted[template] = 200
+        else:
+            wanted[template] = 403 if person in STAFF else 302
+            assert_nothing_private(response)
+            if response.status_code == 302:
+                assert response["Location"].startswith("/admin/login/")
+    assert got == wanted
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_each_person_gets_exactly_their_site_pages(client, world, person):
+    client.force_login(world["people"][person])
+    for template, allowed in SITE_PAGES.items():
+        response = client.get(address(template, world))
+        assert response.status_code == allowed.get(person, 404), (template, response.status_code)
+        if response.status_code != 200:
+            assert_nothing_private(response)
+
+
+def test_the_admin_index_lists_only_the_roles_models(client, world):
+    client.force_login(world["people"]["trainer"])
+    page = client.get("/admin/").content.decode()
+    assert "/admin/supporters/supporterprofile/" in page
+    for hidden in ["/admin/bookings/", "/admin/payments/", "/admin/seekers/", "/admin/privacy/"]:
+        assert hidden not in page
+    client.force_login(world["people"]["staff"])
+    page = client.get("/admin/").content.decode()
+    assert "/admin/supporters/" not in page and "permission" in page
+
+
+@pytest.mark.parametrize("person", ["supervisor", "trainer", "staff"])
+def test_changes_outside_a_role_are_refused_and_change_nothing(client, world, person):
+    client.force_login(world["people"][person])
+    booking, gift = world["booking"], world["gift"]
+    # An admin action on bookings (cancel on behalf of the supporter) needs "change".
+    client.post(
+        "/admin/bookings/booking/",
+        {"action": "cancel_on_behalf_of_supporter", "_selected_action": [booking.pk]},
+    )
+    response = client.post(
+        f"/admin/giftcards/gift/{gift.pk}/recipient/",
+        {"recipient_email": "attacker@example.com", "recipient_name": "X"},
+    )
+    assert response.status_code == 403
+    response = client.post(
+        f"/admin/payments/payment/{world['payment'].pk}/refund/", {"amount": "65", "confirm": "yes"}
+    )
+    assert response.status_code == 403
+    booking.refresh_from_db()
+    gift.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+    assert gift.recipient_email == "gift-recipient-private@example.com"
+    assert not world["payment"].refunds.exists()
+
+
+def test_a_trainer_cannot_regenerate_slots(client, world):
+    client.force_login(world["people"]["trainer"])
+    response = client.get("/admin/supporters/supporterprofile/")
+    assert "regenerate_slots" not in response.content.decode()
