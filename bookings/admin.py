@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.db.models import Count, Q
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
@@ -7,9 +7,9 @@ from django.urls import path, reverse
 from accounts.timezones import format_when
 from payments.admin import staff_refund_flow
 from payments.models import Payment
-from supporters.models import SupporterProfile
 
 from .models import Booking, BookingEvent, SessionFeedback
+from .selectors import SUMMARY_DAYS, feedback_summary_by_supporter
 from .services import BookingError, booking_cancel_by_supporter, booking_confirm_supporter_no_show
 
 
@@ -122,15 +122,28 @@ class BookingAdmin(admin.ModelAdmin):
         self.message_user(request, f"{done} booking(s) marked as supporter no-show.")
 
 
+SUPERVISE = "bookings.supervise_feedback"
+
+
 @admin.register(SessionFeedback)
 class SessionFeedbackAdmin(admin.ModelAdmin):
-    """How sessions went. Guarantee claims per supporter are for supervision, not penalties."""
+    """How sessions went, for supervisors only (the ``supervise_feedback`` permission): the private
+    rating and comment are a coaching signal for supervision, never a ranking or a penalty."""
 
-    list_display = ["booking", "supporter", "loved", "created_at"]
-    list_filter = ["loved", "booking__supporter"]
+    list_display = ["booking", "supporter", "loved", "rating", "created_at"]
+    list_filter = ["loved", "rating", "booking__supporter"]
     list_select_related = ["booking__supporter"]
-    readonly_fields = ["booking", "loved", "comment", "created_at"]
+    readonly_fields = ["booking", "loved", "rating", "comment", "created_at"]
     change_list_template = "admin/bookings/sessionfeedback/change_list.html"
+
+    def has_module_permission(self, request):
+        return request.user.has_perm(SUPERVISE) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(SUPERVISE)
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_add_permission(self, request):
         return False
@@ -153,18 +166,15 @@ class SessionFeedbackAdmin(admin.ModelAdmin):
         ]
 
     def by_supporter_view(self, request):
-        rows = (
-            SupporterProfile.objects.annotate(
-                completed=Count("bookings", filter=Q(bookings__status__in=["completed", "refunded"])),
-                claims=Count("bookings__feedback", filter=Q(bookings__feedback__loved=False)),
-            )
-            .filter(completed__gt=0)
-            .order_by("-claims", "display_name")
-        )
+        """Per supporter, the last 90 days: sessions, ratings given, their average, guarantee claims.
+        In name order: it is read in supervision, never used to rank anyone."""
+        if not request.user.has_perm(SUPERVISE):
+            raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
-            "rows": rows,
-            "title": "Guarantee claims by supporter",
+            "rows": feedback_summary_by_supporter(),
+            "days": SUMMARY_DAYS,
+            "title": "Session feedback by supporter",
             "opts": self.model._meta,
         }
         return render(request, "admin/bookings/guarantee_by_supporter.html", context)

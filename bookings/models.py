@@ -175,12 +175,26 @@ class Booking(models.Model):
 
 class SessionFeedback(models.Model):
     """How a completed session went, in the seeker's words. "I didn't love it" refunds the session
-    (the money-back guarantee, once per booking); the comment is optional and for staff only."""
+    (the money-back guarantee, once per booking, never conditional on anything else). The 1–5 rating and
+    the comment are optional and private: supervisors read them (the ``supervise_feedback`` permission),
+    the supporter never sees them, and nothing orders supporters by them. Aggregated per supporter for
+    supervision only (bookings.selectors.feedback_summary_by_supporter)."""
 
     booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="feedback")
     loved = models.BooleanField()
+    rating = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("1 (poor) to 5 (great)."))
+    # TODO(issue 16): peersnet.kernel.crypto.EncryptedTextField once it lands on main (encrypted at rest).
     comment = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        permissions = [("supervise_feedback", "Can read session ratings and comments (supervisors)")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="feedback_rating_1_to_5",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Feedback on booking {self.booking_id}: {'loved' if self.loved else 'refund'}"
