@@ -163,11 +163,8 @@ def offers_make_for_opened(
     Runs in the announcer's transaction with the supporter row locked (and the slot, when one was freed).
     Returns the offers made."""
     now = now or timezone.now()
-    slots = list(Slot.objects.filter(supporter_id=supporter_id, start__in=starts, status=Slot.Status.OPEN))
-    if not slots:
-        return []
-    for offer in WaitlistOffer.objects.select_for_update().filter(slot__in=slots, status=Offer.ACTIVE):
-        _end_offer(offer, status=Offer.EXPIRED if offer.expires_at <= now else Offer.WITHDRAWN, now=now)
+    # Who waits first (one query when nobody does: this runs on every regeneration). With nobody in line
+    # a hold still recorded on these slots is ended by whoever let it go (the expiry sweep, leaving).
     line = list(
         WaitlistEntry.objects.filter(supporter_id=supporter_id, status=WaitlistEntry.Status.WAITING)
         .select_related("seeker__user", "supporter")
@@ -175,6 +172,11 @@ def offers_make_for_opened(
     )
     if not line:
         return []
+    slots = list(Slot.objects.filter(supporter_id=supporter_id, start__in=starts, status=Slot.Status.OPEN))
+    if not slots:
+        return []
+    for offer in WaitlistOffer.objects.select_for_update().filter(slot__in=slots, status=Offer.ACTIVE):
+        _end_offer(offer, status=Offer.EXPIRED if offer.expires_at <= now else Offer.WITHDRAWN, now=now)
     earliest, latest = supporters.bookable_window(now)
     slots = [s for s in sorted(slots, key=lambda s: s.start) if earliest <= s.start <= latest]
     if not slots:
