@@ -7,6 +7,9 @@ from django.urls import path, reverse
 from accounts.timezones import format_when
 from payments.admin import staff_refund_flow
 from payments.models import Payment
+from peersnet.kernel.ids import parse_id
+from privacy.access import record_read
+from privacy.roles import is_supervisor
 
 from .models import Booking, BookingEvent, SessionFeedback
 from .selectors import SUMMARY_DAYS, feedback_summary_by_supporter
@@ -122,13 +125,11 @@ class BookingAdmin(admin.ModelAdmin):
         self.message_user(request, f"{done} booking(s) marked as supporter no-show.")
 
 
-SUPERVISE = "bookings.supervise_feedback"
-
-
 @admin.register(SessionFeedback)
 class SessionFeedbackAdmin(admin.ModelAdmin):
-    """How sessions went, for supervisors only (the ``supervise_feedback`` permission): the private
-    rating and comment are a coaching signal for supervision, never a ranking or a penalty."""
+    """How sessions went, for supervisors only (privacy.roles): the private rating and comment are a
+    coaching signal for supervision, never a ranking or a penalty. Opening one is written to the access
+    log (the comment is something a seeker told us in confidence)."""
 
     list_display = ["booking", "supporter", "loved", "rating", "created_at"]
     list_filter = ["loved", "rating", "booking__supporter"]
@@ -137,10 +138,17 @@ class SessionFeedbackAdmin(admin.ModelAdmin):
     change_list_template = "admin/bookings/sessionfeedback/change_list.html"
 
     def has_module_permission(self, request):
-        return request.user.has_perm(SUPERVISE) or super().has_module_permission(request)
+        return is_supervisor(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(SUPERVISE)
+        return is_supervisor(request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        feedback = SessionFeedback.objects.filter(pk=parse_id(object_id)).first()
+        if feedback is not None and response.status_code == 200:
+            record_read(request=request, obj=feedback, record="session feedback (rating and comment)")
+        return response
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -168,7 +176,7 @@ class SessionFeedbackAdmin(admin.ModelAdmin):
     def by_supporter_view(self, request):
         """Per supporter, the last 90 days: sessions, ratings given, their average, guarantee claims.
         In name order: it is read in supervision, never used to rank anyone."""
-        if not request.user.has_perm(SUPERVISE):
+        if not is_supervisor(request.user):
             raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),

@@ -10,10 +10,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterModelOptions(
-            name='sessionfeedback',
-            options={'permissions': [('supervise_feedback', 'Can read session ratings and comments (supervisors)')]},
-        ),
         migrations.AddField(
             model_name='sessionfeedback',
             name='rating',
