@@ -3,7 +3,9 @@
 import csv
 import datetime as dt
 
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -29,7 +31,8 @@ class SiteFeedbackAdmin(admin.ModelAdmin):
     search_fields = ["what", "email"]
     fields = ["created_at", "what", "email", "user", "tags", "handled"]
     readonly_fields = ["created_at", "what", "email", "user"]
-    filter_horizontal = ["tags"]
+    # Plain checkboxes: Django's two-box filter widget fails axe (aria-label on a span), and tags are few.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     date_hierarchy = "created_at"
     actions = ["export_csv", "mark_handled"]
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from bookings.models import Booking, SessionFeedback
 from notifications.models import Notification
 from payments.models import Refund
+from sitefeedback.models import FeedbackTag, SiteFeedback
 from tests.browser.test_money_moments import assert_accessible, signed_in_page
 from tests.factories import BookingFactory, GiftFactory, StaffFactory
 
@@ -41,6 +42,8 @@ def customised_admin_pages():
     )
     SessionFeedback.objects.create(booking=booking, loved=False, comment="Not the right fit for me.")
     gift = GiftFactory()
+    site_feedback = SiteFeedback.objects.create(what="The filters are easy to miss.", email="a@example.com")
+    site_feedback.tags.add(FeedbackTag.objects.create(name="idea"))
     Notification.objects.create(
         key="test-failed-1",
         to="someone@example.com",
@@ -64,6 +67,9 @@ def customised_admin_pages():
         ("supporter profiles", reverse("admin:supporters_supporterprofile_changelist")),
         ("operating hours", reverse("admin:supporters_operatinghours_changelist")),
         ("email outbox", reverse("admin:notifications_notification_changelist")),
+        ("site feedback", reverse("admin:sitefeedback_sitefeedback_changelist")),
+        ("site feedback item", reverse("admin:sitefeedback_sitefeedback_change", args=[site_feedback.pk])),
+        ("waitlist entries", reverse("admin:waitlist_waitlistentry_changelist")),
     ]
 
 
