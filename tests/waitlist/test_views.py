@@ -8,7 +8,18 @@ from django.urls import reverse
 from waitlist import services
 from waitlist.models import WaitlistEntry
 
-from .helpers import MONDAY, NOW, TUESDAY, join, mornings_supporter, seeker
+from .helpers import (
+    MONDAY,
+    MONDAY_10AM,
+    NOW,
+    TUESDAY,
+    join,
+    mornings_supporter,
+    request,
+    seeker,
+    slot_at,
+    withdraw,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +119,16 @@ def test_your_waitlists_page_query_count_is_constant(client, supporter, django_a
         join(who, mornings_supporter())
     with django_assert_max_num_queries(len(few)):
         client.get(reverse("waitlist:mine"))
+
+
+def test_your_waitlists_shows_the_time_held_for_you_with_a_link_to_book_it(client, supporter):
+    who = seeker()
+    join(who, supporter)
+    booking = request(seeker(), slot_at(supporter, MONDAY_10AM))
+    withdraw(booking)
+    client.force_login(who.user)
+    page = client.get(reverse("waitlist:mine")).content.decode()
+    assert "holding Monday 7 December, 10:00 AM" in page
+    assert reverse("bookings:request", args=[slot_at(supporter, MONDAY_10AM).pk]) in page
+    held = client.get(reverse("bookings:request", args=[slot_at(supporter, MONDAY_10AM).pk])).content.decode()
+    assert "We're holding this time for you until" in held
