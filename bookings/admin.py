@@ -1,6 +1,5 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
@@ -8,10 +7,13 @@ from django.urls import path, reverse
 from accounts.timezones import format_when
 from payments.admin import staff_refund_flow
 from payments.models import Payment
+from peersnet.kernel.ids import parse_id
+from privacy.access import record_read
 from privacy.admin import SensitiveRecordAdmin
-from supporters.models import SupporterProfile
+from privacy.roles import is_supervisor
 
 from .models import Booking, BookingEvent, SessionFeedback
+from .selectors import SUMMARY_DAYS, feedback_summary_by_supporter
 from .services import BookingError, booking_cancel_by_supporter, booking_confirm_supporter_no_show
 
 
@@ -142,13 +144,31 @@ class BookingAdmin(SensitiveRecordAdmin):
 
 @admin.register(SessionFeedback)
 class SessionFeedbackAdmin(admin.ModelAdmin):
-    """How sessions went. Guarantee claims per supporter are for supervision, not penalties."""
+    """How sessions went, for supervisors only (privacy.roles): the private rating and comment are a
+    coaching signal for supervision, never a ranking or a penalty. Opening one is written to the access
+    log (the comment is something a seeker told us in confidence)."""
 
-    list_display = ["booking", "supporter", "loved", "created_at"]
-    list_filter = ["loved", "booking__supporter"]
+    list_display = ["booking", "supporter", "loved", "rating", "created_at"]
+    list_filter = ["loved", "rating", "booking__supporter"]
     list_select_related = ["booking__supporter"]
-    readonly_fields = ["booking", "loved", "comment", "created_at"]
+    readonly_fields = ["booking", "loved", "rating", "comment", "created_at"]
     change_list_template = "admin/bookings/sessionfeedback/change_list.html"
+
+    def has_module_permission(self, request):
+        return is_supervisor(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_supervisor(request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        feedback = SessionFeedback.objects.filter(pk=parse_id(object_id)).first()
+        if feedback is not None and response.status_code == 200:
+            record_read(request=request, obj=feedback, record="session feedback (rating and comment)")
+        return response
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_add_permission(self, request):
         return False
@@ -171,20 +191,15 @@ class SessionFeedbackAdmin(admin.ModelAdmin):
         ]
 
     def by_supporter_view(self, request):
-        if not self.has_view_permission(request):
+        """Per supporter, the last 90 days: sessions, ratings given, their average, guarantee claims.
+        In name order: it is read in supervision, never used to rank anyone."""
+        if not is_supervisor(request.user):
             raise PermissionDenied
-        rows = (
-            SupporterProfile.objects.annotate(
-                completed=Count("bookings", filter=Q(bookings__status__in=["completed", "refunded"])),
-                claims=Count("bookings__feedback", filter=Q(bookings__feedback__loved=False)),
-            )
-            .filter(completed__gt=0)
-            .order_by("-claims", "display_name")
-        )
         context = {
             **self.admin_site.each_context(request),
-            "rows": rows,
-            "title": "Guarantee claims by supporter",
+            "rows": feedback_summary_by_supporter(),
+            "days": SUMMARY_DAYS,
+            "title": "Session feedback by supporter",
             "opts": self.model._meta,
         }
         return render(request, "admin/bookings/guarantee_by_supporter.html", context)

@@ -7,6 +7,17 @@ from peersnet.kernel.events import Event
 
 
 @dataclass(frozen=True)
+class BookingRequested(Event):
+    """A seeker asked for a slot (from booking_request, the slot taken and the booking written). The
+    waitlist ends the seeker's place on that supporter's list, and its offer if this was the held slot."""
+
+    booking_id: int
+    seeker_user_id: int
+    supporter_id: int
+    slot_id: int
+
+
+@dataclass(frozen=True)
 class BookingConfirmed(Event):
     """A session is confirmed: paid, paid with a gift credit, or free."""
 

@@ -64,10 +64,20 @@ class FeedbackForm(forms.Form):
         choices=[("loved", "It helped"), ("refund", "I didn't love it: refund my session")],
         widget=forms.RadioSelect,
     )
+    rating = forms.TypedChoiceField(
+        label="How would you rate it?",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[(5, "5: great"), (4, "4: good"), (3, "3: okay"), (2, "2: not great"), (1, "1: poor")],
+        widget=forms.RadioSelect,
+        help_text="Optional, and private: only our supervisors see it, never your supporter. "
+        "It never changes the refund.",
+    )
     comment = forms.CharField(
         label="Anything you'd like our team to know",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Optional. Only our staff read this; your supporter doesn't see it.",
+        help_text="Optional. Only our supervisors read this; your supporter doesn't see it.",
     )

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from payments.models import Payable
+from peersnet.kernel.crypto import EncryptedTextField
 from seekers.models import SeekerProfile
 from supporters.models import Slot, SupporterProfile
 
@@ -175,12 +176,24 @@ class Booking(models.Model):
 
 class SessionFeedback(models.Model):
     """How a completed session went, in the seeker's words. "I didn't love it" refunds the session
-    (the money-back guarantee, once per booking); the comment is optional and for staff only."""
+    (the money-back guarantee, once per booking, never conditional on anything else). The 1–5 rating and
+    the comment are optional and private: supervisors read them (privacy.roles),
+    the supporter never sees them, and nothing orders supporters by them. Aggregated per supporter for
+    supervision only (bookings.selectors.feedback_summary_by_supporter)."""
 
     booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="feedback")
     loved = models.BooleanField()
-    comment = models.TextField(blank=True, max_length=2000)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("1 (poor) to 5 (great)."))
+    comment = EncryptedTextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="feedback_rating_1_to_5",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Feedback on booking {self.booking_id}: {'loved' if self.loved else 'refund'}"

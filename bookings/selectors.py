@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -132,3 +132,26 @@ def intake_shared_with_supporter(*, booking: Booking) -> dict[str, str] | None:
         return None
     intake = getattr(booking.seeker, "intake", None)
     return intake.shared_answers() if intake else None
+
+
+SUMMARY_DAYS = 90
+
+
+def feedback_summary_by_supporter(*, now: dt.datetime | None = None) -> list[SupporterProfile]:
+    """For supervision: every supporter with a session that ended in the last 90 days, with
+    ``sessions`` (completed or refunded), ``ratings`` (how many rated), ``average_rating`` (None without
+    ratings) and ``claims`` (money-back guarantee claims), in name order. One query. A coaching signal:
+    nothing orders or filters supporters for seekers by it."""
+    now = now or timezone.now()
+    recent = Q(bookings__end__gte=now - dt.timedelta(days=SUMMARY_DAYS), bookings__end__lte=now)
+    ended = recent & Q(bookings__status__in=[Status.COMPLETED, Status.REFUNDED])
+    return list(
+        SupporterProfile.objects.annotate(
+            sessions=Count("bookings", filter=ended, distinct=True),
+            ratings=Count("bookings__feedback__rating", filter=recent),
+            average_rating=Avg("bookings__feedback__rating", filter=recent),
+            claims=Count("bookings__feedback", filter=recent & Q(bookings__feedback__loved=False)),
+        )
+        .filter(sessions__gt=0)
+        .order_by("display_name", "pk")
+    )

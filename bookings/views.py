@@ -91,7 +91,7 @@ def booking_request_view(request: HttpRequest, slot_id: int) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             return redirect_page(request, "bookings:sent", booking.pk)
-    available = slot.status == Slot.Status.OPEN
+    available = slot.is_bookable_by(request.user)
     return render(
         request,
         "bookings/request.html",
@@ -100,6 +100,7 @@ def booking_request_view(request: HttpRequest, slot_id: int) -> HttpResponse:
             "slot": slot,
             "form": form,
             "available": available,
+            "held_until": _held_until(request, slot),
             "alternatives": []
             if available
             else selectors.slot_list_next_open(supporter=slot.supporter, limit=6),
@@ -128,6 +129,12 @@ def booking_sent_view(request: HttpRequest, booking_id: int) -> HttpResponse:
     )
 
 
+def _held_until(request: HttpRequest, slot: Slot):
+    """When the waitlist holds this time for the viewer: until when (else None)."""
+    held = slot.status == Slot.Status.RESERVED and slot.is_bookable_by(request.user)
+    return slot.reserved_until if held else None
+
+
 def _card_step(request: HttpRequest, slot: Slot, exc: services.CardNeeded) -> HttpResponse:
     """No card and no gift session yet: the booking summary first (who, when, the fee, the free
     cancellation rule), then a button to the card step. The card page's Cancel goes back to the
@@ -142,12 +149,13 @@ def _card_step(request: HttpRequest, slot: Slot, exc: services.CardNeeded) -> Ht
         {
             "title": "Book a session",
             "slot": slot,
-            "available": slot.status == Slot.Status.OPEN,
+            "available": slot.is_bookable_by(request.user),
+            "held_until": _held_until(request, slot),
             "needs_card": True,
             "card_needed_message": exc.message,
             "card_url": card_url,
             "alternatives": []
-            if slot.status == Slot.Status.OPEN
+            if slot.is_bookable_by(request.user)
             else selectors.slot_list_next_open(supporter=slot.supporter, limit=6),
             "gift_credits": 0,
         },
@@ -194,6 +202,7 @@ def booking_feedback_view(request: HttpRequest, booking_id: int) -> HttpResponse
                 seeker=request.seeker,
                 loved=loved,
                 comment=form.cleaned_data["comment"],
+                rating=form.cleaned_data["rating"],
             )
         except services.BookingError as exc:
             form.add_error(None, exc.message)

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "giftcards",
     "notifications",
     "health",
+    "waitlist",
+    "sitefeedback",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +253,7 @@ CELERY_BEAT_SCHEDULE = {
     "release-unpaid": {"task": "bookings.tasks.release_unpaid", "schedule": 300.0},
     "retry-money": {"task": "payments.tasks.retry_money", "schedule": 300.0},
     "deliver-gifts": {"task": "giftcards.tasks.deliver_gifts", "schedule": 120.0},
+    "expire-waitlist-holds": {"task": "waitlist.tasks.expire_holds", "schedule": 60.0},
     "roll-slot-horizon": {
         "task": "supporters.tasks.roll_slot_horizon",
         "schedule": crontab(hour=10, minute=5),  # 02:05/03:05 Pacific, before anyone books for the new day
@@ -500,6 +503,8 @@ MIN_BOOKING_NOTICE = timedelta(hours=env.int("MIN_BOOKING_NOTICE_HOURS", default
 BOOKING_HORIZON = timedelta(weeks=env.int("BOOKING_HORIZON_WEEKS", default=8))
 FREE_CANCELLATION_NOTICE = timedelta(hours=24)
 GUARANTEE_WINDOW = timedelta(days=7)
+# Waitlist (issue 16): how long a slot that opened is held for the first matching person on the list.
+WAITLIST_HOLD = timedelta(minutes=env.int("WAITLIST_HOLD_MINUTES", default=120))
 SEEKER_MIN_AGE = 18
 SEEKER_MAX_AGE = 30
 SUPPORTER_MIN_WEEKLY_HOURS = 5

@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("seekers.urls")),
     path("", include("payments.urls")),
     path("", include("giftcards.urls")),
+    path("waitlist/", include("waitlist.urls")),
+    path("feedback/", include("sitefeedback.urls")),
     path("", include((page_patterns, "pages"))),
 ]
 

@@ -225,17 +225,31 @@ class Slot(models.Model):
         HELD = "held", _("Held by a request")
         BOOKED = "booked", _("Booked")
         CLOSED = "closed", _("Closed (no longer offered)")
+        RESERVED = "reserved", _("Held for someone on the waitlist")
 
     supporter = models.ForeignKey(SupporterProfile, on_delete=models.CASCADE, related_name="slots")
     start = models.DateTimeField()
     end = models.DateTimeField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    # A reserved slot is offered to one person (the first on the supporter's waitlist whose days and hours
+    # it fits) until ``reserved_until``: only they can book it, through the normal booking step.
+    reserved_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reserved_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["start"]
         constraints = [
             models.UniqueConstraint(fields=["supporter", "start"], name="slot_unique_supporter_start"),
             models.CheckConstraint(condition=Q(start__lt=models.F("end")), name="slot_start_before_end"),
+            # Only a reserved slot names a holder and an end to the hold (a deleted holder frees nothing
+            # by itself: the waitlist's sweep ends the hold).
+            models.CheckConstraint(
+                condition=Q(status="reserved", reserved_until__isnull=False)
+                | Q(~Q(status="reserved"), reserved_for__isnull=True, reserved_until__isnull=True),
+                name="slot_reserved_has_hold",
+            ),
         ]
         indexes = [
             # "next available" and the directory's next-open subquery: open slots by time.
@@ -245,3 +259,16 @@ class Slot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supporter} {self.start:%Y-%m-%d %H:%M} UTC ({self.status})"
+
+    def is_bookable_by(self, user, *, now: dt.datetime | None = None) -> bool:
+        """Open, or reserved for ``user`` and the hold not yet over (the booking window aside)."""
+        if self.status == self.Status.OPEN:
+            return True
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.RESERVED
+            and getattr(user, "is_authenticated", False)
+            and self.reserved_for_id == user.pk
+            and self.reserved_until is not None
+            and now < self.reserved_until
+        )

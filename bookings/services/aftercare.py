@@ -32,11 +32,20 @@ def booking_complete(*, booking_id: int, now: dt.datetime | None = None) -> Book
 
 @transaction.atomic
 def booking_feedback(
-    *, booking_id: int, seeker: SeekerProfile, loved: bool, comment: str = "", now: dt.datetime | None = None
+    *,
+    booking_id: int,
+    seeker: SeekerProfile,
+    loved: bool,
+    comment: str = "",
+    rating: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Booking:
     """The seeker says how a completed session went. "I didn't love it" within 7 days of the end is the
-    money-back guarantee: completed -> refunded with a full refund, no questions asked, once per booking."""
+    money-back guarantee: completed -> refunded with a full refund, no questions asked, once per booking.
+    The optional 1–5 ``rating`` and ``comment`` are private to supervisors and change nothing else."""
     now = now or timezone.now()
+    if rating is not None and not 1 <= rating <= 5:
+        raise BookingError(_("Choose a rating from 1 to 5, or none."), code="bad_rating")
     booking = _locked(booking_id, seeker=seeker)
     if SessionFeedback.objects.filter(booking=booking).exists():
         return booking
@@ -51,7 +60,9 @@ def booking_feedback(
             % policy_terms(),
             code="too_late",
         )
-    SessionFeedback.objects.create(booking=booking, loved=loved, comment=comment.strip()[:2000])
+    SessionFeedback.objects.create(
+        booking=booking, loved=loved, rating=rating, comment=comment.strip()[:2000]
+    )
     if not loved:
         booking_transition(
             booking, action=Action.GUARANTEE, by=seeker.user, at=now, reason="money-back guarantee"

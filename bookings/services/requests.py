@@ -5,20 +5,24 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.timezones import format_when
 from giftcards import services as gifts
 from giftcards.selectors import credits_available
 from payments import gateway
 from payments import services as payments
 from payments.models import Payment
 from payments.services import seeker_card
+from peersnet.kernel import events
 from seekers.models import SeekerProfile
 from supporters.models import Slot, SupporterProfile
 from supporters.services import bookable_window
 
 from .. import emails
+from ..events import BookingRequested
 from ..models import Booking, BookingEvent
 from ..policy import Action, payment_deadline, request_deadline
 from .transition import BookingError, SlotTaken, Status, _locked, booking_transition
@@ -55,10 +59,11 @@ def booking_request(
     now: dt.datetime | None = None,
     require_payment_method: bool = True,
 ) -> Booking:
-    """A seeker asks for an open slot. They need a gift session or a saved card first (CardNeeded). The
-    slot is taken with one conditional UPDATE, so of two people racing for it exactly one wins; the other
-    gets SlotTaken. A seeker can't hold two sessions at once (database constraint). Queues the
-    supporter's "new request" email after commit.
+    """A seeker asks for an open slot, or for one the waitlist holds for them (until the hold ends). They
+    need a gift session or a saved card first (CardNeeded). The slot is taken with one conditional UPDATE,
+    so of two people racing for it exactly one wins; the other gets SlotTaken. A seeker can't hold two
+    sessions at once (database constraint). Announces BookingRequested; queues the supporter's "new
+    request" email after commit.
 
     ``require_payment_method=False`` only where nobody can be asked for a card: the demo seeding, whose
     seeker pays on the site after the supporter accepts."""
@@ -84,8 +89,19 @@ def booking_request(
     earliest, latest = bookable_window(now)
     if not (earliest <= slot.start <= latest):
         raise SlotTaken(_("That time is too soon or too far ahead to book."), code="window")
-    taken = Slot.objects.filter(pk=slot.pk, status=Slot.Status.OPEN).update(status=Slot.Status.HELD)
+    held_for_them = Q(status=Slot.Status.RESERVED, reserved_for=seeker.user_id, reserved_until__gt=now)
+    taken = (
+        Slot.objects.filter(pk=slot.pk)
+        .filter(Q(status=Slot.Status.OPEN) | held_for_them)
+        .update(status=Slot.Status.HELD, reserved_for=None, reserved_until=None)
+    )
     if not taken:
+        if slot.status == Slot.Status.RESERVED and slot.reserved_for_id == seeker.user_id:
+            raise SlotTaken(
+                _("We held that time for you until %(until)s, and that has passed.")
+                % {"until": format_when(slot.reserved_until, seeker.user.tzinfo)},
+                code="hold_over",
+            )
         raise SlotTaken(_("Sorry, someone just took that time."), code="taken")
     try:
         with transaction.atomic():
@@ -107,6 +123,11 @@ def booking_request(
             code="overlap",
         ) from None
     BookingEvent.objects.create(booking=booking, at=now, actor=seeker.user, to_status=Status.REQUESTED)
+    events.announce(
+        BookingRequested(
+            booking_id=booking.pk, seeker_user_id=seeker.user_id, supporter_id=supporter.pk, slot_id=slot.pk
+        )
+    )
     emails.email_request_received(booking)
     return booking
 

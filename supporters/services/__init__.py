@@ -29,7 +29,14 @@ from .hours import (
     ops_zone,
 )
 from .profile import PHOTO_FIELDS, ProfileError, profile_update
-from .slots import Regeneration, slot_free, slots_regenerate, slots_roll_horizon
+from .slots import (
+    Regeneration,
+    slot_free,
+    slot_reservation_end,
+    slot_reserve,
+    slots_regenerate,
+    slots_roll_horizon,
+)
 
 __all__ = [
     "DEFAULT_OPERATING_HOURS",
@@ -49,6 +56,8 @@ __all__ = [
     "rule_create",
     "rule_delete",
     "slot_free",
+    "slot_reservation_end",
+    "slot_reserve",
     "slots_regenerate",
     "slots_roll_horizon",
     "time_off_create",

@@ -1,8 +1,12 @@
 """The slot inventory: regeneration from the rules, a freed slot, and the daily roll of the horizon.
 
-Regeneration only ever adds, removes, closes or re-opens *open* and *closed* slots; a held or booked slot
-is never touched. A slot a booking lets go of goes through ``slot_free``, which decides on the current
-rules at once: open if the supporter still works that hour, closed otherwise.
+Regeneration only ever adds, removes, closes or re-opens *open* and *closed* slots (and closes a slot
+reserved for the waitlist at an hour no longer offered); a held or booked slot is never touched. A slot a
+booking lets go of goes through ``slot_free``, which decides on the current rules at once: open if the
+supporter still works that hour, closed otherwise.
+
+Every slot that turns open is announced (``SlotsOpened``, in ``_announce_opened``) in the same
+transaction, with the supporter row locked, so the waitlist can reserve it before anyone sees it open.
 """
 
 import datetime as dt
@@ -14,7 +18,10 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from peersnet.kernel import events
+
 from ..availability import DateRange, Window, slot_starts
+from ..events import SlotsOpened
 from ..models import AvailabilityRule, LeaveOfAbsence, Slot, SupporterProfile, TimeOff
 from .hours import bookable_window, operating_hours, ops_zone
 
@@ -55,6 +62,15 @@ def _retire_open_slots(slots: QuerySet[Slot]) -> tuple[int, int]:
     if kept:
         closed = Slot.objects.filter(pk__in=kept, status=Slot.Status.OPEN).update(status=Slot.Status.CLOSED)
     return deleted, closed
+
+
+def _announce_opened(supporter_id: int, starts) -> None:
+    """The one place slots turning open are announced (SlotsOpened), from a regeneration (created or
+    re-opened) and from ``slot_free`` (a booking or a waitlist hold let go). Call with the supporter row
+    locked, inside the transaction that opened them."""
+    starts = tuple(sorted(starts))
+    if starts:
+        events.announce(SlotsOpened(supporter_id=supporter_id, starts=starts))
 
 
 @dataclass(frozen=True)
@@ -117,9 +133,18 @@ def slots_regenerate(
     not_before, _horizon = bookable_window(now)
     existing = dict(
         Slot.objects.filter(supporter=supporter)
-        .filter(Q(status=Slot.Status.OPEN) | Q(start__gte=not_before))
+        .filter(Q(status__in=[Slot.Status.OPEN, Slot.Status.RESERVED]) | Q(start__gte=not_before))
         .values_list("start", "status")
     )
+    # A slot held for someone on the waitlist at an hour no longer offered is closed (the waitlist's offer
+    # points to it, so it stays); the holder's booking step then finds it gone.
+    unreserved = [
+        start for start, status in existing.items() if status == Slot.Status.RESERVED and start not in desired
+    ]
+    if unreserved:
+        Slot.objects.filter(supporter=supporter, start__in=unreserved, status=Slot.Status.RESERVED).update(
+            status=Slot.Status.CLOSED, reserved_for=None, reserved_until=None
+        )
     stale = [
         start for start, status in existing.items() if status == Slot.Status.OPEN and start not in desired
     ]
@@ -136,7 +161,8 @@ def slots_regenerate(
     length = dt.timedelta(minutes=settings.SESSION_MINUTES)
     new = [Slot(supporter=supporter, start=s, end=s + length) for s in sorted(desired) if s not in existing]
     Slot.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
-    return Regeneration(created=len(new), removed=removed, reopened=reopened)
+    _announce_opened(supporter.pk, [*wanted_again, *(slot.start for slot in new)])
+    return Regeneration(created=len(new), removed=removed + len(unreserved), reopened=reopened)
 
 
 @transaction.atomic
@@ -172,8 +198,40 @@ def slot_free(*, slot_id: int, now: dt.datetime | None = None) -> Slot:
     status = Slot.Status.OPEN if offered else Slot.Status.CLOSED
     if slot.status != status:
         slot.status = status
-        slot.save(update_fields=["status"])
+        slot.reserved_for, slot.reserved_until = None, None
+        slot.save(update_fields=["status", "reserved_for", "reserved_until"])
+        if status == Slot.Status.OPEN:
+            _announce_opened(supporter.pk, [slot.start])
+            slot.refresh_from_db(fields=["status", "reserved_for", "reserved_until"])  # a handler may hold it
     return slot
+
+
+@transaction.atomic
+def slot_reserve(*, slot_id: int, user_id: int, until: dt.datetime) -> bool:
+    """Hold an open slot for one person until ``until`` (the waitlist's offer): nobody else can book it
+    meanwhile, and they book it through the normal booking step. One conditional update: False when the
+    slot is no longer open (taken a moment before). Called by a SlotsOpened handler, with the supporter
+    row (and, from ``slot_free``, the slot) already locked."""
+    return bool(
+        Slot.objects.filter(pk=slot_id, status=Slot.Status.OPEN).update(
+            status=Slot.Status.RESERVED, reserved_for_id=user_id, reserved_until=until
+        )
+    )
+
+
+@transaction.atomic
+def slot_reservation_end(*, slot_id: int, user_id: int | None = None, now: dt.datetime | None = None) -> bool:
+    """End a waitlist hold (it ran out, or its holder left the list): the slot goes through ``slot_free``,
+    open again if the supporter still offers that hour (announced, so the next in line can be offered it),
+    else closed. Only a slot still reserved (for ``user_id``, when given) changes; returns whether it did.
+    Locks the supporter row, then the slot, like ``slot_free``."""
+    supporter_id = Slot.objects.values_list("supporter_id", flat=True).get(pk=slot_id)
+    SupporterProfile.objects.select_for_update().filter(pk=supporter_id).first()
+    slot = Slot.objects.select_for_update().get(pk=slot_id)
+    if slot.status != Slot.Status.RESERVED or (user_id is not None and slot.reserved_for_id != user_id):
+        return False
+    slot_free(slot_id=slot_id, now=now)
+    return True
 
 
 def slots_roll_horizon(*, now: dt.datetime | None = None) -> Regeneration:

@@ -18,6 +18,7 @@ from bookings.models import Booking, SessionFeedback
 from notifications.models import Notification
 from payments.models import Refund
 from seekers.models import Intake
+from sitefeedback.models import FeedbackTag, SiteFeedback
 from tests.browser.test_money_moments import assert_accessible, signed_in_page
 from tests.factories import BookingFactory, GiftFactory, StaffFactory
 
@@ -51,6 +52,8 @@ def customised_admin_pages():
         acknowledged_at=NOW,
         completed_at=NOW,
     )
+    site_feedback = SiteFeedback.objects.create(what="The filters are easy to miss.", email="a@example.com")
+    site_feedback.tags.add(FeedbackTag.objects.create(name="idea"))
     Notification.objects.create(
         key="test-failed-1",
         to="someone@example.com",
@@ -76,6 +79,9 @@ def customised_admin_pages():
         ("email outbox", reverse("admin:notifications_notification_changelist")),
         ("intake (logged read)", reverse("admin:seekers_intake_change", args=[intake.pk])),
         ("access log", reverse("admin:privacy_accesslog_changelist")),
+        ("site feedback", reverse("admin:sitefeedback_sitefeedback_changelist")),
+        ("site feedback item", reverse("admin:sitefeedback_sitefeedback_change", args=[site_feedback.pk])),
+        ("waitlist entries", reverse("admin:waitlist_waitlistentry_changelist")),
     ]
 
 

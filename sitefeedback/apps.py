@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SiteFeedbackConfig(AppConfig):
+    name = "sitefeedback"
+    verbose_name = "Site feedback"

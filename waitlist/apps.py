@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+from bookings.events import BookingRequested
+from peersnet.kernel import events
+from supporters.events import SlotsOpened
+
+
+class WaitlistConfig(AppConfig):
+    name = "waitlist"
+
+    def ready(self) -> None:
+        from . import handlers  # handlers import models, which exist only once apps are ready
+
+        events.register(SlotsOpened, handlers.on_slots_opened)
+        events.register(BookingRequested, handlers.on_booking_requested)
