@@ -10,7 +10,6 @@ from payments.models import Payment
 from peersnet.kernel.ids import parse_id
 from privacy.access import record_read
 from privacy.admin import SensitiveRecordAdmin
-from privacy.roles import is_supervisor
 
 from .models import Booking, BookingEvent, SessionFeedback
 from .selectors import SUMMARY_DAYS, feedback_summary_by_supporter
@@ -154,11 +153,7 @@ class SessionFeedbackAdmin(admin.ModelAdmin):
     readonly_fields = ["booking", "loved", "rating", "comment", "created_at"]
     change_list_template = "admin/bookings/sessionfeedback/change_list.html"
 
-    def has_module_permission(self, request):
-        return is_supervisor(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_supervisor(request.user)
+    # Who sees ratings and comments is the role table's business (privacy/roles.py): supervisors only.
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -193,7 +188,7 @@ class SessionFeedbackAdmin(admin.ModelAdmin):
     def by_supporter_view(self, request):
         """Per supporter, the last 90 days: sessions, ratings given, their average, guarantee claims.
         In name order: it is read in supervision, never used to rank anyone."""
-        if not is_supervisor(request.user):
+        if not self.has_view_permission(request):
             raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),

@@ -33,7 +33,6 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     OPERATIONS: {
         "bookings.booking": VIEW_CHANGE,  # change: the cancel and no-show actions
         "bookings.bookingevent": VIEW,
-        "bookings.sessionfeedback": VIEW,
         "payments.payable": VIEW,
         "payments.payment": VIEW,
         "payments.refund": EDIT,  # add: refund a payment; change: send a failed refund again
@@ -53,6 +52,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "seekers.seekerprofile": VIEW,  # who the seeker is; never the intake
         "notifications.notification": VIEW,  # what was sent and what failed; resend
         "health.heartbeat": VIEW,  # the system health report
+        "waitlist.waitlistentry": VIEW,  # who waits for whom, and the times offered
+        "waitlist.waitlistoffer": VIEW,
+        "sitefeedback.sitefeedback": VIEW_CHANGE,  # tag, mark handled, export
+        "sitefeedback.feedbacktag": EDIT,
     },
     SUPERVISOR: {
         "supporters.supporterprofile": VIEW,
@@ -61,7 +64,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "supporters.leaveofabsence": VIEW,
         "bookings.booking": VIEW,  # a supporter's sessions
         "bookings.bookingevent": VIEW,
-        "bookings.sessionfeedback": VIEW,  # guarantee claims per supporter are for supervision
+        "bookings.sessionfeedback": VIEW,  # ratings, comments and claims: supervisors only (a coaching signal)
         "seekers.seekerprofile": VIEW,
         "seekers.intake": VIEW,  # every read writes an access-log row
         "privacy.accesslog": VIEW,
