@@ -27,7 +27,7 @@ def export_gifts_received(user: User) -> list:
             "claimed_at": iso(gift.claimed_at),
             "sessions_by_status": dict(
                 Counter(
-                    SessionCredit.Status(c.status).label
+                    str(SessionCredit.Status(c.status).label)
                     for c in gift.credits.all()
                     if c.seeker_id is not None
                 )

@@ -82,7 +82,8 @@ def export_payload(*, user: User, now: dt.datetime) -> dict:
             continue
         data = section.exporter(user)
         if data:
-            sections[section.name] = data
+            # Plain JSON values only (labels may be lazy translations).
+            sections[section.name] = json.loads(json.dumps(data, default=str))
     return {
         "format": EXPORT_FORMAT,
         "generated_at": registry.iso(now),
