@@ -10,6 +10,7 @@ class DeleteAccountForm(forms.Form):
     confirm = forms.CharField(
         label=f"To confirm, type {CONFIRM_WORD}",
         max_length=20,
+        error_messages={"required": f"Please type {CONFIRM_WORD} to confirm, or go back to your account."},
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
     shown = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)

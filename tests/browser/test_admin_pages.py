@@ -64,7 +64,6 @@ def customised_admin_pages():
         ("supporter profiles", reverse("admin:supporters_supporterprofile_changelist")),
         ("operating hours", reverse("admin:supporters_operatinghours_changelist")),
         ("email outbox", reverse("admin:notifications_notification_changelist")),
-        ("user change form", reverse("admin:accounts_user_change", args=[booking.seeker.user_id])),
         ("account deletion", reverse("admin:accounts_user_delete_account", args=[booking.seeker.user_id])),
     ]
 
