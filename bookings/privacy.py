@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch, Q, Sum
 
 from accounts.models import User
 from accounts.timezones import format_when
@@ -41,20 +41,16 @@ def _upcoming(queryset, now: dt.datetime):
     return queryset.filter(status__in=UPCOMING, start__gt=now).select_related("supporter", "seeker__user")
 
 
-def _refunded_cents(booking: Booking) -> int:
-    """Money handed back on the booking's payable: refunds sent or on their way (not cancelled ones)."""
-    if booking.payable_id is None:
-        return 0
-    total = (
-        Refund.objects.filter(payment__payable_id=booking.payable_id)
-        .exclude(status=Refund.Status.CANCELED)
-        .aggregate(total=Sum("amount_cents"))["total"]
-    )
-    return total or 0
+# Money handed back on a booking's payable: refunds sent or on their way (not cancelled ones).
+REFUNDED = Sum(
+    "payable__payments__refunds__amount_cents",
+    filter=~Q(payable__payments__refunds__status=Refund.Status.CANCELED),
+    default=0,
+)
 
 
 def _money(booking: Booking) -> dict:
-    refunded = _refunded_cents(booking)
+    refunded = booking.refunded_cents
     return {
         "price_cents": booking.price_cents,
         "paid_with_gift_session": booking.paid_with_credit,
@@ -70,6 +66,7 @@ def export_seeker_bookings(user: User) -> list:
     bookings = (
         Booking.objects.filter(seeker__user=user)
         .select_related("supporter", "feedback")
+        .annotate(refunded_cents=REFUNDED)
         .order_by("start", "pk")
     )
     rows = []

@@ -18,6 +18,8 @@ from tests.factories import BookingFactory, CreditFactory, SeekerFactory, Suppor
 
 pytestmark = pytest.mark.django_db
 
+EXPORT_QUERIES = 11  # every section of the export, whatever the number of sessions
+
 
 def intake_for(seeker, hopes: str) -> Intake:
     now = timezone.now()
@@ -189,3 +191,12 @@ def test_a_supporter_exports_their_profile_and_sessions_without_seekers_data():
     assert sections["supporter_profile"]["display_name"] == supporter.display_name
     assert [s["id"] for s in sections["supporter_sessions"]] == [booking.pk]
     assert "seeker@example.com" not in json.dumps(payload, default=str)
+
+
+@pytest.mark.parametrize("sessions", [1, 6])
+def test_the_export_takes_the_same_queries_however_many_sessions(sessions, django_assert_num_queries):
+    seeker = SeekerFactory()
+    for hours in range(sessions):
+        BookingFactory(seeker=seeker, hours_ahead=-24 * (hours + 1), status="completed", paid=True)
+    with django_assert_num_queries(EXPORT_QUERIES):
+        services.export_payload(user=seeker.user, now=timezone.now())
