@@ -306,3 +306,34 @@ def test_a_booking_racing_the_deletion_cant_bring_the_seeker_back(round_):
     assert not Booking.objects.filter(seeker=seeker, status__in=Booking.HOLDING).exists()
     assert not User.objects.get(pk=seeker.user_id).is_active
     assert Slot.objects.get(pk=slot.pk).status != Slot.Status.HELD
+
+
+def test_the_stripe_customer_is_deleted_by_the_money_sweep_when_stripe_was_down(after_commit, stripe_down):
+    from payments.tasks import retry_money
+
+    seeker = SeekerFactory()
+    customer = give_card(seeker)
+    with stripe_down(), after_commit():
+        services.account_erase(user_id=seeker.user_id, by=None)
+    customer.refresh_from_db()
+    assert customer.erase_wanted_at is not None and customer.stripe_deleted_at is None
+    assert customer.payment_method_id == ""  # forgotten here at once
+    retry_money()
+    customer.refresh_from_db()
+    assert customer.stripe_deleted_at is not None
+    with pytest.raises(stripe.InvalidRequestError):
+        sdk().v1.customers.retrieve(customer.stripe_customer_id)
+
+
+def test_an_email_for_a_deleted_account_is_dropped_never_sent(after_commit, mailoutbox):
+    from notifications.services import Email, notification_queue
+
+    seeker = SeekerFactory()
+    services.account_erase(user_id=seeker.user_id, by=None)
+    seeker.user.refresh_from_db()
+    with after_commit():
+        row = notification_queue(
+            Email(key="late-refund", to=seeker.user.email, subject="Refund", template="email/notice")
+        )
+    assert row.status == Notification.Status.DROPPED and row.body_text == ""
+    assert mailoutbox == []
