@@ -123,6 +123,8 @@ def test_check_deploy_passes_with_production_environment():
         "STRIPE_SECRET_KEY": "sk_live_placeholder",
         "STRIPE_PUBLISHABLE_KEY": "pk_live_placeholder",
         "STRIPE_WEBHOOK_SECRET": "whsec_placeholder",
+        # Required with DEBUG off since encryption at rest (peersnet.E004); any valid Fernet key.
+        "FIELD_ENCRYPTION_KEYS": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
     }
     root = Path(__file__).resolve().parents[2]
     result = subprocess.run(
