@@ -12,3 +12,11 @@ class GiftcardsConfig(AppConfig):
         from .services import on_payment_succeeded  # services import models: loaded once apps are ready
 
         events.register(PaymentSucceeded, on_payment_succeeded)
+
+        from privacy import registry
+
+        from . import privacy  # imports models: loaded once apps are ready
+
+        registry.register(
+            "gifts_received", exporter=privacy.export_gifts_received, eraser=privacy.erase, order=30
+        )

@@ -19,6 +19,8 @@ class Notification(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # Never sent: its recipient deleted their account (privacy; the address and body are erased).
+        DROPPED = "dropped", _("Not sent (account deleted)")
 
     key = models.CharField(max_length=200, unique=True)
     to = models.EmailField()

@@ -29,6 +29,10 @@ BACKOFF_FIRST = dt.timedelta(minutes=1)
 BACKOFF_CAP = dt.timedelta(minutes=60)
 # Staff alerts about failed emails: their own failures never raise another alert (no loop).
 ALERT_KEY_PREFIX = "staff-alert-outbox-failed-"
+# A deleted account's address is replaced by one at this reserved domain (RFC 2606: ".invalid" never
+# resolves). Emails to it are written as dropped, never sent: a refund Stripe confirms after the person
+# left, say, is not mailed into the void (and never fails into a staff alert).
+ERASED_DOMAIN = "deleted.invalid"
 # What a row with a one-time secret keeps once it is sent or given up on: who, what subject, when; no link.
 _BLANK_BODY = {"body_text": "", "body_html": ""}
 
@@ -99,11 +103,18 @@ def notification_queue_rendered(
     )
 
 
+def is_erased_address(address: str) -> bool:
+    """The placeholder address of a deleted account (nobody receives mail there)."""
+    return address.lower().endswith("@" + ERASED_DOMAIN)
+
+
 def _queue(*, key: str, defaults: dict) -> Notification:
+    if is_erased_address(defaults["to"]):
+        defaults = {**defaults, **_BLANK_BODY, "attachments": [], "status": Notification.Status.DROPPED}
     notification, created = Notification.objects.get_or_create(
         key=key, defaults={**defaults, "next_attempt_at": timezone.now() + SWEEP_GRACE}
     )
-    if created:
+    if created and notification.status == Notification.Status.PENDING:
         from .tasks import send_notification  # tasks imports this module
 
         # The broker is down: the row stays pending and the sweep delivers it.
@@ -280,6 +291,17 @@ def notification_sweep(*, limit: int = 200) -> int:
             break
     notifications_alert_failed()
     return sent
+
+
+def notifications_erase_recipient(*, address: str, placeholder: str) -> int:
+    """A person deleted their account: every outbox row to ``address`` gets ``placeholder`` as its
+    recipient and loses its body and attachments; those not sent yet are dropped (never sent). Call
+    inside the deletion's transaction. Returns how many rows changed."""
+    rows = Notification.objects.filter(to__iexact=address)
+    rows.filter(status__in=[Notification.Status.PENDING, Notification.Status.SENDING]).update(
+        status=Notification.Status.DROPPED
+    )
+    return rows.update(to=placeholder, attachments=[], **_BLANK_BODY)
 
 
 @transaction.atomic

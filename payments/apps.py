@@ -5,4 +5,11 @@ class PaymentsConfig(AppConfig):
     name = "payments"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the deploy checks)
+        from privacy import registry
+
+        from . import (
+            checks,  # noqa: F401  (registers the deploy checks)
+            privacy,  # imports models: loaded once apps are ready
+        )
+
+        registry.register("payments", exporter=privacy.export_payments, eraser=privacy.erase, order=40)

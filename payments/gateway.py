@@ -118,6 +118,15 @@ def customer_create(*, email: str, name: str, idempotency_key: str, metadata: di
     return customer.id
 
 
+def customer_delete(customer_id: str) -> None:
+    """Delete a customer at Stripe: its saved cards go with it (an account was deleted). Past charges and
+    their refunds are unaffected. A customer Stripe no longer knows counts as deleted."""
+    try:
+        _call(client().v1.customers.delete, customer_id)
+    except GatewayRefused:
+        logger.info("customer %s was already deleted", customer_id)
+
+
 def setup_intent_create(*, customer_id: str, idempotency_key: str) -> tuple[str, str]:
     """A SetupIntent to save a card for later off-session charges. Returns (id, client_secret)."""
     intent = _call(

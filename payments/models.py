@@ -15,6 +15,10 @@ class StripeCustomer(models.Model):
     card_last4 = models.CharField(max_length=4, blank=True)
     card_exp_month = models.PositiveSmallIntegerField(null=True, blank=True)
     card_exp_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The seeker's account was deleted: the card is forgotten here at once, and the customer deleted at
+    # Stripe after commit (retried by the money sweep until ``stripe_deleted_at`` is set).
+    erase_wanted_at = models.DateTimeField(null=True, blank=True)
+    stripe_deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

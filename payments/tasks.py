@@ -1,3 +1,5 @@
+import contextlib
+
 from celery import shared_task
 
 from peersnet.kernel.tasks import DB_ERRORS, RETRY_ON_DB_ERROR
@@ -27,8 +29,17 @@ def send_refund(refund_id: int) -> None:
 
 @shared_task(**RETRY_ON_DB_ERROR)
 def retry_money() -> None:
-    """Every few minutes: charges and refunds that could not reach Stripe are sent again (same keys), and
-    webhook events left unprocessed (Stripe unreachable, or their worker died) are processed."""
+    """Every few minutes: charges and refunds that could not reach Stripe are sent again (same keys),
+    webhook events left unprocessed (Stripe unreachable, or their worker died) are processed, and deleted
+    accounts' Stripe customers still at Stripe are deleted."""
     services.payments_retry_pending()
     services.refunds_retry_due()
     services.webhooks_process_stuck()
+    services.customers_erase_due()
+
+
+@shared_task(**RETRY_ON_DB_ERROR)
+def erase_customer(customer_id: int) -> None:
+    """Delete a deleted account's Stripe customer. Safe to run twice; retried by retry_money."""
+    with contextlib.suppress(gateway.GatewayUnavailable):  # logged by the gateway; retry_money retries
+        services.customer_erase_send(customer_id=customer_id)

@@ -223,6 +223,9 @@ CELERY_TASK_ANNOTATIONS = {
     "health.tasks.heartbeat": {"soft_time_limit": 30, "time_limit": 45},
 }
 
+# --- A person's data export (docs/privacy.md): how long its download link works.
+DATA_EXPORT_LINK_DAYS = env.int("DATA_EXPORT_LINK_DAYS", default=7)
+
 # --- Outbox retries (README "Operations"): an email is retried with backoff this long after it was queued.
 EMAIL_RETRY_BUDGET_HOURS = env.int("EMAIL_RETRY_BUDGET_HOURS", default=48)
 # --- Health thresholds (README "Health checks"). A value at or above a threshold takes that status.
@@ -254,6 +257,10 @@ CELERY_BEAT_SCHEDULE = {
     "retry-money": {"task": "payments.tasks.retry_money", "schedule": 300.0},
     "deliver-gifts": {"task": "giftcards.tasks.deliver_gifts", "schedule": 120.0},
     "expire-waitlist-holds": {"task": "waitlist.tasks.expire_holds", "schedule": 60.0},
+    "purge-expired-exports": {
+        "task": "privacy.tasks.purge_expired_exports",
+        "schedule": crontab(hour=4, minute=47),
+    },
     "roll-slot-horizon": {
         "task": "supporters.tasks.roll_slot_horizon",
         "schedule": crontab(hour=10, minute=5),  # 02:05/03:05 Pacific, before anyone books for the new day

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
+    path("account/data/", include("privacy.urls")),
     path("supporters/", include("supporters.urls")),
     path("", include("bookings.urls")),
     path("", include("seekers.urls")),

@@ -28,5 +28,8 @@ class PrivacyConfig(AppConfig):
     name = "privacy"
     verbose_name = "Privacy"
 
-    def ready(self):
+    def ready(self) -> None:
+        from . import registry, services  # services import models: loaded once apps are ready
+
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="privacy.sync_roles_after_migrate")
+        registry.register("account", exporter=services.export_account, order=0)

@@ -5,10 +5,15 @@ guarantee that nobody can edit or delete a row through the application (and, on 
 the database: a trigger refuses UPDATE and DELETE). django-auditlog's LogEntry has neither.
 """
 
+import uuid
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+
+from peersnet.kernel.crypto import EncryptedTextField
 
 
 class AppendOnlyError(Exception):
@@ -63,3 +68,59 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The access log is append-only: rows can't be deleted.")
+
+
+class DataExport(models.Model):
+    """A person's copy of their data, as JSON: asked for on My account, built by a task, downloaded
+    through our own view by its owner only, until ``expires_at``.
+
+    The file lives in this row, encrypted at rest like the intake it contains (``content``): no public
+    URL, no file on one web host's disk, and the same key rotation. Its content is erased when the link
+    expires (privacy.tasks.purge_expired_exports) and when the account is deleted."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        READY = "ready", "Ready"
+        EXPIRED = "expired", "Expired"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="data_exports")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField()
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    content = EncryptedTextField(blank=True, default="")
+    size_bytes = models.PositiveIntegerField(default=0)
+    download_count = models.PositiveIntegerField(default=0)
+    last_downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # A second request while one is being prepared starts nothing new.
+            models.UniqueConstraint(fields=["user"], condition=Q(status="pending"), name="export_one_pending")
+        ]
+
+    def __str__(self) -> str:
+        return f"Data export {self.pk} of user {self.user_id} ({self.status})"
+
+    def is_expired(self, at) -> bool:
+        return self.status == self.Status.EXPIRED or (self.expires_at is not None and at >= self.expires_at)
+
+
+class Erasure(models.Model):
+    """An account that was deleted: when, and who asked (the person, or staff on their behalf). The user
+    row stays, anonymised, so that bookings and payments keep pointing at someone."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="erasure")
+    erased_at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    by_staff = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-erased_at"]
+
+    def __str__(self) -> str:
+        return f"Account {self.user_id} deleted {self.erased_at:%Y-%m-%d %H:%M}"

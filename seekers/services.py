@@ -2,6 +2,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.services import user_lock_active
 
 from .models import Intake, SeekerProfile
 
@@ -15,7 +16,9 @@ def seeker_profile_create(*, user: User) -> SeekerProfile:
 
 @transaction.atomic
 def intake_save(*, seeker: SeekerProfile, answers: dict) -> Intake:
-    """Save (or update) the seeker's intake; the first save completes it. The acknowledgement is required."""
+    """Save (or update) the seeker's intake; the first save completes it. The acknowledgement is required.
+    Locks the seeker's user row first: a deleted account's intake can't come back (AccountClosed)."""
+    user_lock_active(user_id=seeker.user_id)
     now = timezone.now()
     intake = Intake.objects.select_for_update().filter(seeker=seeker).first()
     if intake is None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.timezones import format_when
+from accounts.services import AccountClosed, user_lock_active
 from giftcards import services as gifts
 from giftcards.selectors import credits_available
 from payments import gateway
@@ -62,12 +63,18 @@ def booking_request(
     """A seeker asks for an open slot, or for one the waitlist holds for them (until the hold ends). They
     need a gift session or a saved card first (CardNeeded). The slot is taken with one conditional UPDATE,
     so of two people racing for it exactly one wins; the other gets SlotTaken. A seeker can't hold two
-    sessions at once (database constraint). Announces BookingRequested; queues the supporter's "new
-    request" email after commit.
+    sessions at once (database constraint). Locks the seeker's user row first (a closed account can't
+    book). Announces BookingRequested; queues the supporter's "new request" email after commit.
 
     ``require_payment_method=False`` only where nobody can be asked for a card: the demo seeding, whose
     seeker pays on the site after the supporter accepts."""
     now = now or timezone.now()
+    try:
+        # The seeker's user row first, the lock account deletion takes first: a request racing a
+        # deletion either lands before it (and is cancelled by it) or finds the account closed.
+        user_lock_active(user_id=seeker.user_id)
+    except AccountClosed as exc:
+        raise BookingError(exc.message, code=exc.code) from None
     if require_payment_method:
         booking_request_payment_check(seeker=seeker)
     try:

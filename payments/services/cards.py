@@ -2,11 +2,14 @@
 buyer) confirms on the pay page for one payable. Every customer is created once (idempotency key from
 our own ids); every SetupIntent is fresh per page load."""
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from peersnet.kernel.enqueue import enqueue_on_commit
 from seekers.models import SeekerProfile
 
 from .. import gateway
@@ -79,6 +82,8 @@ def card_setup_complete(*, seeker: SeekerProfile, setup_intent_id: str) -> Strip
         raise PaymentError("That card setup isn't yours. Please try again.", code="not_yours")
     with transaction.atomic():
         customer = StripeCustomer.objects.select_for_update().get(pk=customer.pk)
+        if customer.erase_wanted_at is not None:  # the account was deleted meanwhile
+            raise PaymentError("This account has been closed.", code="account_closed")
         old = customer.payment_method_id
         customer.payment_method_id = card.payment_method_id
         customer.card_brand, customer.card_last4 = card.brand, card.last4
@@ -156,3 +161,58 @@ def payable_card_from_setup(*, payable_id: int, setup_intent_id: str) -> ChargeC
     return ChargeCard(
         customer_id=customer_id, payment_method_id=card.payment_method_id, brand=card.brand, last4=card.last4
     )
+
+
+# --- A deleted account's customer ----------------------------------------------------------------------
+
+
+def customer_erase(*, seeker: SeekerProfile, now: dt.datetime) -> StripeCustomer | None:
+    """The seeker's account is being deleted: forget their card here now and delete their Stripe customer
+    after commit (no network call inside the deletion's transaction). Also erases the payer's name and
+    address on their payables. Locks the customer row. Returns the customer, or None when they had none."""
+    Payable.objects.filter(seeker=seeker).update(payer_name="", payer_email="")
+    customer = StripeCustomer.objects.select_for_update().filter(seeker=seeker).first()
+    if customer is None:
+        return None
+    customer.payment_method_id = customer.card_brand = customer.card_last4 = ""
+    customer.card_exp_month = customer.card_exp_year = None
+    customer.erase_wanted_at = customer.erase_wanted_at or now
+    customer.save()
+    if customer.stripe_deleted_at is None:
+        from ..tasks import erase_customer  # tasks import this package
+
+        enqueue_on_commit(erase_customer, customer.pk)
+    return customer
+
+
+def customer_erase_send(*, customer_id: int) -> StripeCustomer:
+    """Delete a deleted account's customer at Stripe (its cards go with it) and record it. Outside any
+    transaction; safe to run twice (a customer Stripe no longer knows counts as deleted). Raises
+    GatewayUnavailable when Stripe can't be reached: the money sweep tries again."""
+    customer = StripeCustomer.objects.get(pk=customer_id)
+    if customer.erase_wanted_at is None or customer.stripe_deleted_at is not None:
+        return customer
+    gateway.customer_delete(customer.stripe_customer_id)
+    StripeCustomer.objects.filter(pk=customer.pk, stripe_deleted_at=None).update(
+        stripe_deleted_at=timezone.now()
+    )
+    customer.refresh_from_db()
+    return customer
+
+
+def customers_erase_due() -> int:
+    """Periodic (retry_money): delete at Stripe every deleted account's customer still there. Returns how
+    many were deleted; one that Stripe can't take now waits for the next run."""
+    done = 0
+    for customer_id in StripeCustomer.objects.filter(
+        erase_wanted_at__isnull=False, stripe_deleted_at=None
+    ).values_list("pk", flat=True)[:200]:
+        try:
+            customer_erase_send(customer_id=customer_id)
+        except gateway.GatewayUnavailable:
+            logger.warning(
+                "could not delete customer row %s at Stripe; the next sweep tries again", customer_id
+            )
+            break
+        done += 1
+    return done

@@ -82,6 +82,7 @@ def customised_admin_pages():
         ("site feedback", reverse("admin:sitefeedback_sitefeedback_changelist")),
         ("site feedback item", reverse("admin:sitefeedback_sitefeedback_change", args=[site_feedback.pk])),
         ("waitlist entries", reverse("admin:waitlist_waitlistentry_changelist")),
+        ("account deletion", reverse("admin:accounts_user_delete_account", args=[booking.seeker.user_id])),
     ]
 
 
