@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("supporters/", include("supporters.urls")),
+    path("match/", include("matching.urls")),
     path("", include("bookings.urls")),
     path("", include("seekers.urls")),
     path("", include("payments.urls")),
