@@ -12,7 +12,7 @@ from matching.selectors import (
     suggestions_for_answers,
 )
 from supporters.models import Slot, SupporterConflict, SupporterProfile
-from supporters.selectors import DirectoryFilters, supporter_list_directory, supporter_ids_hidden_from
+from supporters.selectors import DirectoryFilters, supporter_ids_hidden_from, supporter_list_directory
 from tests.factories import LeaveFactory, SeekerFactory, SlotFactory, SupporterFactory
 from tests.matching.helpers import NOW, answers, pacific
 
