@@ -193,7 +193,5 @@ def test_fair_rank_matches_the_directory_sql_key():
     from supporters.selectors import _rotation_key
 
     sups = [SupporterFactory() for _ in range(5)]
-    in_sql = dict(
-        SupporterProfile.objects.annotate(k=_rotation_key("id", NOW)).values_list("pk", F("k"))
-    )
+    in_sql = dict(SupporterProfile.objects.annotate(k=_rotation_key("id", NOW)).values_list("pk", F("k")))
     assert in_sql == {s.pk: fair_rank(s.pk, NOW) for s in sups}
