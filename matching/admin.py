@@ -5,6 +5,7 @@ checks each pick and emails the seeker)."""
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -70,28 +71,17 @@ class TeamRequestAdmin(admin.ModelAdmin):
     list_display = ["__str__", "status", "created", "due", "time_left"]
     list_filter = ["status"]
     list_select_related = ["seeker__user"]
-    ordering = ["status", "due_at"]  # open first ("open" < "answered" is not alphabetical: see below)
+    # Open requests first, each group by deadline (the most urgent on top).
+    ordering = [
+        Case(
+            When(status=TeamRequest.Status.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()
+        ),
+        "due_at",
+    ]
     search_fields = ["seeker__user__email"]
     fields = ["seeker", "status", "created", "due", "time_left", "note", "questionnaire", "answered"]
     readonly_fields = fields
     inlines = [TeamSuggestionInline]
-
-    def get_queryset(self, request):
-        from django.db.models import Case, IntegerField, Value, When
-
-        # Open requests first, each group by deadline.
-        return (
-            super()
-            .get_queryset(request)
-            .alias(
-                open_first=Case(
-                    When(status=TeamRequest.Status.OPEN, then=Value(0)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
-            )
-            .order_by("open_first", "due_at")
-        )
 
     def has_add_permission(self, request):
         return False
@@ -153,5 +143,6 @@ class TeamRequestAdmin(admin.ModelAdmin):
             picks = formset.picks()
             if picks and form.instance.status == TeamRequest.Status.OPEN:
                 services.team_request_answer(request_id=form.instance.pk, by=request.user, picks=picks)
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             return
         super().save_formset(request, form, formset, change)
