@@ -2,7 +2,7 @@
 quietly do the wrong thing in production.
 
 Each rule is one function registered with ``deploy=True`` and returning a list of messages with an id
-``peersnet.E0xx``. A new rule (e.g. field-encryption keys once they exist) is one more such function.
+``peersnet.E0xx``. A new rule is one more such function.
 All of them stay silent while DEBUG is on: development runs on the embedded defaults by design.
 """
 
@@ -73,3 +73,27 @@ def check_media_url_is_https(app_configs=None, **kwargs) -> list[checks.CheckMes
             id="peersnet.E003",
         )
     ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_field_encryption_keys(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """peersnet.E004: FIELD_ENCRYPTION_KEYS must hold valid keys (never the development key file)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from peersnet.kernel.crypto import validate_keys
+
+    if settings.DEBUG:
+        return []
+    try:
+        validate_keys(settings.FIELD_ENCRYPTION_KEYS)
+    except ImproperlyConfigured as problem:
+        return [
+            checks.Error(
+                f"{problem} Intake answers, private reasons and two-factor secrets are stored encrypted "
+                "with these keys, so without them the site can neither write nor read them.",
+                hint="Set FIELD_ENCRYPTION_KEYS to one or more Fernet keys, newest first, kept apart from "
+                "SECRET_KEY and the database backups (docs/privacy.md).",
+                id="peersnet.E004",
+            )
+        ]
+    return []

@@ -29,3 +29,18 @@ def parse_admins(value: str) -> list[tuple[str, str]]:
             ) from None
         admins.append((name, address))
     return admins
+
+
+def dev_field_encryption_key(path) -> str:
+    """The development encryption key kept at ``path`` (made on first use, readable by its owner only).
+
+    Only settings with DEBUG on call this: production reads FIELD_ENCRYPTION_KEYS from the environment.
+    The key stays on disk so a development database stays readable between runs; `make clean` drops both.
+    """
+    from cryptography.fernet import Fernet
+
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(Fernet.generate_key().decode() + "\n")
+    return path.read_text().strip()

@@ -13,7 +13,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from peersnet.env_parsing import parse_admins
+from peersnet.env_parsing import dev_field_encryption_key, parse_admins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -26,6 +26,13 @@ _DEV_SECRET_KEY = "dev-only-insecure-key-never-used-when-debug-is-off"  # noqa: 
 SECRET_KEY = env("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else None)
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY (a dev default exists only when DEBUG is on).")
+
+# Keys for the encrypted fields (peersnet/kernel/crypto.py), newest first, comma-separated Fernet keys;
+# independent of SECRET_KEY. With DEBUG on and none set, a development key is made once in
+# var/field-encryption.key (docs/privacy.md: rotation). With DEBUG off, check --deploy refuses an empty list.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+if not FIELD_ENCRYPTION_KEYS and DEBUG:
+    FIELD_ENCRYPTION_KEYS = [dev_field_encryption_key(VAR_DIR / "field-encryption.key")]
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -51,6 +58,7 @@ INSTALLED_APPS = [
     "django_guid",
     "peersnet",
     "accounts",
+    "privacy",
     "supporters",
     "seekers",
     "bookings",

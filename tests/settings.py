@@ -7,3 +7,6 @@ import os
 os.environ.setdefault("DEBUG", "true")
 
 from peersnet.settings import *  # noqa: E402, F403
+
+# A fixed key for the suite (never used anywhere else), so tests don't depend on var/.
+FIELD_ENCRYPTION_KEYS = ["tVbV2ia9mmwXbJ1GDU3xgqSuzKu5PxOZI6m-7Xy7qVU="]

@@ -87,6 +87,8 @@ trap 'exit 130' INT TERM
 export DEBUG=false
 SECRET_KEY="smoke-$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n')"
 export SECRET_KEY
+FIELD_ENCRYPTION_KEYS="$(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
+export FIELD_ENCRYPTION_KEYS
 export ALLOWED_HOSTS="$SITE_HOST"
 export SITE_URL="https://$SITE_HOST"
 export DATABASE_URL="$SMOKE_DATABASE_URL"

@@ -73,6 +73,28 @@ def test_check_deploy_refuses_media_served_over_plain_http(production, media_url
     assert deploy_check_ids() == ids
 
 
+@pytest.mark.parametrize(
+    ("keys", "ids"),
+    [
+        ([], {"peersnet.E004"}),
+        (["not-a-fernet-key"], {"peersnet.E004"}),
+        (["tVbV2ia9mmwXbJ1GDU3xgqSuzKu5PxOZI6m-7Xy7qVU=", "short"], {"peersnet.E004"}),
+        (["tVbV2ia9mmwXbJ1GDU3xgqSuzKu5PxOZI6m-7Xy7qVU="], set()),
+    ],
+)
+def test_check_deploy_refuses_missing_or_broken_field_encryption_keys(production, keys, ids):
+    production.FIELD_ENCRYPTION_KEYS = keys
+    assert deploy_check_ids() == ids
+
+
+def test_settings_with_debug_off_take_no_development_encryption_key(monkeypatch):
+    """Only DEBUG makes a key under var/; production without FIELD_ENCRYPTION_KEYS has none (E004)."""
+    production = load_settings(monkeypatch, DEBUG="false", SECRET_KEY="x" * 50)
+    assert production["FIELD_ENCRYPTION_KEYS"] == []
+    rotated = load_settings(monkeypatch, DEBUG="false", SECRET_KEY="x" * 50, FIELD_ENCRYPTION_KEYS="k2,k1")
+    assert rotated["FIELD_ENCRYPTION_KEYS"] == ["k2", "k1"]
+
+
 def test_check_deploy_refusal_explains_what_is_wrong(production):
     production.EMAIL_DELIVERY_BACKEND = "peersnet.mail.ConsoleAndFileEmailBackend"
     with pytest.raises(SystemCheckError) as excinfo:
