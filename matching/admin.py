@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from accounts.timezones import format_when
+from privacy.access import record_read
+from privacy.roles import OPERATIONS, has_role
 from supporters.models import SupporterProfile
 
 from . import services
@@ -83,11 +85,29 @@ class TeamRequestAdmin(admin.ModelAdmin):
     readonly_fields = fields
     inlines = [TeamSuggestionInline]
 
+    # The operations role matches seekers by hand (privacy.roles); superusers hold every role.
+    def has_module_permission(self, request):
+        return has_role(request.user, OPERATIONS)
+
+    def has_view_permission(self, request, obj=None):
+        return has_role(request.user, OPERATIONS)
+
+    def has_change_permission(self, request, obj=None):
+        return has_role(request.user, OPERATIONS)
+
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Opening a request shows the seeker's note and free-text answer: the read is logged."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = (getattr(response, "context_data", None) or {}).get("original")
+        if request.method == "GET" and obj is not None:
+            record_read(request=request, obj=obj, record=f"Request to our team {obj.pk}")
+        return response
 
     @admin.display(description="asked")
     def created(self, obj: TeamRequest) -> str:

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from peersnet.kernel.crypto import EncryptedTextField
 from seekers.models import SeekerProfile
 from supporters.models import SupporterProfile
 
@@ -40,8 +41,8 @@ class MatchAnswers(models.Model):
     days = models.JSONField(default=list, blank=True)
     times = models.JSONField(default=list, blank=True)
     time_zone = models.CharField(max_length=64, default=settings.DEFAULT_USER_TIME_ZONE)
-    # Only our matching team reads this. TODO: peersnet.kernel.crypto.EncryptedTextField once on main.
-    anything_else = models.TextField(_("anything else"), max_length=2000, blank=True)
+    # Only our matching team reads this (a read is written to the access log), encrypted at rest.
+    anything_else = EncryptedTextField(_("anything else"), max_length=2000, blank=True)
     suggestions = models.JSONField(default=list, blank=True)
     answered_at = models.DateTimeField()
 
@@ -71,8 +72,8 @@ class TeamRequest(models.Model):
         ANSWERED = "answered", _("Answered")
 
     seeker = models.ForeignKey(SeekerProfile, on_delete=models.CASCADE, related_name="team_requests")
-    # What the seeker wants us to know. TODO: peersnet.kernel.crypto.EncryptedTextField once on main.
-    note = models.TextField(_("note"), max_length=2000, blank=True)
+    # What the seeker wants our team to know: encrypted at rest, like the free-text answer.
+    note = EncryptedTextField(_("note"), max_length=2000, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True)
     created_at = models.DateTimeField()
     due_at = models.DateTimeField()

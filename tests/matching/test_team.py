@@ -211,3 +211,36 @@ def test_an_answered_request_cannot_be_answered_again():
     with pytest.raises(MatchingError) as caught:
         team_request_answer(request_id=team_request.pk, by=StaffFactory(), picks=[(ana.pk, "")])
     assert caught.value.code == "answered"
+
+
+def test_free_text_and_note_are_encrypted_at_rest_and_staff_reads_are_logged(staff_client, tags):
+    from django.db import connection
+
+    from privacy.models import AccessLog
+
+    seeker = SeekerFactory()
+    answers_save(values={"anything_else": "Something very private"}, user=seeker.user)
+    team_request = team_request_create(seeker=seeker, note="A private note")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT anything_else FROM matching_matchanswers")
+        [(stored_answer,)] = cursor.fetchall()
+        cursor.execute("SELECT note FROM matching_teamrequest")
+        [(stored_note,)] = cursor.fetchall()
+    assert "private" not in stored_answer and "private" not in stored_note
+    page = staff_client.get(reverse("admin:matching_teamrequest_change", args=[team_request.pk]))
+    assert "Something very private" in page.content.decode()
+    log = AccessLog.objects.get()
+    assert (log.actor, log.object_id, log.kind) == (staff_client.staff, str(team_request.pk), "read")
+
+
+def test_queue_is_for_the_operations_role(client):
+    from django.contrib.auth.models import Group
+
+    from privacy.roles import OPERATIONS
+
+    staff = StaffFactory()
+    TOTP.activate(staff, "JBSWY3DPEHPK3PXP")
+    client.force_login(staff)
+    assert client.get(QUEUE).status_code == 403
+    staff.groups.add(Group.objects.get_or_create(name=OPERATIONS)[0])
+    assert client.get(QUEUE).status_code == 200
