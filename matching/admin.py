@@ -40,7 +40,7 @@ class TeamSuggestionFormSet(forms.BaseInlineFormSet):
             raise ValidationError(exc.message) from None
 
 
-class TeamSuggestionInline(admin.TabularInline):
+class TeamSuggestionInline(admin.StackedInline):
     model = TeamSuggestion
     formset = TeamSuggestionFormSet
     fields = ["supporter", "note"]
