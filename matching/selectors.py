@@ -22,8 +22,7 @@ import hashlib
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, DateTimeField, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+from django.db.models import Count, DateTimeField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.timezones import zone
@@ -94,28 +93,55 @@ def describe_preferred_times(days: list[int], times: list[str]) -> str:
     return "in the next two weeks"
 
 
-def _preferred_slot_counts(
-    answers: MatchAnswers, *, candidates: QuerySet, now: dt.datetime
-) -> dict[int, int]:
-    """Open bookable slots in the next two weeks at the preferred days and times (the seeker's zone),
-    per supporter. One query (a GROUP BY on the (status, start) index range)."""
+def _preferred_ranges(answers: MatchAnswers, *, start: dt.datetime, end: dt.datetime) -> list[tuple]:
+    """The instants in [start, end) that fall on the preferred days and times, on the seeker's wall clock,
+    as merged UTC ranges. Worked out here, per local day, so the database compares plain instants on its
+    (status, start) index instead of converting every slot's time to the seeker's zone."""
     tz = zone(answers.time_zone)
+    days = set(answers.days) if answers.days else set(range(7))
+    bands = [TIME_BANDS[t] for t in TimeOfDay.values if t in answers.times] or [(0, 24)]
+    ranges: list[list[dt.datetime]] = []
+    day = start.astimezone(tz).date()
+    while True:
+        midnight = dt.datetime.combine(day, dt.time(), tzinfo=tz)
+        if midnight.astimezone(dt.UTC) >= end:
+            break
+        if day.weekday() in days:
+            for low, high in bands:
+                begin = dt.datetime.combine(day, dt.time(low), tzinfo=tz).astimezone(dt.UTC)
+                finish = (
+                    dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+                    if high == 24
+                    else dt.datetime.combine(day, dt.time(high), tzinfo=tz)
+                ).astimezone(dt.UTC)
+                begin, finish = max(begin, start), min(finish, end)
+                if begin >= finish:
+                    continue
+                if ranges and ranges[-1][1] >= begin:
+                    ranges[-1][1] = max(ranges[-1][1], finish)
+                else:
+                    ranges.append([begin, finish])
+        day += dt.timedelta(days=1)
+    return [tuple(r) for r in ranges]
+
+
+def _preferred_slot_counts(answers: MatchAnswers, *, now: dt.datetime) -> dict[int, int]:
+    """Open bookable slots in the next two weeks at the preferred days and times (the seeker's zone),
+    per supporter (anyone; the caller keeps the candidates). One query: a GROUP BY over index ranges."""
     earliest, latest = bookable_window(now)
-    slots = Slot.objects.filter(
-        status=Slot.Status.OPEN,
-        start__gte=earliest,
-        start__lte=min(latest, now + dt.timedelta(days=AVAILABILITY_DAYS)),
-        supporter__in=candidates,
+    end = min(latest + dt.timedelta(microseconds=1), now + dt.timedelta(days=AVAILABILITY_DAYS))
+    ranges = _preferred_ranges(answers, start=earliest, end=end)
+    if not ranges:
+        return {}
+    when = Q()
+    for begin, finish in ranges:
+        when |= Q(start__gte=begin, start__lt=finish)
+    rows = (
+        Slot.objects.filter(when, status=Slot.Status.OPEN)
+        .values("supporter_id")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    if answers.days and len(set(answers.days)) < 7:
-        slots = slots.alias(local_weekday=ExtractIsoWeekDay("start", tzinfo=tz)).filter(
-            local_weekday__in=[day + 1 for day in answers.days]
-        )
-    bands = [TIME_BANDS[t] for t in TimeOfDay.values if t in answers.times]
-    if bands and len(bands) < len(TIME_BANDS):
-        hours = sorted({hour for low, high in bands for hour in range(low, high)})
-        slots = slots.alias(local_hour=ExtractHour("start", tzinfo=tz)).filter(local_hour__in=hours)
-    rows = slots.values("supporter_id").annotate(n=Count("pk")).order_by()
     return {row["supporter_id"]: row["n"] for row in rows}
 
 
@@ -125,13 +151,14 @@ def suggestions_for_answers(
     """Up to six listed supporters ranked by the score above, each with its reasons, best first.
 
     ``exclude_ids``: supporters this seeker must never see (``supporter_ids_hidden_from``,
-    a subquery). At most three queries whatever the number of supporters: the answer tags, the tag
-    overlaps, the open-time counts (each skipped when there is nothing to ask)."""
+    a subquery). At most four queries whatever the number of supporters: the listed supporters' ids, the
+    answer tags, the tag overlaps, the open-time counts (the last three skipped when there is nothing to
+    ask)."""
     now = now or timezone.now()
     candidates = SupporterProfile.objects.listed()
     if isinstance(exclude_ids, QuerySet) or exclude_ids:
         candidates = candidates.exclude(pk__in=exclude_ids)
-    candidate_ids = candidates.values("pk")
+    candidate_ids = set(candidates.values_list("pk", flat=True))
 
     tag_answers = {kind: [int(pk) for pk in getattr(answers, kind)] for kind in POINTS}
     all_tag_ids = {pk for ids in tag_answers.values() for pk in ids}
@@ -141,8 +168,10 @@ def suggestions_for_answers(
     if all_tag_ids:
         names = dict(Tag.objects.filter(pk__in=all_tag_ids).values_list("pk", "name"))
         through = SupporterProfile.tags.through
-        pairs = through.objects.filter(tag_id__in=all_tag_ids, supporterprofile_id__in=candidate_ids)
-        for supporter_id, tag_id in pairs.values_list("supporterprofile_id", "tag_id"):
+        pairs = through.objects.filter(tag_id__in=all_tag_ids).values_list("supporterprofile_id", "tag_id")
+        for supporter_id, tag_id in pairs:
+            if supporter_id not in candidate_ids:
+                continue
             for kind, ids in tag_answers.items():
                 if tag_id in ids:
                     matched.setdefault(supporter_id, {}).setdefault(kind, []).append(tag_id)
@@ -150,7 +179,7 @@ def suggestions_for_answers(
 
     counts: dict[int, int] = {}
     if answers.days or answers.times:
-        counts = _preferred_slot_counts(answers, candidates=candidate_ids, now=now)
+        counts = {pk: n for pk, n in _preferred_slot_counts(answers, now=now).items() if pk in candidate_ids}
         for supporter_id, n in counts.items():
             scores[supporter_id] = scores.get(supporter_id, 0) + min(n, AVAILABILITY_POINTS_CAP)
 

@@ -168,8 +168,8 @@ def test_score_query_count_is_constant(django_assert_num_queries, tags, count):
         days=[0, 1, 2, 3, 4],
         times=["evening"],
     )
-    # The answer tags, the tag overlaps, the open-time counts.
-    with django_assert_num_queries(3):
+    # The listed supporters' ids, the answer tags, the tag overlaps, the open-time counts.
+    with django_assert_num_queries(4):
         result = suggestions_for_answers(chosen, exclude_ids=supporter_ids_hidden_from(user=seeker.user))
     assert len(result) == min(count, 6)
 
@@ -195,3 +195,19 @@ def test_fair_rank_matches_the_directory_sql_key():
     sups = [SupporterFactory() for _ in range(5)]
     in_sql = dict(SupporterProfile.objects.annotate(k=_rotation_key("id", NOW)).values_list("pk", F("k")))
     assert in_sql == {s.pk: fair_rank(s.pk, NOW) for s in sups}
+
+
+def test_preferred_ranges_cross_daylight_saving_on_the_seekers_wall_clock(frozen):
+    """Evenings in New York across the end of daylight saving time (Sunday 1 November 2026): 5pm local is
+    21:00 UTC before and 22:00 UTC after."""
+    from matching.selectors import _preferred_ranges
+
+    start = dt.datetime(2026, 10, 30, 12, tzinfo=dt.UTC)
+    end = dt.datetime(2026, 11, 3, 12, tzinfo=dt.UTC)
+    ranges = _preferred_ranges(
+        answers(days=[4, 0], times=["evening"], time_zone="America/New_York"), start=start, end=end
+    )
+    assert ranges == [
+        (dt.datetime(2026, 10, 30, 21, tzinfo=dt.UTC), dt.datetime(2026, 10, 31, 4, tzinfo=dt.UTC)),
+        (dt.datetime(2026, 11, 2, 22, tzinfo=dt.UTC), dt.datetime(2026, 11, 3, 5, tzinfo=dt.UTC)),
+    ]
