@@ -19,6 +19,7 @@ from peersnet.kernel.htmx import redirect_page
 from seekers.decorators import seeker_required
 from supporters.decorators import supporter_required
 from supporters.models import Slot
+from supporters.selectors import supporter_ids_hidden_from
 
 from . import selectors, services
 from .decorators import participant_required
@@ -56,7 +57,12 @@ def _one_click(request: HttpRequest, act: Callable[[], object], *, done: str, ba
 def booking_request_view(request: HttpRequest, slot_id: int) -> HttpResponse:
     """The booking step for one open slot: confirm the time (and, the first time, that the seeker
     doesn't know the supporter), then request it."""
-    slot = get_object_or_404(selectors.slot_list_of_listed_supporters(), pk=slot_id)
+    slot = get_object_or_404(
+        selectors.slot_list_of_listed_supporters().exclude(
+            supporter__in=supporter_ids_hidden_from(user=request.user)  # a conflict of interest: never shown
+        ),
+        pk=slot_id,
+    )
     try:
         services.booking_request_payment_check(seeker=request.seeker)
     except services.CardNeeded as exc:

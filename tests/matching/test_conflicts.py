@@ -177,3 +177,15 @@ def test_a_plain_decline_blocks_nothing(client, django_capture_on_commit_callbac
     booking.refresh_from_db()
     assert booking.status == "declined"
     assert not SupporterConflict.objects.exists()
+
+
+def test_the_booking_step_of_a_hidden_supporters_time_is_404(client):
+    seeker = SeekerFactory()
+    give_card(seeker)
+    slot = SlotFactory()
+    client.force_login(seeker.user)
+    assert client.get(reverse("bookings:request", args=[slot.pk])).status_code == 200
+    SupporterConflict.objects.create(seeker_user=seeker.user, supporter=slot.supporter, raised_by="seeker")
+    assert client.get(reverse("bookings:request", args=[slot.pk])).status_code == 404
+    assert client.post(reverse("bookings:request", args=[slot.pk]), {}).status_code == 404
+    assert not Booking.objects.exists()
