@@ -25,6 +25,8 @@ from .selectors import suggestions_for_answers
 UNCLAIMED_ANSWERS_KEPT = dt.timedelta(days=2)
 MAX_TEAM_SUGGESTIONS = 3
 CLAIM_KIND = "matching-answers"
+#: The answers that wait in the session between screens (the free text never does).
+DRAFT_FIELDS = ("topics", "experience", "identities", "identity_prefer_not", "languages", "days", "times")
 
 
 class MatchingError(DomainError):

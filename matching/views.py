@@ -70,6 +70,11 @@ def question_view(request: HttpRequest, step: int) -> HttpResponse:
         raise Http404  # supporters and staff don't take the questionnaire
     draft = request.session.get(SESSION_DRAFT)
     draft = dict(draft) if isinstance(draft, dict) else {}
+    if not draft and step == 1 and request.method == "GET":
+        saved = _viewer_answers(request)  # retaking: start from the saved answers (never the free text)
+        if saved is not None:
+            draft = {name: getattr(saved, name) for name in services.DRAFT_FIELDS}
+            request.session[SESSION_DRAFT] = draft
     skipping = request.method == "POST" and "skip" in request.POST
     form = _form_for(step, request.POST if request.method == "POST" and not skipping else None, draft)
     if request.method == "POST" and (skipping or form.is_valid()):

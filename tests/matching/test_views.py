@@ -190,3 +190,13 @@ def test_login_then_results_use_the_seekers_saved_answers(client, tags):
     answers_save(values={"experience": [tags["grief"].pk]}, user=seeker.user)
     client.post(reverse("account_login"), {"login": "s@example.com", "password": PASSWORD})
     assert "Ana" in client.get(reverse("matching:suggestions")).content.decode()
+
+
+def test_retaking_starts_from_the_saved_answers_but_never_the_free_text(client, tags):
+    seeker = SeekerFactory()
+    answers_save(values={"topics": [tags["anxiety"].pk], "anything_else": "Private words"}, user=seeker.user)
+    client.force_login(seeker.user)
+    text = client.get(q(1)).content.decode()
+    assert re.search(rf'value="{tags["anxiety"].pk}"[^>]*checked', text)
+    assert "Private words" not in str(dict(client.session))
+    assert "Private words" not in client.get(q(6)).content.decode()
