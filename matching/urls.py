@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -6,7 +6,8 @@ app_name = "matching"
 
 urlpatterns = [
     path("", views.start_view, name="start"),
-    path("questions/<int:step>/", views.question_view, name="question"),
+    # A screen number, not an id: one digit, checked against the number of screens by the view.
+    re_path(r"^questions/(?P<step>[0-9])/$", views.question_view, name="question"),
     path("suggestions/", views.suggestions_view, name="suggestions"),
     path("sign-up/", views.signup_view, name="signup"),
     path("hide/<id:supporter_id>/", views.hide_view, name="hide"),

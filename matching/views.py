@@ -61,9 +61,10 @@ def _form_for(step: int, data, draft: dict):
 
 
 @require_http_methods(["GET", "POST"])
-def question_view(request: HttpRequest, step: int) -> HttpResponse:
+def question_view(request: HttpRequest, step: str) -> HttpResponse:
     """One question per screen, with Back, Skip and how far along. Answers wait in the session (never
     the free text, which goes straight to the saved, encrypted row) until the last screen saves them."""
+    step = int(step)
     if not 1 <= step <= len(STEPS):
         raise Http404
     if request.user.is_authenticated and not _is_seeker(request):

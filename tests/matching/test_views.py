@@ -55,6 +55,8 @@ def test_question_bad_input_shows_an_error_and_keeps_nothing(client, tags):
 def test_question_out_of_range_is_404(client):
     assert client.get(q(0)).status_code == 404
     assert client.get(q(7)).status_code == 404
+    assert client.get("/match/questions/12/").status_code == 404
+    assert client.get("/match/questions/x/").status_code == 404
 
 
 def test_back_shows_earlier_answers_ticked(client, tags):
