@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 SESSION_NEXT = "accounts_pending_next"
 SESSION_EMAIL = "accounts_pending_signup_email"
+SESSION_CLAIMS = "accounts_pending_claims"
 
 
 def pending_remember(request: HttpRequest, *, url: str, email: str = "") -> None:
@@ -37,3 +38,31 @@ def pending_signup_email(request: HttpRequest | None) -> str:
         return ""
     email = request.session.get(SESSION_EMAIL)
     return email if isinstance(email, str) else ""
+
+
+def pending_claim_remember(request: HttpRequest, *, kind: str, token: str) -> None:
+    """Something a visitor made signed out (an app above's ``kind`` and its secret token) that their
+    account takes over if they sign up in this session: ``UserSignedUp.claims`` carries it."""
+    claims = request.session.get(SESSION_CLAIMS)
+    claims = dict(claims) if isinstance(claims, dict) else {}
+    claims[kind] = token
+    request.session[SESSION_CLAIMS] = claims
+
+
+def pending_claim_token(request: HttpRequest | None, kind: str) -> str:
+    """The token a visitor's session holds for ``kind`` ("" if none)."""
+    if request is None or not hasattr(request, "session"):
+        return ""
+    claims = request.session.get(SESSION_CLAIMS)
+    token = claims.get(kind) if isinstance(claims, dict) else None
+    return token if isinstance(token, str) else ""
+
+
+def pending_claims(request: HttpRequest | None) -> tuple[tuple[str, str], ...]:
+    """Every (kind, token) the visitor's session holds, for ``UserSignedUp``."""
+    if request is None or not hasattr(request, "session"):
+        return ()
+    claims = request.session.get(SESSION_CLAIMS)
+    if not isinstance(claims, dict):
+        return ()
+    return tuple((k, v) for k, v in sorted(claims.items()) if isinstance(k, str) and isinstance(v, str))

@@ -135,9 +135,25 @@ def email_confirmed(booking: Booking) -> None:
     )
 
 
-def email_not_accepted(booking: Booking) -> None:
-    """Declined or expired: the seeker hears kindly, with links to other times."""
+def email_not_accepted(booking: Booking, *, knows_seeker: bool = False) -> None:
+    """Declined or expired: the seeker hears kindly, with links to other times. A decline because the
+    supporter knows the seeker says only that they can't take this session (never why) and points to
+    suggestions and our team, since that supporter is gone from the seeker's pages for good."""
     seeker = booking.seeker.user
+    if knows_seeker:
+        _send(
+            booking,
+            booking.status,
+            seeker,
+            "Your request wasn't accepted",
+            [
+                f"{booking.supporter.display_name} can't take this session.",
+                "Nothing was charged. Answer a few questions and we'll suggest supporters who could be a "
+                "good fit, or ask our team to suggest someone.",
+            ],
+            ("See suggestions", _url("matching:start")),
+        )
+        return
     if booking.status == Booking.Status.DECLINED:
         subject = "Your request wasn't accepted"
         first = f"{booking.supporter.display_name} can't take the session on {_when(booking, seeker)}."

@@ -35,6 +35,15 @@ class DeclineForm(forms.Form):
     )
 
 
+class DeclineRequestForm(DeclineForm):
+    knows_seeker = forms.BooleanField(
+        label="I know this person",
+        required=False,
+        help_text="Tick this if you recognise them from outside peersnet. They won't be told why, won't "
+        "pay anything, and won't be offered to you or you to them again.",
+    )
+
+
 class RescheduleForm(forms.Form):
     slot = forms.TypedChoiceField(label="New time", coerce=coerce_id, widget=forms.RadioSelect)
 

@@ -20,10 +20,11 @@ from privacy import access
 from seekers.decorators import seeker_required
 from supporters.decorators import supporter_required
 from supporters.models import Slot
+from supporters.selectors import supporter_ids_hidden_from
 
 from . import selectors, services
 from .decorators import participant_required
-from .forms import BookingRequestForm, DeclineForm, FeedbackForm, RescheduleForm
+from .forms import BookingRequestForm, DeclineForm, DeclineRequestForm, FeedbackForm, RescheduleForm
 from .ics import booking_ics
 from .policy import (
     booking_actions,
@@ -57,7 +58,12 @@ def _one_click(request: HttpRequest, act: Callable[[], object], *, done: str, ba
 def booking_request_view(request: HttpRequest, slot_id: int) -> HttpResponse:
     """The booking step for one open slot: confirm the time (and, the first time, that the seeker
     doesn't know the supporter), then request it."""
-    slot = get_object_or_404(selectors.slot_list_of_listed_supporters(), pk=slot_id)
+    slot = get_object_or_404(
+        selectors.slot_list_of_listed_supporters().exclude(
+            supporter__in=supporter_ids_hidden_from(user=request.user)  # a conflict of interest: never shown
+        ),
+        pk=slot_id,
+    )
     try:
         services.booking_request_payment_check(seeker=request.seeker)
     except services.CardNeeded as exc:
@@ -401,15 +407,22 @@ def booking_accept_view(request: HttpRequest, booking_id: int) -> HttpResponse:
 
 
 def _supporter_answer_with_reason(
-    request: HttpRequest, booking_id: int, *, service, template: str, title: str, done: str
+    request: HttpRequest,
+    booking_id: int,
+    *,
+    service,
+    template: str,
+    title: str,
+    done: str,
+    form_class: type[DeclineForm] = DeclineForm,
 ) -> HttpResponse:
     """Decline a request or cancel a session: the supporter's own booking (else 404), an optional private
     reason, the service, then back to the dashboard."""
     booking = get_object_or_404(selectors.booking_list_for_supporter(user=request.user), pk=booking_id)
-    form = DeclineForm(request.POST if request.method == "POST" else None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            service(booking_id=booking.pk, supporter=request.supporter, reason=form.cleaned_data["reason"])
+            service(booking_id=booking.pk, supporter=request.supporter, **form.cleaned_data)
         except services.BookingError as exc:
             form.add_error(None, exc.message)
         else:
@@ -425,6 +438,7 @@ def booking_decline_view(request: HttpRequest, booking_id: int) -> HttpResponse:
         request,
         booking_id,
         service=services.booking_decline,
+        form_class=DeclineRequestForm,
         template="bookings/decline.html",
         title="Decline a request",
         done="Declined. The seeker will be pointed to other times.",

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.events import UserSignedUp
-from accounts.pending import pending_next_url
+from accounts.pending import pending_claims, pending_next_url
 from notifications.services import notification_queue_rendered
 from peersnet.kernel import events
 
@@ -32,7 +32,8 @@ SECRET_CONTEXT_KEYS = ("key", "code", "activate_url")
 
 class AccountAdapter(DefaultAccountAdapter):
     """Sign-up creates a seeker: the user row and what the apps above make of it (seekers: the seeker
-    profile, on UserSignedUp) commit together or not at all.
+    profile, on UserSignedUp; matching: questionnaire answers given signed out, from the session's
+    claims) commit together or not at all.
 
     Every email allauth sends (confirm your address, reset your password, unknown account, account
     already exists, address and password changed, two-factor notices) is written in our words
@@ -51,7 +52,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             with transaction.atomic():
                 user.save()
-                events.announce(UserSignedUp(user_id=user.pk))
+                events.announce(UserSignedUp(user_id=user.pk, claims=pending_claims(request)))
         return user
 
     # --- where to go next ---------------------------------------------------------------------------

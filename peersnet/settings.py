@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "bookings",
     "payments",
     "giftcards",
+    "matching",  # after seekers: its UserSignedUp handler needs the seeker profile seekers makes
     "notifications",
     "health",
     "waitlist",
@@ -108,6 +109,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "peersnet.context_processors.site",
                 "bookings.context_processors.policy",  # POLICY: the booking windows for page copy
+                "matching.context_processors.suggested",  # SUGGESTED_FOR_YOU (lazy): the directory's top
             ],
         },
     },
@@ -519,6 +521,11 @@ MESSAGE_REPLY_TARGET = timedelta(hours=48)
 CRISIS_LINE = "988"
 EMERGENCY_NUMBER = "911"
 SUPPORT_HOURS = "Weekdays 10am–5pm Pacific time; closed on weekends"
+# The same hours for working out deadlines (matching: a request to our team is answered within one
+# business day): weekdays (0 = Monday) and wall-clock hours in OPERATIONS_TIME_ZONE.
+SUPPORT_DAYS = (0, 1, 2, 3, 4)
+SUPPORT_OPENS_HOUR = 10
+SUPPORT_CLOSES_HOUR = 17
 SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="hello@peersnet.example")
 
 VIDEO_BASE_URL = env("VIDEO_BASE_URL", default="https://meet.jit.si/")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("account/data/", include("privacy.urls")),
     path("supporters/", include("supporters.urls")),
+    path("match/", include("matching.urls")),
     path("", include("bookings.urls")),
     path("", include("seekers.urls")),
     path("", include("payments.urls")),

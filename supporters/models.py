@@ -272,3 +272,32 @@ class Slot(models.Model):
             and self.reserved_until is not None
             and now < self.reserved_until
         )
+
+class SupporterConflict(models.Model):
+    """A seeker and a supporter who must never be matched: they know each other.
+
+    A seeker raises it with "I know this person" (they can undo it in My account); a supporter raises it
+    by declining a request with "I know this person" (the seeker can't undo it and is never told why).
+    Either way the supporter is left out of that seeker's directory, next available times, profile
+    pages, suggestions and staff matching, and the seeker can't request them. It lives here, beside the
+    directory, so the directory's reads and bookings (both below matching) can honour it."""
+
+    class RaisedBy(models.TextChoices):
+        SEEKER = "seeker", _("The seeker")
+        SUPPORTER = "supporter", _("The supporter")
+
+    supporter = models.ForeignKey(SupporterProfile, on_delete=models.CASCADE, related_name="conflicts")
+    seeker_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supporter_conflicts"
+    )
+    raised_by = models.CharField(max_length=12, choices=RaisedBy.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["seeker_user", "supporter"], name="conflict_unique_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seeker_user_id} / {self.supporter_id} ({self.raised_by})"

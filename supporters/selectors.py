@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -29,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peersnet.kernel.ids import parse_id
 
-from .models import Slot, SupporterProfile, Tag
+from .models import Slot, SupporterConflict, SupporterProfile, Tag
 from .services import bookable_window
 
 
@@ -205,9 +206,23 @@ def _open_slots(when: str, *, viewer_tz: ZoneInfo, now: dt.datetime) -> QuerySet
     return slots
 
 
-def _supporters_matching(filters: DirectoryFilters) -> QuerySet[SupporterProfile]:
-    """Listed supporters matching the tag and text filters (not ``when``): one Exists per tag kind."""
-    queryset = SupporterProfile.objects.listed()
+ExcludeIds = Iterable[int] | QuerySet
+
+
+def _without(queryset: QuerySet, exclude_ids: ExcludeIds, field: str = "pk") -> QuerySet:
+    """``queryset`` minus the supporters in ``exclude_ids`` (a list, or a values queryset, which stays a
+    subquery: no extra query)."""
+    if isinstance(exclude_ids, QuerySet) or exclude_ids:
+        return queryset.exclude(**{f"{field}__in": exclude_ids})
+    return queryset
+
+
+def _supporters_matching(
+    filters: DirectoryFilters, exclude_ids: ExcludeIds = ()
+) -> QuerySet[SupporterProfile]:
+    """Listed supporters matching the tag and text filters (not ``when``): one Exists per tag kind.
+    ``exclude_ids``: supporters this viewer must never see (conflicts of interest)."""
+    queryset = _without(SupporterProfile.objects.listed(), exclude_ids)
     through = SupporterProfile.tags.through
     for kind, slugs in filters.tags_by_kind().items():
         if slugs:
@@ -229,7 +244,11 @@ def _topic_tags_prefetch() -> Prefetch:
 
 
 def supporter_list_directory(
-    *, filters: DirectoryFilters, viewer_tz: ZoneInfo, now: dt.datetime | None = None
+    *,
+    filters: DirectoryFilters,
+    viewer_tz: ZoneInfo,
+    now: dt.datetime | None = None,
+    exclude_ids: ExcludeIds = (),
 ) -> QuerySet[SupporterProfile]:
     """Listed supporters matching ``filters``, soonest available first, for the directory.
 
@@ -242,7 +261,7 @@ def supporter_list_directory(
     now = now or timezone.now()
     open_slots = _open_slots(filters.when, viewer_tz=viewer_tz, now=now)
     next_open = open_slots.filter(supporter=OuterRef("pk")).order_by("start").values("start")[:1]
-    queryset = _supporters_matching(filters)
+    queryset = _supporters_matching(filters, exclude_ids)
     if filters.when:
         queryset = queryset.filter(Exists(open_slots.filter(supporter=OuterRef("pk"))))
     return (
@@ -276,6 +295,7 @@ def supporter_page_directory(
     page: int = 1,
     per_page: int = DIRECTORY_PAGE_SIZE,
     now: dt.datetime | None = None,
+    exclude_ids: ExcludeIds = (),
 ) -> DirectoryPage:
     """One page of :func:`supporter_list_directory`, with the total count taken in the same query.
 
@@ -284,9 +304,9 @@ def supporter_page_directory(
     filters a second time. Two queries (the page, its topic tags). A page below 1 means page 1; a page
     past the end means the last page and costs two more queries (a count, then that page).
     """
-    queryset = supporter_list_directory(filters=filters, viewer_tz=viewer_tz, now=now).annotate(
-        total_count=Window(Count("pk"))
-    )
+    queryset = supporter_list_directory(
+        filters=filters, viewer_tz=viewer_tz, now=now, exclude_ids=exclude_ids
+    ).annotate(total_count=Window(Count("pk")))
     number = max(1, page)
     rows = list(queryset[(number - 1) * per_page : number * per_page])
     if rows:
@@ -306,6 +326,7 @@ def slot_list_next_available(
     viewer_tz: ZoneInfo,
     limit: int = NEXT_AVAILABLE_LIMIT,
     now: dt.datetime | None = None,
+    exclude_ids: ExcludeIds = (),
 ) -> list[Slot]:
     """The earliest open bookable slots across all listed supporters matching ``filters``, soonest first.
 
@@ -316,24 +337,26 @@ def slot_list_next_available(
     now = now or timezone.now()
     open_slots = _open_slots(filters.when, viewer_tz=viewer_tz, now=now)
     return list(
-        open_slots.filter(supporter__in=_supporters_matching(filters).values("pk"))
+        open_slots.filter(supporter__in=_supporters_matching(filters, exclude_ids).values("pk"))
         .select_related("supporter")
         .alias(fair_order=_rotation_key("supporter_id", now))
         .order_by("start", "fair_order", "supporter_id")[: max(0, limit)]
     )
 
 
-def supporter_get_listed(*, supporter_id: int, now: dt.datetime | None = None) -> SupporterProfile:
+def supporter_get_listed(
+    *, supporter_id: int, now: dt.datetime | None = None, exclude_ids: ExcludeIds = ()
+) -> SupporterProfile:
     """One listed supporter for their public profile, with ``next_open`` (earliest open bookable start,
     or None), all tags prefetched and ``topic_tags`` set. Two queries.
 
-    Raises ``SupporterProfile.DoesNotExist`` for anyone not listed (onboarding, on leave, inactive) or
-    unknown: the profile view turns that into a 404.
+    Raises ``SupporterProfile.DoesNotExist`` for anyone not listed (onboarding, on leave, inactive), in
+    ``exclude_ids``, or unknown: the profile view turns that into a 404.
     """
     now = now or timezone.now()
     next_open = _open_slots("", viewer_tz=dt.UTC, now=now).filter(supporter=OuterRef("pk"))
     supporter = (
-        SupporterProfile.objects.listed()
+        _without(SupporterProfile.objects.listed(), exclude_ids)
         .annotate(
             next_open=Subquery(next_open.order_by("start").values("start")[:1], output_field=DateTimeField())
         )
@@ -478,4 +501,31 @@ def leave_list_ahead(*, supporter: SupporterProfile, today: dt.date) -> list:
     """Leaves that are current or planned, earliest first."""
     return list(
         supporter.leaves.filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).order_by("start_date")
+    )
+
+
+# --- Conflicts of interest -------------------------------------------------------------------------
+
+
+def supporter_ids_hidden_from(*, user) -> ExcludeIds:
+    """The supporters a viewer must never be shown or offered (either of them said "I know this person"),
+    as a lazy values queryset to pass as ``exclude_ids`` (a subquery: no query of its own). Nobody is
+    hidden from a signed-out visitor."""
+    if user is None or not user.is_authenticated:
+        return ()
+    return SupporterConflict.objects.filter(seeker_user_id=user.pk).values("supporter_id")
+
+
+def conflict_exists(*, seeker_user_id: int, supporter_id: int) -> bool:
+    """Whether this seeker and this supporter must never be matched. One query."""
+    return SupporterConflict.objects.filter(seeker_user_id=seeker_user_id, supporter_id=supporter_id).exists()
+
+
+def conflict_list_hidden_by_seeker(*, user) -> list[SupporterConflict]:
+    """The supporters this seeker hid themselves (they can undo these), newest first, with the
+    supporter. The ones a supporter raised are never listed to the seeker. One query."""
+    return list(
+        SupporterConflict.objects.filter(seeker_user_id=user.pk, raised_by=SupporterConflict.RaisedBy.SEEKER)
+        .select_related("supporter")
+        .order_by("-created_at")
     )

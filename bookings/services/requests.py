@@ -20,7 +20,8 @@ from payments.services import seeker_card
 from peersnet.kernel import events
 from seekers.models import SeekerProfile
 from supporters.models import Slot, SupporterProfile
-from supporters.services import bookable_window
+from supporters.selectors import conflict_exists
+from supporters.services import bookable_window, conflict_block
 
 from .. import emails
 from ..events import BookingRequested
@@ -86,6 +87,9 @@ def booking_request(
     supporter = slot.supporter
     if not SupporterProfile.objects.listed().filter(pk=supporter.pk).exists():
         raise BookingError(_("This supporter isn't taking new bookings right now."), code="not_listed")
+    if conflict_exists(seeker_user_id=seeker.user_id, supporter_id=supporter.pk):
+        # One of them said "I know this person": never say which, or why.
+        raise BookingError(_("This supporter can't take this session."), code="conflict")
     if (
         not seeker_has_booked_with(seeker=seeker, supporter=supporter)
         and not confirms_no_personal_relationship
@@ -261,24 +265,57 @@ def booking_release(*, booking_id: int, now: dt.datetime | None = None) -> Booki
     return booking
 
 
+KNOWS_SEEKER_REASON = "I know this person"
+
+
 @transaction.atomic
 def booking_decline(
-    *, booking_id: int, supporter: SupporterProfile, reason: str = "", now: dt.datetime | None = None
+    *,
+    booking_id: int,
+    supporter: SupporterProfile,
+    reason: str = "",
+    knows_seeker: bool = False,
+    now: dt.datetime | None = None,
 ) -> Booking:
-    """requested -> declined; the slot opens again. The reason stays private to staff. Safe to repeat."""
+    """requested -> declined; the slot opens again. The reason stays private to staff. Safe to repeat.
+
+    Declining is always free for the seeker: nothing is charged before an accept. With ``knows_seeker``
+    (the supporter recognised them) the pair is also blocked both ways for good
+    (``supporters.services.conflict_block``), the seeker's other requests to this supporter are declined
+    the same way, and the seeker's email says only that the supporter can't take this session and points
+    to suggestions and our team. Locks the booking, then the pair's other requests in id order."""
     now = now or timezone.now()
     booking = _locked(booking_id, supporter=supporter)
     if booking.status == Status.DECLINED:
         return booking
     if booking.status != Status.REQUESTED:
         raise BookingError(_("This request can no longer be declined."), code="bad_state")
-    booking.decline_reason = reason.strip()[:300]
+    reason = reason.strip()
+    if knows_seeker:
+        reason = f"{KNOWS_SEEKER_REASON}. {reason}" if reason else KNOWS_SEEKER_REASON
+    _decline_one(booking, supporter=supporter, reason=reason, knows_seeker=knows_seeker, now=now)
+    if knows_seeker:
+        conflict_block(seeker_user=booking.seeker.user, supporter=supporter)
+        others = (
+            Booking.objects.select_for_update()
+            .filter(seeker_id=booking.seeker_id, supporter=supporter, status=Status.REQUESTED)
+            .exclude(pk=booking.pk)
+            .order_by("pk")
+        )
+        for other in others:
+            _decline_one(other, supporter=supporter, reason=KNOWS_SEEKER_REASON, knows_seeker=True, now=now)
+    return booking
+
+
+def _decline_one(
+    booking: Booking, *, supporter: SupporterProfile, reason: str, knows_seeker: bool, now: dt.datetime
+) -> None:
+    booking.decline_reason = reason[:300]
     booking.save(update_fields=["decline_reason"])
     booking_transition(
         booking, action=Action.DECLINE, by=supporter.user, at=now, reason=booking.decline_reason
     )
-    emails.email_not_accepted(booking)
-    return booking
+    emails.email_not_accepted(booking, knows_seeker=knows_seeker)
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from .availability import (
     time_off_create,
     time_off_delete,
 )
+from .conflicts import ConflictError, conflict_block, conflict_hide, conflict_unhide
 from .hours import (
     DEFAULT_OPERATING_HOURS,
     OperatingChoices,
@@ -42,10 +43,14 @@ __all__ = [
     "DEFAULT_OPERATING_HOURS",
     "PHOTO_FIELDS",
     "AvailabilityError",
+    "ConflictError",
     "OperatingChoices",
     "ProfileError",
     "Regeneration",
     "bookable_window",
+    "conflict_block",
+    "conflict_hide",
+    "conflict_unhide",
     "describe_operating_hours",
     "leave_end",
     "leave_start",

@@ -22,6 +22,7 @@ from ..selectors import (
     slot_list_next_available,
     slots_by_local_day,
     supporter_get_listed,
+    supporter_ids_hidden_from,
     supporter_page_directory,
     supporter_tags_by_kind,
     tag_list_for_filters,
@@ -66,7 +67,10 @@ def directory_view(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
     filters = form.to_filters()
     page = supporter_page_directory(
-        filters=filters, viewer_tz=_viewer_tz(), page=_page_number(request.GET.get("page"))
+        filters=filters,
+        viewer_tz=_viewer_tz(),
+        page=_page_number(request.GET.get("page")),
+        exclude_ids=supporter_ids_hidden_from(user=request.user),
     )
     query = filters.querystring()
     context = {
@@ -86,7 +90,9 @@ def next_available_view(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
     filters = form.to_filters()
     tz = _viewer_tz()
-    slots = slot_list_next_available(filters=filters, viewer_tz=tz)
+    slots = slot_list_next_available(
+        filters=filters, viewer_tz=tz, exclude_ids=supporter_ids_hidden_from(user=request.user)
+    )
     context = {
         "title": "Next available sessions",
         "filters": filters,
@@ -102,7 +108,9 @@ def next_available_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def profile_view(request: HttpRequest, supporter_id: int) -> HttpResponse:
     try:
-        supporter = supporter_get_listed(supporter_id=supporter_id)
+        supporter = supporter_get_listed(
+            supporter_id=supporter_id, exclude_ids=supporter_ids_hidden_from(user=request.user)
+        )
     except SupporterProfile.DoesNotExist:
         raise Http404("No supporter here.") from None
     week = slot_list_for_week(

@@ -63,8 +63,14 @@ def customised_admin_pages():
         attempts=5,
         last_error="Connection refused",
     )
+    from matching.services import answers_save, team_request_create
+
+    answers_save(values={"anything_else": "Someone calm, please."}, user=booking.seeker.user)
+    team_request = team_request_create(seeker=booking.seeker, note="Evenings suit me.")
     return [
         ("admin index", reverse("admin:index")),
+        ("requests to our team", reverse("admin:matching_teamrequest_changelist")),
+        ("request to our team", reverse("admin:matching_teamrequest_change", args=[team_request.pk])),
         ("booking change form", reverse("admin:bookings_booking_change", args=[booking.pk])),
         ("booking refund", reverse("admin:bookings_booking_refund", args=[booking.pk])),
         ("payment change form", reverse("admin:payments_payment_change", args=[payment.pk])),

@@ -8,12 +8,14 @@ from django.db import connection
 
 from bench.bookings import format_throughput, local_stripe, measure_throughput
 from bench.directory import format_report, run
+from bench.matching import measure_matching
 
 
 class Command(BaseCommand):
     help = (
         "Seed N supporters with 8 weeks of slots (30% taken) into a throwaway database, measure the "
-        "directory, next available, profiles and slot regeneration, and print a markdown table. "
+        "directory, next available, profiles, slot regeneration and matching's suggestions, and print "
+        "a markdown table. "
         "Never touches the configured database: it creates test_<name> (PostgreSQL) or a temporary "
         "SQLite file and drops it at the end."
     )
@@ -57,6 +59,7 @@ class Command(BaseCommand):
             throughput = []
             try:
                 report = run(supporters=supporters, repeat=repeat, roll_repeat=roll_repeat, explain=explain)
+                report.rows += measure_matching(repeat=repeat)
                 if bookings:
                     with local_stripe():
                         half = max(1, bookings // 2)

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('privacy', '0002_access_log_append_only_in_postgresql'),
+        ('privacy', '0003_role_groups'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
