@@ -52,6 +52,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "seekers.seekerprofile": VIEW,  # who the seeker is; never the intake
         "notifications.notification": VIEW,  # what was sent and what failed; resend
         "health.heartbeat": VIEW,  # the system health report
+        "matching.teamrequest": VIEW_CHANGE,  # requests to our team: answered by operations
+        "matching.teamsuggestion": EDIT,
+        "supporters.supporterconflict": VIEW,
         "waitlist.waitlistentry": VIEW,  # who waits for whom, and the times offered
         "waitlist.waitlistoffer": VIEW,
         "sitefeedback.sitefeedback": VIEW_CHANGE,  # tag, mark handled, export
@@ -64,7 +67,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "supporters.leaveofabsence": VIEW,
         "bookings.booking": VIEW,  # a supporter's sessions
         "bookings.bookingevent": VIEW,
-        "bookings.sessionfeedback": VIEW,  # ratings, comments and claims: supervisors only (a coaching signal)
+        "bookings.sessionfeedback": VIEW,  # ratings, comments, claims: supervisors only (coaching)
         "seekers.seekerprofile": VIEW,
         "seekers.intake": VIEW,  # every read writes an access-log row
         "privacy.accesslog": VIEW,

@@ -273,6 +273,7 @@ class Slot(models.Model):
             and now < self.reserved_until
         )
 
+
 class SupporterConflict(models.Model):
     """A seeker and a supporter who must never be matched: they know each other.
 

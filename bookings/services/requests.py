@@ -9,8 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.timezones import format_when
 from accounts.services import AccountClosed, user_lock_active
+from accounts.timezones import format_when
 from giftcards import services as gifts
 from giftcards.selectors import credits_available
 from payments import gateway

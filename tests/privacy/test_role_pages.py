@@ -80,6 +80,7 @@ ADMIN_PAGES = {
     "/admin/bookings/sessionfeedback/": {SUP, ROOT},
     "/admin/bookings/sessionfeedback/by-supporter/": {SUP, ROOT},
     "/admin/waitlist/waitlistentry/": {OPS, ROOT},
+    "/admin/matching/teamrequest/": {OPS, ROOT},
     "/admin/sitefeedback/sitefeedback/": {OPS, ROOT},
     "/admin/payments/payment/": {OPS, ROOT},
     "/admin/payments/payment/{payment}/change/": {OPS, ROOT},
