@@ -82,7 +82,8 @@ def _decrypt_value(table, column, pk, value):
 
 
 def encrypt_columns(table: str, columns: list[str]) -> migrations.RunPython:
-    """A reversible RunPython that encrypts (forward) or decrypts (backward) ``table``'s ``columns``."""
+    """A reversible RunPython that encrypts (forward) or decrypts (backward) ``table``'s ``columns``
+    (a table whose primary key column is ``id``, as every table of ours is)."""
 
     def forward(apps, schema_editor):
         _rewrite(schema_editor.connection, table, columns, _encrypt_value)
