@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from payments.models import Payable
-from peersnet.kernel.crypto import EncryptedTextField
+from peersnet.kernel.crypto import EncryptedCharField, EncryptedTextField
 from seekers.models import SeekerProfile
 from supporters.models import Slot, SupporterProfile
 
@@ -130,7 +130,8 @@ class Booking(models.Model):
     supporter_absent_reported_at = models.DateTimeField(
         null=True, blank=True, help_text=_("The seeker said the supporter did not come; staff review it.")
     )
-    decline_reason = models.CharField(_("private reason"), max_length=300, blank=True)
+    # What the supporter wrote when declining, for staff only: encrypted at rest.
+    decline_reason = EncryptedCharField(_("private reason"), max_length=300, blank=True)
     room_token = models.CharField(max_length=64, unique=True, default=new_room_token, editable=False)
     ics_sequence = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -184,7 +185,7 @@ class SessionFeedback(models.Model):
     booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="feedback")
     loved = models.BooleanField()
     rating = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("1 (poor) to 5 (great)."))
-    comment = EncryptedTextField(blank=True, max_length=2000)
+    comment = EncryptedTextField(blank=True, max_length=2000)  # the seeker's words: encrypted at rest
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -209,7 +210,9 @@ class BookingEvent(models.Model):
     )
     from_status = models.CharField(max_length=24, blank=True)
     to_status = models.CharField(max_length=24)
-    reason = models.CharField(max_length=300, blank=True)
+    # Encrypted at rest: besides our own words ("not paid in time") it holds what a supporter wrote when
+    # declining or cancelling.
+    reason = EncryptedCharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

@@ -338,6 +338,8 @@ MFA_FORMS = {
     "generate_recovery_codes": "accounts.allauth_forms.GenerateRecoveryCodesForm",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# TOTP secrets and recovery-code seeds are encrypted with FIELD_ENCRYPTION_KEYS (docs/privacy.md).
+MFA_ADAPTER = "accounts.mfa_adapter.MFAAdapter"
 MFA_TOTP_ISSUER = "peersnet"
 MFA_RECOVERY_CODE_COUNT = 10
 

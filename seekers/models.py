@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from peersnet.kernel.crypto import EncryptedCharField, EncryptedTextField
+
 
 class SeekerProfile(models.Model):
     """A person aged 18–30 who books sessions. Intake, matching and conflicts attach here."""
@@ -20,14 +22,15 @@ class SeekerProfile(models.Model):
 
 class Intake(models.Model):
     """What a seeker tells us before their first session. Private: the supporter sees only that it is
-    complete and the answers the seeker chose to share. Never sent by email."""
+    complete and the answers the seeker chose to share. Never sent by email. Every answer is encrypted
+    at rest (peersnet.kernel.crypto): none can be searched, filtered or ordered on in SQL."""
 
     seeker = models.OneToOneField(SeekerProfile, on_delete=models.CASCADE, related_name="intake")
-    preferred_name = models.CharField(_("preferred name"), max_length=80)
-    pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
-    hopes = models.TextField(_("what you hope to get from peer support"), max_length=2000)
-    emergency_contact_name = models.CharField(_("emergency contact's name"), max_length=120)
-    emergency_contact_phone = models.CharField(_("emergency contact's phone"), max_length=40)
+    preferred_name = EncryptedCharField(_("preferred name"), max_length=80)
+    pronouns = EncryptedCharField(_("pronouns"), max_length=40, blank=True)
+    hopes = EncryptedTextField(_("what you hope to get from peer support"), max_length=2000)
+    emergency_contact_name = EncryptedCharField(_("emergency contact's name"), max_length=120)
+    emergency_contact_phone = EncryptedCharField(_("emergency contact's phone"), max_length=40)
     share_preferred_name = models.BooleanField(default=True)
     share_pronouns = models.BooleanField(default=True)
     share_hopes = models.BooleanField(default=False)

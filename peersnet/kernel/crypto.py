@@ -14,13 +14,20 @@ every lookup except ``isnull``, so a query that could never match fails loudly i
 from __future__ import annotations
 
 import functools
+import re
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django import forms
 from django.conf import settings
+from django.core import checks, validators
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.db import models
 from django.dispatch import receiver
+
+# What a Fernet token looks like as text: version byte 0x80 and a timestamp whose high bytes are zero (so
+# "gAAAAA"), then padded url-safe base64, at least 100 characters (73 bytes: the shortest token).
+_TOKEN_SHAPE = re.compile(r"gAAAAA[A-Za-z0-9_-]+={0,2}")
 
 
 class DecryptionFailed(Exception):
@@ -53,10 +60,16 @@ def _fernet() -> MultiFernet:
     return MultiFernet([Fernet(key) for key in validate_keys(settings.FIELD_ENCRYPTION_KEYS)])
 
 
+@functools.cache
+def _newest() -> Fernet:
+    return Fernet(validate_keys(settings.FIELD_ENCRYPTION_KEYS)[0])
+
+
 @receiver(setting_changed)
 def _forget_keys(*, setting: str, **kwargs) -> None:
     if setting == "FIELD_ENCRYPTION_KEYS":
         _fernet.cache_clear()
+        _newest.cache_clear()
 
 
 def encrypt(plaintext: str) -> str:
@@ -85,10 +98,24 @@ def reencrypt(token: str) -> str:
 
 def is_token_under_newest_key(token: str) -> bool:
     try:
-        Fernet(validate_keys(settings.FIELD_ENCRYPTION_KEYS)[0]).decrypt(token.encode())
+        _newest().decrypt(token.encode())
     except InvalidToken:
         return False
     return True
+
+
+def is_readable_token(value: str) -> bool:
+    """Whether ``value`` is a token some configured key decrypts (plaintext and lost-key tokens aren't)."""
+    try:
+        _fernet().decrypt(value.encode())
+    except InvalidToken:
+        return False
+    return True
+
+
+def looks_like_token(value: str) -> bool:
+    """Whether ``value`` has the shape of a Fernet token, whichever key made it (human text never has)."""
+    return len(value) >= 100 and len(value) % 4 == 0 and _TOKEN_SHAPE.fullmatch(value) is not None
 
 
 class EncryptedTextField(models.TextField):
@@ -101,6 +128,13 @@ class EncryptedTextField(models.TextField):
 
     description = "Text encrypted at rest (Fernet, FIELD_ENCRYPTION_KEYS)"
     encrypted = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.max_length is not None:
+            # TextField hands max_length to the form field only; this makes full_clean() check it too
+            # (on the plaintext: validators see the Python value, never the token).
+            self.validators.append(validators.MaxLengthValidator(self.max_length))
 
     def get_prep_value(self, value):
         value = super().get_prep_value(value)
@@ -120,6 +154,31 @@ class EncryptedTextField(models.TextField):
 
     def get_transform(self, lookup_name):
         return None
+
+
+class EncryptedCharField(EncryptedTextField):
+    """A one-line answer (a name, a phone number) encrypted at rest: the same storage as
+    EncryptedTextField, a one-line input in forms, and a required ``max_length`` checked on the
+    plaintext (in forms and by ``full_clean``)."""
+
+    description = "One-line text encrypted at rest (Fernet, FIELD_ENCRYPTION_KEYS)"
+
+    def check(self, **kwargs):
+        return [*super().check(**kwargs), *self._check_max_length()]
+
+    def _check_max_length(self):
+        if not isinstance(self.max_length, int) or isinstance(self.max_length, bool) or self.max_length <= 0:
+            return [
+                checks.Error(
+                    "EncryptedCharField needs a positive integer max_length (checked on the plaintext).",
+                    obj=self,
+                    id="peersnet.E101",
+                )
+            ]
+        return []
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"widget": forms.TextInput, **kwargs})
 
 
 def encrypted_fields(model: type[models.Model]) -> list[EncryptedTextField]:

@@ -45,3 +45,13 @@ def test_the_field_refuses_lookups_that_could_never_match():
     assert field.get_lookup("isnull") is not None
     for lookup in ["exact", "icontains", "startswith", "in"]:
         assert field.get_lookup(lookup) is None
+
+
+def test_looks_like_token_knows_tokens_from_text():
+    for text in ["", "x", "I'd like to talk", "gAAAAA" + "b" * 93, "gAAAAA b" * 20, crypto.encrypt("")[:-4]]:
+        assert not crypto.looks_like_token(text)
+    for text in ["", "x" * 500, "ünï"]:
+        assert crypto.looks_like_token(crypto.encrypt(text))
+    assert crypto.looks_like_token(Fernet(NEW).encrypt(b"under a key we don't hold").decode())
+    assert not crypto.is_readable_token(Fernet(NEW).encrypt(b"under a key we don't hold").decode())
+    assert crypto.is_readable_token(crypto.encrypt("ours"))

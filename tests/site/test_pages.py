@@ -123,7 +123,7 @@ def test_check_deploy_passes_with_production_environment():
         "STRIPE_SECRET_KEY": "sk_live_placeholder",
         "STRIPE_PUBLISHABLE_KEY": "pk_live_placeholder",
         "STRIPE_WEBHOOK_SECRET": "whsec_placeholder",
-        "FIELD_ENCRYPTION_KEYS": "tVbV2ia9mmwXbJ1GDU3xgqSuzKu5PxOZI6m-7Xy7qVU=",
+        "FIELD_ENCRYPTION_KEYS": "tVbV2ia9mmwXbJ1GDU3xgqSuzKu5PxOZI6m-7Xy7qVU=",  # required (peersnet.E004)
     }
     root = Path(__file__).resolve().parents[2]
     result = subprocess.run(

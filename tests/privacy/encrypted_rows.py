@@ -1,0 +1,92 @@
+"""Every encrypted column in the project, found by introspection, and one way to make a row of each
+model that has one. The at-rest and rotation tests run over ENCRYPTED_COLUMNS, so a new encrypted field
+is covered as soon as it exists; a new *model* with one fails test_every_encrypted_model_has_a_maker
+until a maker is added here."""
+
+from django.apps import apps
+from django.db import connection
+from django.utils import timezone
+
+from bookings.models import Booking, BookingEvent, SessionFeedback
+from peersnet.kernel.crypto import encrypted_fields
+from seekers.models import Intake
+from tests.factories import BookingFactory, SeekerFactory
+
+ENCRYPTED_COLUMNS = [
+    (model, field)
+    for model in apps.get_models()
+    for field in encrypted_fields(model)
+    if not model._meta.proxy
+]
+ENCRYPTED_MODELS = sorted({model._meta.label for model, _ in ENCRYPTED_COLUMNS})
+
+
+def plaintext_for(field) -> str:
+    """A value nobody would write by chance, within the field's max_length, with non-ASCII letters."""
+    text = f"private {field.model._meta.model_name} {field.name} ünï"
+    return text[: field.max_length] if field.max_length else text
+
+
+def _intake():
+    now = timezone.now()
+    return Intake.objects.create(
+        seeker=SeekerFactory(),
+        **{f.name: plaintext_for(f) for f in encrypted_fields(Intake)},
+        acknowledged_at=now,
+        completed_at=now,
+    )
+
+
+def _booking():
+    return BookingFactory(**{f.name: plaintext_for(f) for f in encrypted_fields(Booking)})
+
+
+def _booking_event():
+    return BookingEvent.objects.create(
+        booking=BookingFactory(),
+        at=timezone.now(),
+        to_status="declined",
+        **{f.name: plaintext_for(f) for f in encrypted_fields(BookingEvent)},
+    )
+
+
+def _feedback():
+    return SessionFeedback.objects.create(
+        booking=BookingFactory(status="completed"),
+        loved=False,
+        **{f.name: plaintext_for(f) for f in encrypted_fields(SessionFeedback)},
+    )
+
+
+MAKERS = {
+    "seekers.Intake": _intake,
+    "bookings.Booking": _booking,
+    "bookings.BookingEvent": _booking_event,
+    "bookings.SessionFeedback": _feedback,
+}
+
+
+def raw_value(model, pk, column: str):
+    """The column as the database holds it, through a plain cursor (no field class in between)."""
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {qn(column)} FROM {qn(model._meta.db_table)} WHERE {qn(model._meta.pk.column)} = %s",
+            [pk],
+        )
+        return cursor.fetchone()[0]
+
+
+def raw_columns() -> dict[tuple[str, str, object], str]:
+    """Every non-NULL raw value of every encrypted column: {(table, column, pk): token}."""
+    qn = connection.ops.quote_name
+    values = {}
+    with connection.cursor() as cursor:
+        for model, field in ENCRYPTED_COLUMNS:
+            table, pk = model._meta.db_table, model._meta.pk.column
+            cursor.execute(
+                f"SELECT {qn(pk)}, {qn(field.column)} FROM {qn(table)} WHERE {qn(field.column)} IS NOT NULL"
+            )
+            for row_pk, value in cursor.fetchall():
+                values[(table, field.column, row_pk)] = value
+    return values
