@@ -8,7 +8,9 @@ from django.db import connection
 from django.utils import timezone
 
 from bookings.models import Booking, BookingEvent, SessionFeedback
+from matching.models import MatchAnswers, TeamRequest
 from peersnet.kernel.crypto import encrypted_fields
+from privacy.models import DataExport
 from seekers.models import Intake
 from tests.factories import BookingFactory, SeekerFactory
 
@@ -58,7 +60,36 @@ def _feedback():
     )
 
 
+def _match_answers():
+    return MatchAnswers.objects.create(
+        seeker=SeekerFactory(),
+        answered_at=timezone.now(),
+        **{f.name: plaintext_for(f) for f in encrypted_fields(MatchAnswers)},
+    )
+
+
+def _team_request():
+    now = timezone.now()
+    return TeamRequest.objects.create(
+        seeker=SeekerFactory(),
+        created_at=now,
+        due_at=now,
+        **{f.name: plaintext_for(f) for f in encrypted_fields(TeamRequest)},
+    )
+
+
+def _data_export():
+    return DataExport.objects.create(
+        user=SeekerFactory().user,
+        requested_at=timezone.now(),
+        **{f.name: plaintext_for(f) for f in encrypted_fields(DataExport)},
+    )
+
+
 MAKERS = {
+    "matching.MatchAnswers": _match_answers,
+    "matching.TeamRequest": _team_request,
+    "privacy.DataExport": _data_export,
     "seekers.Intake": _intake,
     "bookings.Booking": _booking,
     "bookings.BookingEvent": _booking_event,
