@@ -76,11 +76,22 @@ class SupporterProfile(models.Model):
     photo_large = models.ImageField(upload_to=photo_path, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The start of the earliest open slot that was bookable (minimum notice to horizon) when the slot
+    # services last looked: kept by every slot status change, regeneration and the daily roll, in the
+    # transaction that changes the slots and under this row's lock (supporters/services/slots.py). Time
+    # makes it stale (the slot comes within the minimum notice), so readers only trust a value at or
+    # after now + notice, and a periodic refresh moves stale values on. None: no open slot.
+    next_open_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SupporterProfileQuerySet.as_manager()
 
     class Meta:
         ordering = ["display_name"]
+        indexes = [
+            # The directory's order (soonest open first, then the fair order of ids) and its
+            # "next 48 hours" / "this week" filters, and the refresh of stale values.
+            models.Index(fields=["next_open_at", "id"], name="supporter_next_open_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -245,3 +256,30 @@ class Slot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supporter} {self.start:%Y-%m-%d %H:%M} UTC ({self.status})"
+
+
+class HorizonRoll(models.Model):
+    """One day's run of the incremental horizon roll, so a run that stopped half-way resumes where it
+    stopped and a second run the same day only repeats cheap, idempotent work.
+
+    ``horizon_from`` is the horizon the previous finished run reached (None: no run finished yet, so
+    the whole horizon is generated); ``horizon_until`` the horizon this run fills to. Supporters are
+    rolled in batches by id; ``through_supporter_id`` is the last id whose batch committed."""
+
+    day = models.DateField(unique=True)  # the UTC day of the run
+    horizon_from = models.DateTimeField(null=True, blank=True)
+    horizon_until = models.DateTimeField()
+    through_supporter_id = models.BigIntegerField(default=0)
+    # The operating hours this run generated with (a digest). When they differ from the last finished
+    # run's, this run regenerates everyone in full (``full``), as the admin's change asked for: so a
+    # change whose own task was lost still reaches every supporter by the next roll.
+    hours_key = models.CharField(max_length=64, blank=True)
+    full = models.BooleanField(default=False)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"horizon roll {self.day} ({'finished' if self.finished_at else 'unfinished'})"

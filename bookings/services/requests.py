@@ -16,7 +16,7 @@ from payments.models import Payment
 from payments.services import seeker_card
 from seekers.models import SeekerProfile
 from supporters.models import Slot, SupporterProfile
-from supporters.services import bookable_window
+from supporters.services import bookable_window, slot_take
 
 from .. import emails
 from ..models import Booking, BookingEvent
@@ -84,8 +84,8 @@ def booking_request(
     earliest, latest = bookable_window(now)
     if not (earliest <= slot.start <= latest):
         raise SlotTaken(_("That time is too soon or too far ahead to book."), code="window")
-    taken = Slot.objects.filter(pk=slot.pk, status=Slot.Status.OPEN).update(status=Slot.Status.HELD)
-    if not taken:
+    # One conditional UPDATE under the supporter's lock; it moves their stored next open time too.
+    if not slot_take(slot=slot, status=Slot.Status.HELD, now=now):
         raise SlotTaken(_("Sorry, someone just took that time."), code="taken")
     try:
         with transaction.atomic():

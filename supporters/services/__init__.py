@@ -29,7 +29,18 @@ from .hours import (
     ops_zone,
 )
 from .profile import PHOTO_FIELDS, ProfileError, profile_update
-from .slots import Regeneration, slot_free, slots_regenerate, slots_roll_horizon
+from .slots import (
+    Regeneration,
+    next_open_fresh,
+    next_open_refresh_stale,
+    next_open_update,
+    slot_free,
+    slot_hold,
+    slot_take,
+    slots_regenerate,
+    slots_regenerate_all,
+    slots_roll_horizon,
+)
 
 __all__ = [
     "DEFAULT_OPERATING_HOURS",
@@ -48,8 +59,14 @@ __all__ = [
     "profile_update",
     "rule_create",
     "rule_delete",
+    "next_open_fresh",
+    "next_open_refresh_stale",
+    "next_open_update",
     "slot_free",
+    "slot_hold",
+    "slot_take",
     "slots_regenerate",
+    "slots_regenerate_all",
     "slots_roll_horizon",
     "time_off_create",
     "time_off_delete",
