@@ -24,14 +24,15 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, Mod
+from django.db.models.functions import Mod
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peersnet.kernel.ids import parse_id
 
-from .models import Slot, SupporterProfile, Tag
+from .models import Slot, SupporterProfile, Tag, time_of_day_field
 from .services import bookable_window, next_open_fresh
+from .services.slots import slots_at_time_of_day
 
 
 @dataclass(frozen=True)
@@ -210,13 +211,8 @@ def _open_slots(when: str, *, viewer_tz: ZoneInfo, now: dt.datetime) -> QuerySet
         slots = slots.filter(
             start__lt=_local_midnight(today + dt.timedelta(days=7 - today.weekday()), viewer_tz)
         )
-    elif when == When.MORNINGS:
-        slots = slots.alias(local_hour=ExtractHour("start", tzinfo=viewer_tz)).filter(local_hour__lt=12)
-    elif when == When.EVENINGS:
-        slots = slots.alias(
-            local_hour=ExtractHour("start", tzinfo=viewer_tz),
-            local_weekday=ExtractIsoWeekDay("start", tzinfo=viewer_tz),
-        ).filter(local_hour__gte=17, local_weekday__lte=5)
+    elif when in (When.MORNINGS, When.EVENINGS):
+        slots = slots_at_time_of_day(slots, when, viewer_tz)
     return slots
 
 
@@ -268,11 +264,18 @@ def supporter_list_directory(
     stored value that came within the minimum notice is not trusted: that supporter is left out until
     the every-minute refresh moves it on (``services.next_open_refresh_stale``), so the directory never
     shows a time that can't be booked. "Mornings" and "weekday evenings" depend on the viewer's wall
-    clock, so they still ask the slot index per supporter for the earliest matching slot.
+    clock: for the four US zones they are stored too (``next_<kind>_<region>``, same rules); a viewer
+    in another zone gets them from the slot index, per supporter (exact, slower).
     """
     now = now or timezone.now()
     queryset = _supporters_matching(filters).only(*CARD_FIELDS)
-    if filters.when in _TIME_OF_DAY:
+    stored_time_of_day = time_of_day_field(filters.when, str(viewer_tz))
+    if stored_time_of_day:
+        not_before, not_after = bookable_window(now)
+        queryset = queryset.filter(
+            **{f"{stored_time_of_day}__gte": not_before, f"{stored_time_of_day}__lte": not_after}
+        ).annotate(next_open=F(stored_time_of_day))
+    elif filters.when in _TIME_OF_DAY:
         open_slots = _open_slots(filters.when, viewer_tz=viewer_tz, now=now)
         next_open = open_slots.filter(supporter=OuterRef("pk")).order_by("start").values("start")[:1]
         queryset = queryset.annotate(next_open=Subquery(next_open, output_field=DateTimeField())).filter(
@@ -353,7 +356,10 @@ def _after_cursor(cursor: str, now: dt.datetime) -> Q:
 def _count_key(filters: DirectoryFilters, viewer_tz: ZoneInfo, now: dt.datetime) -> str:
     # "This week", mornings and evenings depend on the viewer's zone; the others do not.
     zone_name = str(viewer_tz) if filters.when and filters.when != When.NEXT_48_HOURS else ""
-    raw = f"{filters.querystring()}|{zone_name}|{now.astimezone(dt.UTC):%Y-%m-%d}"
+    # The window of time is in the key as well as in the cache's expiry: the total then follows the
+    # application's clock (and a frozen one in tests) whatever the cache server's clock says.
+    window = int(now.timestamp()) // DIRECTORY_COUNT_SECONDS
+    raw = f"{filters.querystring()}|{zone_name}|{window}"
     return "supporters:directory-count:" + hashlib.sha256(raw.encode()).hexdigest()
 
 

@@ -23,15 +23,27 @@ import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 
 from ..availability import DateRange, Window, slot_starts
-from ..models import AvailabilityRule, HorizonRoll, LeaveOfAbsence, Slot, SupporterProfile, TimeOff
+from ..models import (
+    STORED_TIME_OF_DAY_ZONES,
+    TIME_OF_DAY_KINDS,
+    AvailabilityRule,
+    HorizonRoll,
+    LeaveOfAbsence,
+    Slot,
+    SupporterProfile,
+    TimeOff,
+    time_of_day_field,
+)
 from .hours import bookable_window, operating_hours, ops_zone
 
 logger = logging.getLogger("supporters.services")  # one logger for the package, as before the split
@@ -44,24 +56,44 @@ ROLL_BATCH_SIZE = 500
 # --- Next open --------------------------------------------------------------------------------------
 
 
-def _earliest_open_start(now: dt.datetime) -> Subquery:
-    """The start of the supporter's (OuterRef) earliest open slot that can be booked at ``now``."""
+def slots_at_time_of_day(slots: QuerySet[Slot], kind: str, tz: ZoneInfo) -> QuerySet[Slot]:
+    """Slots whose start, on the wall clock of ``tz``, is in the morning (before 12:00) or on a weekday
+    evening (Monday to Friday, from 17:00). The database works out each local time, so this is right
+    across daylight-saving changes."""
+    if kind == "mornings":
+        return slots.alias(local_hour=ExtractHour("start", tzinfo=tz)).filter(local_hour__lt=12)
+    return slots.alias(
+        local_hour=ExtractHour("start", tzinfo=tz), local_weekday=ExtractIsoWeekDay("start", tzinfo=tz)
+    ).filter(local_hour__gte=17, local_weekday__lte=5)
+
+
+def _earliest_open_start(now: dt.datetime, kind: str = "", tz: ZoneInfo | None = None) -> Subquery:
+    """The start of the supporter's (OuterRef) earliest open slot that can be booked at ``now`` (at a
+    time of day, seen from ``tz``, when ``kind`` is given)."""
     not_before, not_after = bookable_window(now)
-    return Subquery(
-        Slot.objects.filter(
-            supporter=OuterRef("pk"), status=Slot.Status.OPEN, start__gte=not_before, start__lte=not_after
-        )
-        .order_by("start")
-        .values("start")[:1]
+    slots = Slot.objects.filter(
+        supporter=OuterRef("pk"), status=Slot.Status.OPEN, start__gte=not_before, start__lte=not_after
     )
+    if kind:
+        slots = slots_at_time_of_day(slots, kind, tz)
+    return Subquery(slots.order_by("start").values("start")[:1])
+
+
+def _next_open_values(now: dt.datetime) -> dict[str, Subquery]:
+    values = {"next_open_at": _earliest_open_start(now)}
+    for zone_name in STORED_TIME_OF_DAY_ZONES:
+        for kind in TIME_OF_DAY_KINDS:
+            values[time_of_day_field(kind, zone_name)] = _earliest_open_start(now, kind, ZoneInfo(zone_name))
+    return values
 
 
 def _next_open_recompute(supporter_ids: Iterable[int], *, now: dt.datetime) -> None:
-    """Store each supporter's next open start, read afresh from the slots. One UPDATE.
+    """Store each supporter's next open start (and per time of day), read afresh from the slots. One
+    UPDATE.
 
     The caller holds these supporter rows' locks, taken before it changed any of their slots: this
     statement's snapshot then holds every committed slot change of theirs and the caller's own."""
-    SupporterProfile.objects.filter(pk__in=list(supporter_ids)).update(next_open_at=_earliest_open_start(now))
+    SupporterProfile.objects.filter(pk__in=list(supporter_ids)).update(**_next_open_values(now))
 
 
 @transaction.atomic
@@ -93,9 +125,13 @@ def next_open_refresh_stale(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     not_before, _not_after = bookable_window(now)
     with transaction.atomic():
+        stale = Q(next_open_at__lt=not_before)
+        for zone_name in STORED_TIME_OF_DAY_ZONES:
+            for kind in TIME_OF_DAY_KINDS:
+                stale |= Q(**{f"{time_of_day_field(kind, zone_name)}__lt": not_before})
         ids = list(
             SupporterProfile.objects.select_for_update(skip_locked=True, no_key=True)
-            .filter(next_open_at__lt=not_before)
+            .filter(stale)
             .order_by("pk")
             .values_list("pk", flat=True)
         )
@@ -478,7 +514,7 @@ def slots_roll_horizon(*, now: dt.datetime | None = None, batch_size: int = ROLL
         inactive = SupporterProfile.objects.filter(status=SupporterProfile.Status.INACTIVE)
         locked = list(inactive.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
         inactive_removed = sum(_retire_open_slots(Slot.objects.filter(supporter_id__in=locked)))
-        SupporterProfile.objects.filter(pk__in=locked, next_open_at__isnull=False).update(next_open_at=None)
+        SupporterProfile.objects.filter(pk__in=locked).update(**dict.fromkeys(_next_open_values(now)))
     next_open_refresh_stale(now=now)
     HorizonRoll.objects.filter(pk=run.pk).update(finished_at=now)
     return Regeneration(created=created, removed=removed + inactive_removed)
@@ -499,5 +535,5 @@ def slots_regenerate_all(*, now: dt.datetime | None = None) -> Regeneration:
         inactive = SupporterProfile.objects.filter(status=SupporterProfile.Status.INACTIVE)
         locked = list(inactive.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
         removed += sum(_retire_open_slots(Slot.objects.filter(supporter_id__in=locked)))
-        SupporterProfile.objects.filter(pk__in=locked, next_open_at__isnull=False).update(next_open_at=None)
+        SupporterProfile.objects.filter(pk__in=locked).update(**dict.fromkeys(_next_open_values(now)))
     return Regeneration(created=created, removed=removed)

@@ -7,6 +7,7 @@ booking and supporter services (setup and clock as in ``test_freed_slots``).
 """
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -211,3 +212,38 @@ def test_next_open_race_booking_the_earliest_against_a_regeneration_and_a_releas
     # 9:00 taken by the second seeker; 10:00 open again; the regeneration added the weeks after.
     assert Slot.objects.get(supporter=supporter, start=MONDAY_9AM).status == Slot.Status.HELD
     assert assert_right(supporter.pk) == at("2026-12-07 10:00")
+
+
+# --- The stored time-of-day forms --------------------------------------------------------------------
+
+
+def test_time_of_day_next_open_is_stored_per_us_zone_and_the_directory_matches_the_slots(clock, supporter):
+    from supporters.models import STORED_TIME_OF_DAY_ZONES, time_of_day_field
+    from supporters.services.slots import slots_at_time_of_day
+
+    # Monday and Tuesday 09:00–12:00 Pacific: 09:00 is a morning in Pacific and Mountain time, noon in
+    # Eastern; no slot is an evening anywhere in the US.
+    request(SeekerFactory(), slot_at(supporter, MONDAY_9AM))
+    profile = SupporterProfile.objects.get(pk=supporter.pk)
+    not_before, not_after = supporter_services.bookable_window()
+    for zone_name in STORED_TIME_OF_DAY_ZONES:
+        for kind in ("mornings", "evenings"):
+            slots = Slot.objects.filter(
+                supporter=supporter, status=Slot.Status.OPEN, start__gte=not_before, start__lte=not_after
+            )
+            first = slots_at_time_of_day(slots, kind, ZoneInfo(zone_name)).order_by("start").first()
+            assert getattr(profile, time_of_day_field(kind, zone_name)) == (first.start if first else None)
+    assert profile.next_mornings_pacific == MONDAY_10AM
+    assert profile.next_evenings_pacific is None
+
+    # In December Denver (stored) and Phoenix (read from the slots) are both UTC-7: the same answer.
+    for when in ("mornings", "evenings"):
+        stored_rows = supporter_list_directory(
+            filters=DirectoryFilters(when=when), viewer_tz=ZoneInfo("America/Denver")
+        )
+        from_slots = supporter_list_directory(
+            filters=DirectoryFilters(when=when), viewer_tz=ZoneInfo("America/Phoenix")
+        )
+        assert [(r.pk, r.next_open) for r in stored_rows] == [(r.pk, r.next_open) for r in from_slots]
+    mornings = supporter_list_directory(filters=DirectoryFilters(when="mornings"), viewer_tz=PT)
+    assert [(r.pk, r.next_open) for r in mornings] == [(supporter.pk, MONDAY_10AM)]
