@@ -167,7 +167,9 @@ def seed(*, supporters: int, first_number: int = 1, rng: random.Random | None = 
     # As the slot services would have left them: every supporter's stored next open time, and a finished
     # horizon roll up to today's horizon (the steady state: yesterday's roll ran).
     ids = [pk for pk, _zone in supporter_rows]
-    for first in range(0, len(ids), 5000):
+    with connection.cursor() as cursor:  # statistics first, or the planner may not use the slot index
+        cursor.execute("ANALYZE")
+    for first in range(0, len(ids), 1000):
         next_open_update(supporter_ids=ids[first : first + 5000], now=now)
     HorizonRoll.objects.update_or_create(
         day=now.astimezone(dt.UTC).date(),

@@ -225,7 +225,9 @@ def _supporters_matching(filters: DirectoryFilters) -> QuerySet[SupporterProfile
             queryset = queryset.filter(
                 Exists(
                     through.objects.filter(
-                        supporterprofile_id=OuterRef("pk"), tag__kind=kind, tag__slug__in=list(slugs)
+                        supporterprofile_id=OuterRef("pk"),
+                        # The chosen tags' ids once (a hashed list), not a join to the tag per row.
+                        tag_id__in=Tag.objects.filter(kind=kind, slug__in=list(slugs)).values("id"),
                     )
                 )
             )
@@ -436,11 +438,20 @@ def slot_list_next_available(
     """
     now = now or timezone.now()
     open_slots = _open_slots(filters.when, viewer_tz=viewer_tz, now=now)
-    return list(
+    order = ("start", "fair_order", "supporter_id")
+    # The ``limit`` slots are picked first and only their supporters' rows are read: with many sessions
+    # starting at the same hour, joining every candidate's profile before the sort would read hundreds.
+    first = (
         open_slots.filter(supporter__in=_supporters_matching(filters).values("pk"))
+        .alias(fair_order=_rotation_key("supporter_id", now))
+        .order_by(*order)
+        .values("pk")[: max(0, limit)]
+    )
+    return list(
+        Slot.objects.filter(pk__in=first)
         .select_related("supporter")
         .alias(fair_order=_rotation_key("supporter_id", now))
-        .order_by("start", "fair_order", "supporter_id")[: max(0, limit)]
+        .order_by(*order)
     )
 
 
