@@ -14,8 +14,9 @@ from accounts.models import User
 from accounts.timezones import zone
 from supporters.availability import Window, slot_starts
 from supporters.demo import TAGS, seed_tags
-from supporters.models import AvailabilityRule, Slot, SupporterProfile, Tag
-from supporters.services import bookable_window, operating_hours, ops_zone
+from supporters.models import AvailabilityRule, HorizonRoll, Slot, SupporterProfile, Tag
+from supporters.services import bookable_window, next_open_update, operating_hours, ops_zone
+from supporters.services.slots import operating_hours_key
 
 TAKEN_SHARE = 0.30
 FILTER_TOPIC = "anxiety"  # a third of the seeded supporters have it
@@ -163,6 +164,22 @@ def seed(*, supporters: int, first_number: int = 1, rng: random.Random | None = 
     through.objects.bulk_create(links, batch_size=5000)
     AvailabilityRule.objects.bulk_create(rules, batch_size=5000)
     Slot.objects.bulk_create(slots, batch_size=5000)
+    # As the slot services would have left them: every supporter's stored next open time, and a finished
+    # horizon roll up to today's horizon (the steady state: yesterday's roll ran).
+    ids = [pk for pk, _zone in supporter_rows]
+    with connection.cursor() as cursor:  # statistics first, or the planner may not use the slot index
+        cursor.execute("ANALYZE")
+    for first in range(0, len(ids), 1000):
+        next_open_update(supporter_ids=ids[first : first + 5000], now=now)
+    HorizonRoll.objects.update_or_create(
+        day=now.astimezone(dt.UTC).date(),
+        defaults={
+            "horizon_until": not_after,
+            "hours_key": operating_hours_key(hours),
+            "started_at": now,
+            "finished_at": now,
+        },
+    )
     return Seeded(supporter_ids=[pk for pk, _zone in supporter_rows], slots=len(slots), taken=taken)
 
 

@@ -218,6 +218,7 @@ CELERY_TASK_ANNOTATIONS = {
     # Daily: every supporter's eight weeks of slots, many short statements (about 2 minutes at 10,000
     # supporters, bench/README.md). Kept under the broker's visibility timeout (below), like every limit.
     "supporters.tasks.roll_slot_horizon": {"soft_time_limit": 780, "time_limit": 840},
+    "supporters.tasks.regenerate_all_slots": {"soft_time_limit": 780, "time_limit": 840},
     # Every 5 minutes: each retried charge or refund may wait the Stripe timeout; a cut-short sweep
     # resumes at the next run with the same idempotency keys.
     "payments.tasks.retry_money": {"soft_time_limit": 600, "time_limit": 660},
@@ -251,6 +252,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=4, minute=17),
     },
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
+    # Stored next open times that came within the minimum notice (supporters/services/slots.py).
+    "refresh-next-open": {"task": "supporters.tasks.refresh_next_open", "schedule": 60.0},
     "expire-requests": {"task": "bookings.tasks.expire_requests", "schedule": 120.0},
     "complete-sessions": {"task": "bookings.tasks.complete_sessions", "schedule": 300.0},
     "send-reminders": {"task": "bookings.tasks.send_reminders", "schedule": 300.0},

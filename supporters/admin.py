@@ -26,7 +26,7 @@ from .availability import Window, hour_starts, local_instant, windows_overlap, w
 from .models import AvailabilityRule, LeaveOfAbsence, OperatingHours, Slot, SupporterProfile, Tag, TimeOff
 from .selectors import supporter_list_below_minimum
 from .services import describe_operating_hours, operating_hours, ops_zone, slots_regenerate
-from .tasks import roll_slot_horizon
+from .tasks import regenerate_all_slots
 
 # --- Supporters --------------------------------------------------------------------------------
 
@@ -315,7 +315,8 @@ class OperatingHoursAdmin(admin.ModelAdmin):
 
     def _regenerate_everyone(self, request: HttpRequest) -> None:
         # One task for everyone after the admin's transaction commits; eager in development.
-        enqueue_on_commit(roll_slot_horizon)  # the broker is down: the daily roll does it
+        # The broker is down: the daily roll sees hours unlike its last run's and regenerates everyone.
+        enqueue_on_commit(regenerate_all_slots)
         self.message_user(
             request,
             _(

@@ -47,6 +47,22 @@ class SupporterProfileQuerySet(models.QuerySet):
         return self.filter(status=SupporterProfile.Status.ACTIVE).exclude(Exists(on_leave))
 
 
+# The zones whose time-of-day next open times are stored on each supporter (``next_<kind>_<region>``).
+STORED_TIME_OF_DAY_ZONES = {
+    "America/Los_Angeles": "pacific",
+    "America/Denver": "mountain",
+    "America/Chicago": "central",
+    "America/New_York": "eastern",
+}
+TIME_OF_DAY_KINDS = ("mornings", "evenings")
+
+
+def time_of_day_field(kind: str, zone_name: str) -> str | None:
+    """The stored column for a time-of-day filter seen from a zone, or None when that zone has none."""
+    region = STORED_TIME_OF_DAY_ZONES.get(zone_name)
+    return f"next_{kind}_{region}" if region and kind in TIME_OF_DAY_KINDS else None
+
+
 def photo_path(instance: "SupporterProfile", filename: str) -> str:
     # Random names: a photo's URL reveals nothing and a new upload never reuses a cached URL.
     return f"supporters/{secrets.token_urlsafe(12)}-{filename}"
@@ -76,11 +92,40 @@ class SupporterProfile(models.Model):
     photo_large = models.ImageField(upload_to=photo_path, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The start of the earliest open slot that was bookable (minimum notice to horizon) when the slot
+    # services last looked: kept by every slot status change, regeneration and the daily roll, in the
+    # transaction that changes the slots and under this row's lock (supporters/services/slots.py). Time
+    # makes it stale (the slot comes within the minimum notice), so readers only trust a value at or
+    # after now + notice, and a periodic refresh moves stale values on. None: no open slot.
+    next_open_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The same for the directory's time-of-day filters, as a viewer in each of the US zones reads the
+    # wall clock: the earliest open bookable slot in the morning (before noon), and on a weekday evening
+    # (from 5pm). Kept with ``next_open_at``; viewers in other zones get the same answer from the slots.
+    next_mornings_pacific = models.DateTimeField(null=True, blank=True, editable=False)
+    next_evenings_pacific = models.DateTimeField(null=True, blank=True, editable=False)
+    next_mornings_mountain = models.DateTimeField(null=True, blank=True, editable=False)
+    next_evenings_mountain = models.DateTimeField(null=True, blank=True, editable=False)
+    next_mornings_central = models.DateTimeField(null=True, blank=True, editable=False)
+    next_evenings_central = models.DateTimeField(null=True, blank=True, editable=False)
+    next_mornings_eastern = models.DateTimeField(null=True, blank=True, editable=False)
+    next_evenings_eastern = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SupporterProfileQuerySet.as_manager()
 
     class Meta:
         ordering = ["display_name"]
+        indexes = [
+            # The directory's order (soonest open first, then the fair order of ids) and its
+            # "next 48 hours" / "this week" filters, and the refresh of stale values.
+            models.Index(fields=["next_open_at", "id"], name="supporter_next_open_idx"),
+            *(
+                models.Index(
+                    fields=[f"next_{kind}_{region}", "id"], name=f"supporter_{kind[:4]}_{region}_idx"
+                )
+                for kind in ("mornings", "evenings")
+                for region in ("pacific", "mountain", "central", "eastern")
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -302,3 +347,30 @@ class SupporterConflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seeker_user_id} / {self.supporter_id} ({self.raised_by})"
+
+
+class HorizonRoll(models.Model):
+    """One day's run of the incremental horizon roll, so a run that stopped half-way resumes where it
+    stopped and a second run the same day only repeats cheap, idempotent work.
+
+    ``horizon_from`` is the horizon the previous finished run reached (None: no run finished yet, so
+    the whole horizon is generated); ``horizon_until`` the horizon this run fills to. Supporters are
+    rolled in batches by id; ``through_supporter_id`` is the last id whose batch committed."""
+
+    day = models.DateField(unique=True)  # the UTC day of the run
+    horizon_from = models.DateTimeField(null=True, blank=True)
+    horizon_until = models.DateTimeField()
+    through_supporter_id = models.BigIntegerField(default=0)
+    # The operating hours this run generated with (a digest). When they differ from the last finished
+    # run's, this run regenerates everyone in full (``full``), as the admin's change asked for: so a
+    # change whose own task was lost still reaches every supporter by the next roll.
+    hours_key = models.CharField(max_length=64, blank=True)
+    full = models.BooleanField(default=False)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"horizon roll {self.day} ({'finished' if self.finished_at else 'unfinished'})"

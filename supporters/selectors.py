@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import (
     BigIntegerField,
@@ -24,14 +25,15 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, Mod
+from django.db.models.functions import Mod
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peersnet.kernel.ids import parse_id
 
-from .models import Slot, SupporterConflict, SupporterProfile, Tag
-from .services import bookable_window
+from .models import Slot, SupporterConflict, SupporterProfile, Tag, time_of_day_field
+from .services import bookable_window, next_open_fresh
+from .services.slots import slots_at_time_of_day
 
 
 @dataclass(frozen=True)
@@ -105,9 +107,11 @@ def supporter_list_below_minimum(
 
 # --- Directory, next available, profile ----------------------------------------------------------------
 #
-# Indexes these reads rely on (all exist in 0001): slot (supporter, status, start) for the next-open
-# subquery, the "when" Exists and a profile's week; slot (status, start) for "next available" across
-# everyone; the tags through table's unique (supporterprofile_id, tag_id) for the tag Exists filters.
+# Indexes these reads rely on: supporter (next_open_at, id) for the directory's order and its "48 hours"
+# and "this week" filters (0005); slot (supporter, status, start) for the morning/evening subquery and a
+# profile's week; slot (status, start) for "next available" across everyone; the tags through table's
+# unique (supporterprofile_id, tag_id) for the tag Exists filters; leave (supporter, starts_at) for
+# ``listed()``.
 
 DIRECTORY_PAGE_SIZE = 12
 NEXT_AVAILABLE_LIMIT = 20
@@ -163,17 +167,29 @@ class DirectoryFilters:
         return urlencode(pairs)
 
 
-def _rotation_key(field: str, now: dt.datetime) -> Mod:
-    """A sort key that orders ids in a fair, deterministic order that changes every (UTC) day."""
+def _rotation(now: dt.datetime) -> tuple[int, int]:
+    """The day's (multiplier, offset) of the fair order: the same all (UTC) day, new every day."""
     digest = hashlib.sha256(now.astimezone(dt.UTC).date().isoformat().encode()).digest()
     multiplier = 1 + int.from_bytes(digest[:8], "big") % (_ROTATION_PRIME - 1)
     offset = int.from_bytes(digest[8:16], "big") % _ROTATION_PRIME
+    return multiplier, offset
+
+
+def _rotation_key(field: str, now: dt.datetime) -> Mod:
+    """A sort key that orders ids in a fair, deterministic order that changes every (UTC) day."""
+    multiplier, offset = _rotation(now)
     big = BigIntegerField()
     return Mod(
         ExpressionWrapper(F(field) * Value(multiplier, big) + Value(offset, big), output_field=big),
         Value(_ROTATION_PRIME, big),
         output_field=big,
     )
+
+
+def _rotation_of(pk: int, now: dt.datetime) -> int:
+    """``_rotation_key`` of one id, worked out here (for a page cursor)."""
+    multiplier, offset = _rotation(now)
+    return (pk * multiplier + offset) % _ROTATION_PRIME
 
 
 def _local_midnight(day: dt.date, tz: ZoneInfo) -> dt.datetime:
@@ -196,13 +212,8 @@ def _open_slots(when: str, *, viewer_tz: ZoneInfo, now: dt.datetime) -> QuerySet
         slots = slots.filter(
             start__lt=_local_midnight(today + dt.timedelta(days=7 - today.weekday()), viewer_tz)
         )
-    elif when == When.MORNINGS:
-        slots = slots.alias(local_hour=ExtractHour("start", tzinfo=viewer_tz)).filter(local_hour__lt=12)
-    elif when == When.EVENINGS:
-        slots = slots.alias(
-            local_hour=ExtractHour("start", tzinfo=viewer_tz),
-            local_weekday=ExtractIsoWeekDay("start", tzinfo=viewer_tz),
-        ).filter(local_hour__gte=17, local_weekday__lte=5)
+    elif when in (When.MORNINGS, When.EVENINGS):
+        slots = slots_at_time_of_day(slots, when, viewer_tz)
     return slots
 
 
@@ -217,6 +228,11 @@ def _without(queryset: QuerySet, exclude_ids: ExcludeIds, field: str = "pk") -> 
     return queryset
 
 
+def _excludes_anyone(exclude_ids: ExcludeIds) -> bool:
+    """Whether a viewer-specific exclusion applies (then shared, per-filter caches don't)."""
+    return isinstance(exclude_ids, QuerySet) or bool(exclude_ids)
+
+
 def _supporters_matching(
     filters: DirectoryFilters, exclude_ids: ExcludeIds = ()
 ) -> QuerySet[SupporterProfile]:
@@ -229,7 +245,9 @@ def _supporters_matching(
             queryset = queryset.filter(
                 Exists(
                     through.objects.filter(
-                        supporterprofile_id=OuterRef("pk"), tag__kind=kind, tag__slug__in=list(slugs)
+                        supporterprofile_id=OuterRef("pk"),
+                        # The chosen tags' ids once (a hashed list), not a join to the tag per row.
+                        tag_id__in=Tag.objects.filter(kind=kind, slug__in=list(slugs)).values("id"),
                     )
                 )
             )
@@ -241,6 +259,14 @@ def _supporters_matching(
 
 def _topic_tags_prefetch() -> Prefetch:
     return Prefetch("tags", queryset=Tag.objects.filter(kind=Tag.Kind.TOPIC), to_attr="topic_tags")
+
+
+# What a card shows (``_card.html``), and what the directory filters and orders by: nothing else is read.
+CARD_FIELDS = ("id", "display_name", "pronouns", "intro", "photo_medium", "next_open_at")
+# How long the directory's total for one set of filters is reused (seconds): the pager says "Page 2 of
+# 40" from it. Short, since supporters come and go; a page past the end is clamped anyway.
+DIRECTORY_COUNT_SECONDS = 60
+_TIME_OF_DAY = (When.MORNINGS, When.EVENINGS)
 
 
 def supporter_list_directory(
@@ -256,17 +282,44 @@ def supporter_list_directory(
     filter (None when they have none; those come last), and ``topic_tags``: their topic tags in display
     order (prefetched: one extra query per evaluation). Ties (including everyone with no open time) are
     in a fair order that is the same all day and changes every day. With a "when" filter, supporters
-    without a matching open slot are left out (an Exists on the slot index). Lazy.
+    without a matching open slot are left out. Only the columns a card uses are read. Lazy.
+
+    Without a "when" filter, and for "next 48 hours" and "this week" (ranges of instants that start at
+    the minimum notice, so the earliest open slot is in them if any is), ``next_open`` is the stored
+    ``next_open_at``, ordered on its index, so the cost does not grow with the number of supporters. A
+    stored value that came within the minimum notice is not trusted: that supporter is left out until
+    the every-minute refresh moves it on (``services.next_open_refresh_stale``), so the directory never
+    shows a time that can't be booked. "Mornings" and "weekday evenings" depend on the viewer's wall
+    clock: for the four US zones they are stored too (``next_<kind>_<region>``, same rules); a viewer
+    in another zone gets them from the slot index, per supporter (exact, slower).
     """
     now = now or timezone.now()
-    open_slots = _open_slots(filters.when, viewer_tz=viewer_tz, now=now)
-    next_open = open_slots.filter(supporter=OuterRef("pk")).order_by("start").values("start")[:1]
-    queryset = _supporters_matching(filters, exclude_ids)
-    if filters.when:
-        queryset = queryset.filter(Exists(open_slots.filter(supporter=OuterRef("pk"))))
+    queryset = _supporters_matching(filters, exclude_ids).only(*CARD_FIELDS)
+    stored_time_of_day = time_of_day_field(filters.when, str(viewer_tz))
+    if stored_time_of_day:
+        not_before, not_after = bookable_window(now)
+        queryset = queryset.filter(
+            **{f"{stored_time_of_day}__gte": not_before, f"{stored_time_of_day}__lte": not_after}
+        ).annotate(next_open=F(stored_time_of_day))
+    elif filters.when in _TIME_OF_DAY:
+        open_slots = _open_slots(filters.when, viewer_tz=viewer_tz, now=now)
+        next_open = open_slots.filter(supporter=OuterRef("pk")).order_by("start").values("start")[:1]
+        queryset = queryset.annotate(next_open=Subquery(next_open, output_field=DateTimeField())).filter(
+            next_open__isnull=False
+        )
+    else:
+        not_before, _not_after = bookable_window(now)
+        if filters.when == When.NEXT_48_HOURS:
+            queryset = queryset.filter(next_open_fresh(now), next_open_at__lt=now + dt.timedelta(hours=48))
+        elif filters.when == When.THIS_WEEK:
+            today = now.astimezone(viewer_tz).date()
+            week_end = _local_midnight(today + dt.timedelta(days=7 - today.weekday()), viewer_tz)
+            queryset = queryset.filter(next_open_fresh(now), next_open_at__lt=week_end)
+        else:
+            queryset = queryset.filter(Q(next_open_at__gte=not_before) | Q(next_open_at__isnull=True))
+        queryset = queryset.annotate(next_open=F("next_open_at"))
     return (
-        queryset.annotate(next_open=Subquery(next_open, output_field=DateTimeField()))
-        .alias(fair_order=_rotation_key("id", now))
+        queryset.alias(fair_order=_rotation_key("id", now))
         .order_by(F("next_open").asc(nulls_last=True), "fair_order", "id")
         .prefetch_related(_topic_tags_prefetch())
     )
@@ -278,6 +331,7 @@ class DirectoryPage:
     number: int  # 1-based, always a page that exists
     num_pages: int  # at least 1
     count: int  # supporters matching, on all pages
+    next_cursor: str = ""  # where the next page starts (``after=`` in its link), when there is one
 
     @property
     def has_previous(self) -> bool:
@@ -288,36 +342,117 @@ class DirectoryPage:
         return self.number < self.num_pages
 
 
+class BadCursor(ValueError):
+    """A page cursor that is malformed or from another day's order."""
+
+
+def _cursor_for(supporter: SupporterProfile, now: dt.datetime) -> str:
+    """Where the page after ``supporter`` starts: the day of the fair order, the next open time (epoch
+    seconds, or "-"), the id. Plain digits, so it is safe in a URL as it is."""
+    day = now.astimezone(dt.UTC).date().toordinal()
+    moment = "-" if supporter.next_open is None else str(int(supporter.next_open.timestamp()))
+    return f"{day}.{moment}.{supporter.pk}"
+
+
+def _after_cursor(cursor: str, now: dt.datetime) -> Q:
+    """The rows after a cursor in the directory's order (next open nulls last, fair order, id).
+
+    Raises BadCursor for anything that isn't one of ours, or one from another day (the fair order has
+    changed since)."""
+    parts = cursor.split(".")
+    if len(cursor) > 60 or len(parts) != 3 or not all(parts):
+        raise BadCursor(cursor)
+    day, moment, raw_id = parts
+    if not (day.isdigit() and raw_id.isdigit() and (moment == "-" or moment.isdigit())):
+        raise BadCursor(cursor)
+    if int(day) != now.astimezone(dt.UTC).date().toordinal():
+        raise BadCursor(cursor)
+    pk = int(raw_id)
+    fair = _rotation_of(pk, now)
+    same_key_later = Q(fair_order__gt=fair) | Q(fair_order=fair, id__gt=pk)
+    if moment == "-":
+        return Q(next_open__isnull=True) & same_key_later
+    try:
+        at = dt.datetime.fromtimestamp(int(moment), tz=dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        raise BadCursor(cursor) from None
+    return Q(next_open__gt=at) | (Q(next_open=at) & same_key_later) | Q(next_open__isnull=True)
+
+
+def _count_key(filters: DirectoryFilters, viewer_tz: ZoneInfo, now: dt.datetime) -> str:
+    # "This week", mornings and evenings depend on the viewer's zone; the others do not.
+    zone_name = str(viewer_tz) if filters.when and filters.when != When.NEXT_48_HOURS else ""
+    # The window of time is in the key as well as in the cache's expiry: the total then follows the
+    # application's clock (and a frozen one in tests) whatever the cache server's clock says.
+    window = int(now.timestamp()) // DIRECTORY_COUNT_SECONDS
+    raw = f"{filters.querystring()}|{zone_name}|{window}"
+    return "supporters:directory-count:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
 def supporter_page_directory(
     *,
     filters: DirectoryFilters,
     viewer_tz: ZoneInfo,
     page: int = 1,
+    after: str = "",
     per_page: int = DIRECTORY_PAGE_SIZE,
     now: dt.datetime | None = None,
     exclude_ids: ExcludeIds = (),
 ) -> DirectoryPage:
-    """One page of :func:`supporter_list_directory`, with the total count taken in the same query.
+    """One page of :func:`supporter_list_directory` and the total, without counting every matching
+    supporter on every request.
 
-    Sorting by next open time already makes the database visit every matching supporter, so a
-    ``COUNT(*) OVER ()`` costs nothing extra, where a separate COUNT would run the tag and "when"
-    filters a second time. Two queries (the page, its topic tags). A page below 1 means page 1; a page
-    past the end means the last page and costs two more queries (a count, then that page).
+    The total for a set of filters is kept in the cache for ``DIRECTORY_COUNT_SECONDS``; when it is not
+    there, the page query takes it with ``COUNT(*) OVER ()`` (same query) and stores it. ``after`` is
+    the cursor the previous page's "Next" link carries: the page then starts right after that row
+    (keyset: an index range, not an OFFSET that walks every earlier row), while ``page`` is still the
+    number shown. A cursor that isn't ours or is from another day shows page 1. Three queries at most
+    with the count known (the page, its topic tags); a cursor page whose total is not cached counts
+    first (one more). A page below 1 means page 1; a page past the end means the last page and costs
+    two more queries (a count, then that page). A viewer with ``exclude_ids`` (signed in: conflicts of
+    interest) never shares the cached total: theirs is counted with the page, in the same query.
     """
+    now = now or timezone.now()
     queryset = supporter_list_directory(
         filters=filters, viewer_tz=viewer_tz, now=now, exclude_ids=exclude_ids
-    ).annotate(total_count=Window(Count("pk")))
+    )
+    shared = not _excludes_anyone(exclude_ids)
+    key = _count_key(filters, viewer_tz, now) if shared else None
+    count = cache.get(key) if shared else None
     number = max(1, page)
-    rows = list(queryset[(number - 1) * per_page : number * per_page])
-    if rows:
-        count = rows[0].total_count
-    elif number > 1:
-        count = queryset.count()
+    rows: list[SupporterProfile] = []
+    keyset = None
+    if after:
+        try:
+            keyset = _after_cursor(after, now)
+        except BadCursor:
+            number, keyset = 1, None
+    if keyset is not None and number > 1:
+        if count is None:
+            count = queryset.count()
+            if shared:
+                cache.set(key, count, DIRECTORY_COUNT_SECONDS)
+        rows = list(queryset.filter(keyset)[:per_page])
+    else:
+        paged = queryset if count is not None else queryset.annotate(total_count=Window(Count("pk")))
+        rows = list(paged[(number - 1) * per_page : number * per_page])
+        if rows and count is None:
+            count = rows[0].total_count
+            if shared:
+                cache.set(key, count, DIRECTORY_COUNT_SECONDS)
+    if not rows and number > 1:
+        if count is None:
+            count = queryset.count()
+            if shared:
+                cache.set(key, count, DIRECTORY_COUNT_SECONDS)
         number = max(1, -(-count // per_page))
         rows = list(queryset[(number - 1) * per_page : number * per_page]) if count else []
-    else:
-        count = 0
-    return DirectoryPage(supporters=rows, number=number, num_pages=max(1, -(-count // per_page)), count=count)
+    count = count or 0
+    if rows and number * per_page > count:
+        count = max(count, (number - 1) * per_page + len(rows))  # a cached total that is a little old
+    num_pages = max(1, -(-count // per_page))
+    cursor = _cursor_for(rows[-1], now) if rows and number < num_pages else ""
+    return DirectoryPage(supporters=rows, number=number, num_pages=num_pages, count=count, next_cursor=cursor)
 
 
 def slot_list_next_available(
@@ -336,11 +471,20 @@ def slot_list_next_available(
     """
     now = now or timezone.now()
     open_slots = _open_slots(filters.when, viewer_tz=viewer_tz, now=now)
-    return list(
+    order = ("start", "fair_order", "supporter_id")
+    # The ``limit`` slots are picked first and only their supporters' rows are read: with many sessions
+    # starting at the same hour, joining every candidate's profile before the sort would read hundreds.
+    first = (
         open_slots.filter(supporter__in=_supporters_matching(filters, exclude_ids).values("pk"))
+        .alias(fair_order=_rotation_key("supporter_id", now))
+        .order_by(*order)
+        .values("pk")[: max(0, limit)]
+    )
+    return list(
+        Slot.objects.filter(pk__in=first)
         .select_related("supporter")
         .alias(fair_order=_rotation_key("supporter_id", now))
-        .order_by("start", "fair_order", "supporter_id")[: max(0, limit)]
+        .order_by(*order)
     )
 
 

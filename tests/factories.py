@@ -21,6 +21,7 @@ from giftcards.models import Gift, SessionCredit
 from payments.models import Payable, Payment
 from seekers.models import SeekerProfile
 from supporters.models import AvailabilityRule, LeaveOfAbsence, Slot, SupporterProfile, Tag, TimeOff
+from supporters.services import next_open_update
 
 PASSWORD = "a-Long-and-calm-password-7"
 
@@ -132,6 +133,13 @@ class SlotFactory(factory.django.DjangoModelFactory):
     )
     end = factory.LazyAttribute(lambda o: o.start + dt.timedelta(minutes=50))
     status = Slot.Status.OPEN
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        slot = super()._create(model_class, *args, **kwargs)
+        # As the slot services do: the supporter's stored next open time follows their slots.
+        next_open_update(supporter_ids=[slot.supporter_id])
+        return slot
 
 
 # --- Bookings --------------------------------------------------------------------------------------

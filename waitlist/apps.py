@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 from bookings.events import BookingRequested
 from peersnet.kernel import events
-from supporters.events import SlotsOpened
+from supporters.events import HorizonRolled, SlotsOpened
 
 
 class WaitlistConfig(AppConfig):
@@ -12,4 +12,5 @@ class WaitlistConfig(AppConfig):
         from . import handlers  # handlers import models, which exist only once apps are ready
 
         events.register(SlotsOpened, handlers.on_slots_opened)
+        events.register(HorizonRolled, handlers.on_horizon_rolled)
         events.register(BookingRequested, handlers.on_booking_requested)

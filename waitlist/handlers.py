@@ -3,7 +3,7 @@ handlers run synchronously inside the announcer's transaction; the emails they q
 through the outbox."""
 
 from bookings.events import BookingRequested
-from supporters.events import SlotsOpened
+from supporters.events import HorizonRolled, SlotsOpened
 
 from . import services
 
@@ -12,6 +12,14 @@ def on_slots_opened(event: SlotsOpened) -> None:
     """Slots turned open: hold each for the first matching person in line. The announcer (supporters'
     slot_free or a regeneration) holds the supporter row lock, and the slot's when one was freed."""
     services.offers_make_for_opened(supporter_id=event.supporter_id, starts=event.starts)
+
+
+def on_horizon_rolled(event: HorizonRolled) -> None:
+    """The daily roll added a batch of supporters' new days: offer their new open slots to whoever waits
+    for them (one query when nobody waits for anyone in the batch)."""
+    services.offers_make_for_rolled(
+        supporter_ids=event.supporter_ids, starts_from=event.starts_from, starts_until=event.starts_until
+    )
 
 
 def on_booking_requested(event: BookingRequested) -> None:

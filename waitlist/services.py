@@ -208,6 +208,35 @@ def offers_make_for_opened(
     return made
 
 
+def offers_make_for_rolled(
+    *, supporter_ids, starts_from: dt.datetime, starts_until: dt.datetime, now: dt.datetime | None = None
+) -> list[WaitlistOffer]:
+    """The daily roll opened new days for a batch of supporters (HorizonRolled, their rows locked): for
+    each of them someone waits for, offer the open slots between ``starts_from`` and ``starts_until`` as
+    ``offers_make_for_opened`` would. One query when nobody waits for anyone in the batch."""
+    waited_for = sorted(
+        set(
+            WaitlistEntry.objects.filter(
+                supporter_id__in=supporter_ids, status=WaitlistEntry.Status.WAITING
+            ).values_list("supporter_id", flat=True)
+        )
+    )
+    made: list[WaitlistOffer] = []
+    for supporter_id in waited_for:
+        starts = tuple(
+            Slot.objects.filter(
+                supporter_id=supporter_id,
+                status=Slot.Status.OPEN,
+                start__gte=starts_from,
+                start__lte=starts_until,
+            )
+            .order_by("start")
+            .values_list("start", flat=True)
+        )
+        made += offers_make_for_opened(supporter_id=supporter_id, starts=starts, now=now)
+    return made
+
+
 def _offer(entry: WaitlistEntry, slot: Slot, *, until: dt.datetime, now: dt.datetime) -> WaitlistOffer | None:
     """Hold ``slot`` for ``entry``'s seeker and queue their email; None when the database refuses (they
     hold another time: a constraint) or the slot is no longer open."""

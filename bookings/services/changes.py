@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from seekers.models import SeekerProfile
 from supporters.models import Slot, SupporterProfile
-from supporters.services import bookable_window, slot_free
+from supporters.services import bookable_window, slot_free, slot_take
 
 from .. import emails
 from ..models import Booking, BookingEvent
@@ -99,7 +99,7 @@ def booking_reschedule(
     # deadlock. A refusal below rolls it back with everything else.
     slot_free(slot_id=old_slot_id, now=now)
     held = Slot.Status.HELD if booking.status == Status.REQUESTED else Slot.Status.BOOKED
-    if not Slot.objects.filter(pk=new_slot.pk, status=Slot.Status.OPEN).update(status=held):
+    if not slot_take(slot=new_slot, status=held, now=now):
         raise SlotTaken(_("Sorry, someone just took that time."), code="taken")
     booking.slot, booking.start, booking.end = new_slot, new_slot.start, new_slot.end
     booking.ics_sequence += 1

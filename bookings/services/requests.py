@@ -5,7 +5,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +20,7 @@ from peersnet.kernel import events
 from seekers.models import SeekerProfile
 from supporters.models import Slot, SupporterProfile
 from supporters.selectors import conflict_exists
-from supporters.services import bookable_window, conflict_block
+from supporters.services import bookable_window, conflict_block, slot_take
 
 from .. import emails
 from ..events import BookingRequested
@@ -100,13 +99,9 @@ def booking_request(
     earliest, latest = bookable_window(now)
     if not (earliest <= slot.start <= latest):
         raise SlotTaken(_("That time is too soon or too far ahead to book."), code="window")
-    held_for_them = Q(status=Slot.Status.RESERVED, reserved_for=seeker.user_id, reserved_until__gt=now)
-    taken = (
-        Slot.objects.filter(pk=slot.pk)
-        .filter(Q(status=Slot.Status.OPEN) | held_for_them)
-        .update(status=Slot.Status.HELD, reserved_for=None, reserved_until=None)
-    )
-    if not taken:
+    # One conditional UPDATE under the supporter's lock (an open slot, or one the waitlist holds for
+    # this seeker); it moves their stored next open time too.
+    if not slot_take(slot=slot, status=Slot.Status.HELD, now=now, reserved_for_user_id=seeker.user_id):
         if slot.status == Slot.Status.RESERVED and slot.reserved_for_id == seeker.user_id:
             raise SlotTaken(
                 _("We held that time for you until %(until)s, and that has passed.")

@@ -13,7 +13,7 @@ from payments.models import Refund
 from peersnet.errors import DomainError
 from peersnet.kernel import events
 from supporters.models import Slot
-from supporters.services import slot_free
+from supporters.services import slot_free, slot_hold
 
 from ..events import BookingConfirmed, BookingEnded, SessionCompleted
 from ..models import Booking, BookingEvent
@@ -101,9 +101,9 @@ def _sync_slot(booking: Booking, *, at: dt.datetime) -> None:
     """The slot's status follows the booking: held while requested, booked once accepted; when freed,
     open again only if the supporter still offers that hour (their rules may have changed meanwhile)."""
     if booking.status in (Status.REQUESTED, Status.PAYMENT_PENDING):
-        Slot.objects.filter(pk=booking.slot_id).update(status=Slot.Status.HELD)
+        slot_hold(slot_id=booking.slot_id, status=Slot.Status.HELD, now=at)
     elif booking.status in Booking.HOLDING:
-        Slot.objects.filter(pk=booking.slot_id).update(status=Slot.Status.BOOKED)
+        slot_hold(slot_id=booking.slot_id, status=Slot.Status.BOOKED, now=at)
     else:
         slot_free(slot_id=booking.slot_id, now=at)
 

@@ -32,10 +32,16 @@ from .hours import (
 from .profile import PHOTO_FIELDS, ProfileError, profile_update
 from .slots import (
     Regeneration,
+    next_open_fresh,
+    next_open_refresh_stale,
+    next_open_update,
     slot_free,
+    slot_hold,
     slot_reservation_end,
     slot_reserve,
+    slot_take,
     slots_regenerate,
+    slots_regenerate_all,
     slots_roll_horizon,
 )
 
@@ -60,10 +66,16 @@ __all__ = [
     "profile_update",
     "rule_create",
     "rule_delete",
+    "next_open_fresh",
+    "next_open_refresh_stale",
+    "next_open_update",
     "slot_free",
+    "slot_hold",
     "slot_reservation_end",
     "slot_reserve",
+    "slot_take",
     "slots_regenerate",
+    "slots_regenerate_all",
     "slots_roll_horizon",
     "time_off_create",
     "time_off_delete",

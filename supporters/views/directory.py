@@ -56,10 +56,24 @@ def _page_number(raw: str | None) -> int:
         return 1
 
 
-def _join(query: str, **extra: int) -> str:
+def _join(query: str, **extra: int | str) -> str:
     parts = [query] if query else []
-    parts += [f"{key}={value}" for key, value in extra.items()]
+    parts += [f"{key}={value}" for key, value in extra.items() if value != ""]
     return "?" + "&".join(parts) if parts else ""
+
+
+# From this page on, "Next" carries a cursor (the keyset of the last row shown), so a deep page is an
+# index range instead of an OFFSET that walks every row before it. The first pages are cheap either way
+# and keep short links.
+KEYSET_FROM_PAGE = 4
+
+
+def _cursor(page) -> dict[str, str]:
+    """``after=`` for the next page's link, when that page is deep enough to need it. The link still says
+    its page number, so it works when the cursor no longer does (it is from another day: page 1)."""
+    if page.number + 1 >= KEYSET_FROM_PAGE and page.next_cursor:
+        return {"after": page.next_cursor}
+    return {}
 
 
 @require_GET
@@ -71,6 +85,7 @@ def directory_view(request: HttpRequest) -> HttpResponse:
         viewer_tz=_viewer_tz(),
         page=_page_number(request.GET.get("page")),
         exclude_ids=supporter_ids_hidden_from(user=request.user),
+        after=request.GET.get("after", "")[:100],
     )
     query = filters.querystring()
     context = {
@@ -80,7 +95,7 @@ def directory_view(request: HttpRequest) -> HttpResponse:
         "page": page,
         "filter_query": _join(query),
         "previous_url": _join(query, page=page.number - 1) if page.has_previous else "",
-        "next_url": _join(query, page=page.number + 1) if page.has_next else "",
+        "next_url": _join(query, page=page.number + 1, **_cursor(page)) if page.has_next else "",
     }
     return render_page_or_fragment(request, "supporters/directory.html", "results", context)
 

@@ -627,6 +627,16 @@ def test_slots_roll_horizon_one_supporters_failure_does_not_stop_the_others(
         return real(supporter_id=supporter_id, **kwargs)
 
     monkeypatch.setattr("supporters.services.slots.slots_regenerate", regenerate)  # where the roll finds it
+    real_batch = services.slots._roll_batch
+
+    def roll_batch(ids, **kwargs):
+        # The batch holding the broken supporter fails on its data, so the roll falls back to one
+        # supporter at a time, where only that supporter fails.
+        if broken.pk in ids:
+            raise RuntimeError("bad data")
+        return real_batch(ids, **kwargs)
+
+    monkeypatch.setattr("supporters.services.slots._roll_batch", roll_batch)
     result = slots_roll_horizon()
 
     assert result.created == 8 * 2
