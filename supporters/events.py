@@ -23,11 +23,8 @@ class SlotsOpened(Event):
 
 @dataclass(frozen=True)
 class HorizonRolled(Event):
-    """The daily roll added the slots of the days entering the horizon for a batch of supporters (one
-    transaction, their rows locked). Their new open slots start between ``starts_from`` and
-    ``starts_until``. One event per batch rather than a SlotsOpened per supporter, so a handler finds
-    who cares in one query and the roll stays set-based."""
+    """The daily roll added slots for a batch of supporters (one transaction, their rows locked):
+    ``openings`` are the new slots as (supporter id, start) pairs. One event per batch rather than a
+    SlotsOpened per supporter, so a handler finds who cares in one query and the roll stays set-based."""
 
-    supporter_ids: tuple[int, ...]
-    starts_from: dt.datetime
-    starts_until: dt.datetime
+    openings: tuple[tuple[int, dt.datetime], ...]

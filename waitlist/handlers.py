@@ -15,11 +15,9 @@ def on_slots_opened(event: SlotsOpened) -> None:
 
 
 def on_horizon_rolled(event: HorizonRolled) -> None:
-    """The daily roll added a batch of supporters' new days: offer their new open slots to whoever waits
-    for them (one query when nobody waits for anyone in the batch)."""
-    services.offers_make_for_rolled(
-        supporter_ids=event.supporter_ids, starts_from=event.starts_from, starts_until=event.starts_until
-    )
+    """The daily roll added a batch of supporters' new slots: offer them to whoever waits for them (one
+    query when nobody waits for anyone in the batch)."""
+    services.offers_make_for_rolled(openings=event.openings)
 
 
 def on_booking_requested(event: BookingRequested) -> None:

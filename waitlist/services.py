@@ -208,32 +208,25 @@ def offers_make_for_opened(
     return made
 
 
-def offers_make_for_rolled(
-    *, supporter_ids, starts_from: dt.datetime, starts_until: dt.datetime, now: dt.datetime | None = None
-) -> list[WaitlistOffer]:
-    """The daily roll opened new days for a batch of supporters (HorizonRolled, their rows locked): for
-    each of them someone waits for, offer the open slots between ``starts_from`` and ``starts_until`` as
-    ``offers_make_for_opened`` would. One query when nobody waits for anyone in the batch."""
+def offers_make_for_rolled(*, openings, now: dt.datetime | None = None) -> list[WaitlistOffer]:
+    """The daily roll added slots for a batch of supporters (HorizonRolled, their rows locked):
+    ``openings`` are (supporter id, start) pairs. For each supporter someone waits for, offer their new
+    slots as ``offers_make_for_opened`` would. One query when nobody waits for anyone in the batch."""
+    starts_of: dict[int, list[dt.datetime]] = {}
+    for supporter_id, start in openings:
+        starts_of.setdefault(supporter_id, []).append(start)
     waited_for = sorted(
         set(
             WaitlistEntry.objects.filter(
-                supporter_id__in=supporter_ids, status=WaitlistEntry.Status.WAITING
+                supporter_id__in=list(starts_of), status=WaitlistEntry.Status.WAITING
             ).values_list("supporter_id", flat=True)
         )
     )
     made: list[WaitlistOffer] = []
     for supporter_id in waited_for:
-        starts = tuple(
-            Slot.objects.filter(
-                supporter_id=supporter_id,
-                status=Slot.Status.OPEN,
-                start__gte=starts_from,
-                start__lte=starts_until,
-            )
-            .order_by("start")
-            .values_list("start", flat=True)
+        made += offers_make_for_opened(
+            supporter_id=supporter_id, starts=tuple(starts_of[supporter_id]), now=now
         )
-        made += offers_make_for_opened(supporter_id=supporter_id, starts=starts, now=now)
     return made
 
 

@@ -524,13 +524,7 @@ def _roll_batch(
         Slot.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
         created = len(new)
         if new:  # one announcement per batch: the waitlist finds who waits in one query
-            events.announce(
-                HorizonRolled(
-                    supporter_ids=tuple(sorted({slot.supporter_id for slot in new})),
-                    starts_from=from_instant,
-                    starts_until=not_after,
-                )
-            )
+            events.announce(HorizonRolled(openings=tuple((slot.supporter_id, slot.start) for slot in new)))
     removed = sum(_retire_open_slots(Slot.objects.filter(supporter_id__in=ids, start__lt=not_before)))
     _next_open_recompute(ids, now=now)
     return created, removed
