@@ -1,9 +1,17 @@
-"""What bookings announces (peersnet.kernel.events), from booking_transition, in its transaction with the
-booking row locked. The apps above bookings (messaging, safety, workforce, ...) register handlers."""
+"""What bookings announces (peersnet.kernel.events), from booking_transition (and, for a new request,
+from booking_request through ``announce_requested``), in its transaction with the booking row locked.
+The apps above bookings (messaging, safety, workforce, ...) register handlers."""
 
 from dataclasses import dataclass
 
 from peersnet.kernel.events import Event
+
+
+@dataclass(frozen=True)
+class BookingRequested(Event):
+    """A seeker asked for a session: the two people now have a booking together (messaging opens)."""
+
+    booking_id: int
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("supporters/", include("supporters.urls")),
     path("", include("bookings.urls")),
+    path("", include("messaging.urls")),
     path("", include("seekers.urls")),
     path("", include("payments.urls")),
     path("", include("giftcards.urls")),

@@ -21,7 +21,7 @@ from supporters.services import bookable_window
 from .. import emails
 from ..models import Booking, BookingEvent
 from ..policy import Action, payment_deadline, request_deadline
-from .transition import BookingError, SlotTaken, Status, _locked, booking_transition
+from .transition import BookingError, SlotTaken, Status, _locked, announce_requested, booking_transition
 
 # --- Request -----------------------------------------------------------------------------------
 
@@ -108,6 +108,7 @@ def booking_request(
         ) from None
     BookingEvent.objects.create(booking=booking, at=now, actor=seeker.user, to_status=Status.REQUESTED)
     emails.email_request_received(booking)
+    announce_requested(booking)
     return booking
 
 

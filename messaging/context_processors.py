@@ -1,0 +1,15 @@
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+
+def unread(request: HttpRequest) -> dict:
+    """``MESSAGES_UNREAD``: the signed-in person's unread count for the header. Lazy: a page that doesn't
+    show it costs nothing, and the count is cached until a send or a read changes it."""
+
+    def count() -> int:
+        from .selectors import unread_total  # selectors import models: only once apps are ready
+
+        user = getattr(request, "user", None)
+        return unread_total(user=user) if user is not None else 0
+
+    return {"MESSAGES_UNREAD": SimpleLazyObject(count)}
