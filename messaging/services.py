@@ -87,7 +87,6 @@ def message_send(*, conversation_id: int, sender: User, body: str, now: dt.datet
     the conversation is open and not paused. Locks the conversation row, so two sends at once (from either
     side) get ids in lock order and the counters stay exact. A seeker's message starts the reply-by clock
     if it isn't running; a supporter's stops it. The recipient's header count is forgotten after commit."""
-    now = now or timezone.now()
     body = (body or "").strip()
     if not body:
         raise MessagingError(_("Please write a message first."), code="empty")
@@ -106,6 +105,10 @@ def message_send(*, conversation_id: int, sender: User, body: str, now: dt.datet
     side = conversation.side_of(sender) if conversation else None
     if side is None:
         raise MessagingError(_("We couldn't find that conversation."), code="not_found")
+    # Read the clock once the lock is ours, and never before the last message: ids and times agree.
+    now = now or timezone.now()
+    if conversation.last_message_at and now < conversation.last_message_at:
+        now = conversation.last_message_at
     if conversation.paused_at is not None:
         raise MessagingError(_("This conversation is paused, so no new messages can be sent."), code="paused")
     if not conversation_is_open(conversation, now=now):
