@@ -43,7 +43,11 @@ def unread_cache_key(user_id: int) -> str:
 
 
 def _forget_unread_after_commit(*user_ids: int) -> None:
-    transaction.on_commit(lambda: cache.delete_many([unread_cache_key(pk) for pk in user_ids]))
+    """Forget the header counts now and again after commit (a page drawn in between may have cached the
+    count from before this transaction)."""
+    keys = [unread_cache_key(pk) for pk in user_ids]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 # --- Opening ---------------------------------------------------------------------------------------

@@ -336,7 +336,9 @@ def conversation_for(booking: Booking):
     """The conversation of a factory booking's two people, opened the way bookings' events open it."""
     from messaging.services import conversation_open
 
-    return conversation_open(seeker_id=booking.seeker_id, supporter_id=booking.supporter_id, until=booking.end)
+    return conversation_open(
+        seeker_id=booking.seeker_id, supporter_id=booking.supporter_id, until=booking.end
+    )
 
 
 def a_conversation(**booking_kwargs):

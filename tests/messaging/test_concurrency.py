@@ -20,7 +20,9 @@ def test_sends_from_both_sides_at_once_keep_order_and_counts():
     calls = []
     for n in range(8):
         calls.append(
-            lambda n=n: services.message_send(conversation_id=conversation.pk, sender=seeker, body=f"seeker {n}")
+            lambda n=n: services.message_send(
+                conversation_id=conversation.pk, sender=seeker, body=f"seeker {n}"
+            )
         )
         calls.append(
             lambda n=n: services.message_send(
@@ -51,7 +53,9 @@ def test_two_sweeps_at_once_send_one_email_per_unread_batch():
         for conversation in conversations:
             services.message_send(conversation_id=conversation.pk, sender=conversation.seeker.user, body="hi")
     with time_machine.travel(start + dt.timedelta(minutes=11), tick=False):
-        results = race([services.unread_emails_send, services.unread_emails_send, services.unread_emails_send])
+        results = race(
+            [services.unread_emails_send, services.unread_emails_send, services.unread_emails_send]
+        )
     assert all(isinstance(r, int) for r in results), results
     assert sum(results) == 3
     assert Notification.objects.filter(key__startswith="message-unread-").count() == 3

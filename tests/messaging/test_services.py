@@ -226,7 +226,9 @@ def test_a_leave_pauses_the_clock_for_its_length():
         conversation = a_conversation()
         send(conversation, "seeker")
         # A leave on Tuesday 1 and Wednesday 2 December (whole days in the supporter's zone).
-        LeaveFactory(supporter=conversation.supporter, start_date=dt.date(2026, 12, 1), end_date=dt.date(2026, 12, 2))
+        LeaveFactory(
+            supporter=conversation.supporter, start_date=dt.date(2026, 12, 1), end_date=dt.date(2026, 12, 2)
+        )
     reply_by = conversation_reply_by(fresh(conversation))
     # 14 hours run on Monday (10:00 to midnight), the clock stops for two days, 34 hours are left after.
     assert reply_by == dt.datetime(2026, 12, 4, 10, 0, tzinfo=LA)
@@ -270,7 +272,9 @@ def test_one_unread_email_after_ten_minutes_per_batch_without_the_text(after_com
     assert f"/messages/{conversation.pk}/" in email.body
     # Read, then a new message: a new batch, a new email (once more only).
     last = Message.objects.latest("pk")
-    services.conversation_mark_read(conversation_id=conversation.pk, reader=conversation.seeker.user, upto_id=last.pk)
+    services.conversation_mark_read(
+        conversation_id=conversation.pk, reader=conversation.seeker.user, upto_id=last.pk
+    )
     with time_machine.travel(MONDAY_10AM + dt.timedelta(hours=1), tick=False):
         send(conversation, "supporter", "later")
     with time_machine.travel(MONDAY_10AM + dt.timedelta(hours=2), tick=False):
