@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection
 from django.core import mail
+from django.db import connection
 
 from bookings.services import booking_request
 from messaging import services
@@ -14,7 +14,6 @@ from messaging.models import Conversation, Message
 from messaging.selectors import conversation_list_overdue, conversation_reply_by
 from notifications.models import Notification
 from tests.factories import (
-    BookingFactory,
     LeaveFactory,
     SeekerFactory,
     SlotFactory,
@@ -59,9 +58,11 @@ def test_a_conversation_is_open_until_ninety_days_after_the_last_session_then_re
         end = fresh(conversation).last_session_end
     with time_machine.travel(end + dt.timedelta(days=90) - dt.timedelta(minutes=1), tick=False):
         send(conversation, "seeker")
-    with time_machine.travel(end + dt.timedelta(days=90), tick=False):
-        with pytest.raises(services.MessagingError, match="Book another session"):
-            send(conversation, "seeker")
+    with (
+        time_machine.travel(end + dt.timedelta(days=90), tick=False),
+        pytest.raises(services.MessagingError, match="Book another session"),
+    ):
+        send(conversation, "seeker")
     settings.MESSAGING_OPEN_FOR = dt.timedelta(days=120)  # a setting
     with time_machine.travel(end + dt.timedelta(days=100), tick=False):
         send(conversation, "seeker")
