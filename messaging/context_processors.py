@@ -4,7 +4,7 @@ from django.utils.functional import SimpleLazyObject
 
 def unread(request: HttpRequest) -> dict:
     """``MESSAGES_UNREAD``: the signed-in person's unread count for the header. Lazy: a page that doesn't
-    show it costs nothing, and the count is cached until a send or a read changes it."""
+    show it costs nothing."""
 
     def count() -> int:
         from .selectors import unread_total  # selectors import models: only once apps are ready

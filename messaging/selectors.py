@@ -5,18 +5,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import User
+from seekers.models import SeekerProfile
 from supporters.models import LeaveOfAbsence, SupporterProfile
 
 from .models import Conversation, Message, MessageReport
 from .policy import reply_deadline
-from .services import unread_cache_key
-
-UNREAD_CACHE_SECONDS = 300
 
 
 def conversation_list_for_participant(*, user: User) -> QuerySet[Conversation]:
@@ -29,19 +26,17 @@ def conversation_list_for_participant(*, user: User) -> QuerySet[Conversation]:
 
 
 def unread_total(*, user: User) -> int:
-    """How many messages ``user`` hasn't opened, across their conversations (one query, cached until a
-    send or a read changes it)."""
+    """How many messages ``user`` hasn't opened, across their conversations: one small query on the
+    denormalised counters (none for someone who is neither a seeker nor a supporter)."""
     if not user.is_authenticated:
         return 0
-    key = unread_cache_key(user.pk)
-    total = cache.get(key)
-    if total is None:
-        sums = Conversation.objects.filter(Q(seeker__user=user) | Q(supporter__user=user)).aggregate(
-            as_seeker=Sum("seeker_unread", filter=Q(seeker__user=user)),
-            as_supporter=Sum("supporter_unread", filter=Q(supporter__user=user)),
-        )
-        total = (sums["as_seeker"] or 0) + (sums["as_supporter"] or 0)
-        cache.set(key, total, UNREAD_CACHE_SECONDS)
+    total = 0
+    for side in ("seeker", "supporter"):
+        try:
+            profile = getattr(user, side)  # already loaded by the header's own check
+        except (SeekerProfile.DoesNotExist, SupporterProfile.DoesNotExist):
+            continue
+        total += Conversation.objects.filter(**{side: profile}).aggregate(n=Sum(f"{side}_unread"))["n"] or 0
     return total
 
 

@@ -5,7 +5,6 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -36,18 +35,6 @@ def send_limit() -> RateLimit:
     return RateLimit(
         scope="message-send", limit=settings.MESSAGING_SEND_LIMIT, period=settings.MESSAGING_SEND_PERIOD
     )
-
-
-def unread_cache_key(user_id: int) -> str:
-    return f"messaging:unread:{user_id}"
-
-
-def _forget_unread_after_commit(*user_ids: int) -> None:
-    """Forget the header counts now and again after commit (a page drawn in between may have cached the
-    count from before this transaction)."""
-    keys = [unread_cache_key(pk) for pk in user_ids]
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 # --- Opening ---------------------------------------------------------------------------------------
@@ -90,7 +77,7 @@ def message_send(*, conversation_id: int, sender: User, body: str, now: dt.datet
     Checks the text (not empty, at most MESSAGING_MAX_LENGTH characters), the sender's rate limit, and that
     the conversation is open and not paused. Locks the conversation row, so two sends at once (from either
     side) get ids in lock order and the counters stay exact. A seeker's message starts the reply-by clock
-    if it isn't running; a supporter's stops it. The recipient's header count is forgotten after commit."""
+    if it isn't running; a supporter's stops it."""
     body = (body or "").strip()
     if not body:
         raise MessagingError(_("Please write a message first."), code="empty")
@@ -139,7 +126,6 @@ def message_send(*, conversation_id: int, sender: User, body: str, now: dt.datet
         if conversation.awaiting_since is None:
             conversation.awaiting_since = now
             fields.append("awaiting_since")
-        recipient = conversation.supporter.user_id
     else:
         conversation.seeker_unread = F("seeker_unread") + 1
         fields.append("seeker_unread")
@@ -150,9 +136,7 @@ def message_send(*, conversation_id: int, sender: User, body: str, now: dt.datet
         if conversation.awaiting_since is not None:
             conversation.awaiting_since = None
             fields.append("awaiting_since")
-        recipient = conversation.seeker.user_id
     conversation.save(update_fields=fields)
-    _forget_unread_after_commit(recipient)
     return message
 
 
@@ -184,7 +168,6 @@ def conversation_mark_read(*, conversation_id: int, reader: User, upto_id: int) 
         conversation.supporter_unread_from_id = later[0] if later else None
         fields = ["supporter_unread", "supporter_unread_from"]
     conversation.save(update_fields=fields)
-    _forget_unread_after_commit(reader.pk)
 
 
 # --- Reports, pauses, the email choice ------------------------------------------------------------

@@ -348,7 +348,7 @@ def test_the_supervisor_list_is_a_404_for_other_staff_and_people(client):
 # --- Query counts ----------------------------------------------------------------------------------
 
 
-LIST_QUERIES = 5
+LIST_QUERIES = 6
 
 
 @pytest.mark.parametrize("n", [1, 12])
@@ -365,7 +365,7 @@ def test_the_messages_list_query_count_is_constant(client, django_assert_num_que
         assert client.get(reverse("messaging:list")).status_code == 200
 
 
-THREAD_QUERIES = 7
+THREAD_QUERIES = 8
 
 
 @pytest.mark.parametrize("n", [3, 200])
