@@ -338,3 +338,18 @@ def test_the_mail_module_is_untouched_by_sending():
     conversation = a_conversation()
     send(conversation, "seeker")
     assert mail.outbox == []  # no email at send time: only the sweep, ten minutes later
+
+
+def test_the_export_holds_the_persons_messages_and_reports_and_nobody_elses():
+    from messaging.exports import export_for_user
+
+    conversation = a_conversation()
+    send(conversation, "seeker", "mine")
+    reply = send(conversation, "supporter", "theirs")
+    services.message_report(message_id=reply.pk, reporter=conversation.seeker.user, reason="unkind")
+    send(a_conversation(), "seeker", "someone else's")
+    data = export_for_user(conversation.seeker.user)
+    assert [m["text"] for m in data["messages"]] == ["mine", "theirs"]
+    assert data["messages"][0]["from"] == "you"
+    assert data["reports"][0]["reason"] == "unkind"
+    assert data["message_emails"] is True
