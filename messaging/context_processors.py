@@ -3,7 +3,8 @@ from django.utils.functional import SimpleLazyObject
 
 
 def unread(request: HttpRequest) -> dict:
-    """``MESSAGES_UNREAD``: the signed-in person's unread count for the header. Lazy: a page that doesn't
+    """``MESSAGES_UNREAD``: the signed-in person's unread count for the header; ``IS_SUPERVISOR`` for the
+    admin's link to the supervisors' messages page. Lazy: a page that doesn't
     show it costs nothing."""
 
     def count() -> int:
@@ -12,4 +13,10 @@ def unread(request: HttpRequest) -> dict:
         user = getattr(request, "user", None)
         return unread_total(user=user) if user is not None else 0
 
-    return {"MESSAGES_UNREAD": SimpleLazyObject(count)}
+    def supervisor() -> bool:
+        from privacy.roles import is_supervisor
+
+        user = getattr(request, "user", None)
+        return bool(user is not None and is_supervisor(user))
+
+    return {"MESSAGES_UNREAD": SimpleLazyObject(count), "IS_SUPERVISOR": SimpleLazyObject(supervisor)}
