@@ -7,6 +7,7 @@ app_name = "messaging"
 urlpatterns = [
     path("messages/", views.conversation_list_view, name="list"),
     path("messages/settings/", views.preference_view, name="preferences"),
+    path("messages/unread/", views.unread_badge_view, name="unread"),
     path("messages/<id:conversation_id>/", views.thread_view, name="thread"),
     path("messages/<id:conversation_id>/new/", views.thread_new_view, name="new"),
     path("messages/<id:conversation_id>/pause/", views.pause_view, name="pause"),

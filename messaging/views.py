@@ -58,6 +58,16 @@ def conversation_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "messaging/list.html", {"title": "Messages", "rows": rows})
 
 
+@require_GET
+def unread_badge_view(request: HttpRequest) -> HttpResponse:
+    """The header's unread count, fetched by htmx after each page and every minute while it is shown
+    (empty for nobody unread, or when signed out)."""
+    count = selectors.unread_total(user=request.user)
+    response = render(request, "messaging/_badge.html", {"count": count})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _thread_context(request: HttpRequest, conversation: Conversation, form: MessageForm) -> dict:
     side = conversation.side_of(request.user)
     before = request.GET.get("before")

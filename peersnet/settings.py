@@ -107,7 +107,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "peersnet.context_processors.site",
                 "bookings.context_processors.policy",  # POLICY: the booking windows for page copy
-                "messaging.context_processors.unread",  # the header's unread-messages badge (lazy, cached)
+                "messaging.context_processors.unread",  # unread count and supervisor flag (lazy)
             ],
         },
     },

@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), postgresql_only]
 
 
 def test_each_pair_with_bookings_gets_one_conversation_with_their_latest_session():
-    with migrated_back_to([("messaging", "0001_initial")]) as apps:
+    with migrated_back_to([("messaging", "0001_initial"), ("bookings", "0007_money_reads_refunded")]) as apps:
         User = apps.get_model("accounts", "User")
         Seeker = apps.get_model("seekers", "SeekerProfile")
         Supporter = apps.get_model("supporters", "SupporterProfile")

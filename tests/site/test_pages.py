@@ -123,6 +123,8 @@ def test_check_deploy_passes_with_production_environment():
         "STRIPE_SECRET_KEY": "sk_live_placeholder",
         "STRIPE_PUBLISHABLE_KEY": "pk_live_placeholder",
         "STRIPE_WEBHOOK_SECRET": "whsec_placeholder",
+        # Production needs its own encryption keys since the privacy foundation (peersnet.E004).
+        "FIELD_ENCRYPTION_KEYS": "tVbV2ia9mmwXbJ1GDU3xgqSuzKu5PxOZI6m-7Xy7qVU=",
     }
     root = Path(__file__).resolve().parents[2]
     result = subprocess.run(
