@@ -4,8 +4,8 @@ from django.utils.functional import SimpleLazyObject
 
 def unread(request: HttpRequest) -> dict:
     """``MESSAGES_UNREAD``: the signed-in person's unread count (the portal's Messages link);
-    ``IS_SUPERVISOR`` for the admin's link to the supervisors' messages page. Lazy: a page that doesn't show them costs
-    nothing. (The header's count is fetched by htmx from ``messaging:unread``.)"""
+    ``IS_SUPERVISOR`` for the admin's link to the supervisors' messages page. Lazy: a page that doesn't
+    show them costs nothing. (The header's count is fetched by htmx from ``messaging:unread``.)"""
 
     def count() -> int:
         from .selectors import unread_total  # selectors import models: only once apps are ready
