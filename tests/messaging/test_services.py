@@ -178,14 +178,15 @@ def test_only_the_conversations_supporter_can_pause_it():
 
 
 def test_the_clock_starts_at_the_first_unanswered_seeker_message_and_stops_on_a_reply():
-    conversation = a_conversation()
     with time_machine.travel(MONDAY_10AM, tick=False):
+        conversation = a_conversation()
         send(conversation, "seeker", "first")
     with time_machine.travel(MONDAY_10AM + dt.timedelta(hours=5), tick=False):
         send(conversation, "seeker", "second, does not restart it")
     assert fresh(conversation).awaiting_since == MONDAY_10AM
     assert conversation_reply_by(fresh(conversation)) == MONDAY_10AM + dt.timedelta(hours=48)
-    send(conversation, "supporter", "answer")
+    with time_machine.travel(MONDAY_10AM + dt.timedelta(hours=6), tick=False):
+        send(conversation, "supporter", "answer")
     assert fresh(conversation).awaiting_since is None
     with time_machine.travel(MONDAY_10AM + dt.timedelta(days=3), tick=False):
         send(conversation, "seeker", "a new question")
