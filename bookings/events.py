@@ -1,5 +1,6 @@
-"""What bookings announces (peersnet.kernel.events), from booking_transition, in its transaction with the
-booking row locked. The apps above bookings (messaging, safety, workforce, ...) register handlers."""
+"""What bookings announces (peersnet.kernel.events), from booking_transition (and, for a new request,
+from booking_request through ``announce_requested``), in its transaction with the booking row locked.
+The apps above bookings (messaging, safety, workforce, ...) register handlers."""
 
 from dataclasses import dataclass
 
@@ -8,8 +9,9 @@ from peersnet.kernel.events import Event
 
 @dataclass(frozen=True)
 class BookingRequested(Event):
-    """A seeker asked for a slot (from booking_request, the slot taken and the booking written). The
-    waitlist ends the seeker's place on that supporter's list, and its offer if this was the held slot."""
+    """A seeker asked for a slot (from booking_request, the slot taken and the booking written): the two
+    people now have a booking together (messaging opens their conversation), and the waitlist ends the
+    seeker's place on that supporter's list, and its offer if this was the held slot."""
 
     booking_id: int
     seeker_user_id: int

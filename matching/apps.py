@@ -12,3 +12,8 @@ class MatchingConfig(AppConfig):
 
         # Registered after seekers' handler (INSTALLED_APPS order): the seeker profile exists by then.
         events.register(UserSignedUp, on_user_signed_up)
+        from privacy import registry
+
+        from . import privacy
+
+        registry.register("matching", exporter=privacy.export, eraser=privacy.erase, order=20)

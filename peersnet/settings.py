@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "supporters",
     "seekers",
     "bookings",
+    "messaging",
     "payments",
     "giftcards",
     "matching",  # after seekers: its UserSignedUp handler needs the seeker profile seekers makes
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "peersnet.context_processors.site",
                 "bookings.context_processors.policy",  # POLICY: the booking windows for page copy
                 "matching.context_processors.suggested",  # SUGGESTED_FOR_YOU (lazy): the directory's top
+                "messaging.context_processors.unread",  # unread count and supervisor flag (lazy)
             ],
         },
     },
@@ -266,6 +268,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.purge_expired_exports",
         "schedule": crontab(hour=4, minute=47),
     },
+    "messaging-sweep": {"task": "messaging.tasks.sweep_messaging", "schedule": 60.0},
     "roll-slot-horizon": {
         "task": "supporters.tasks.roll_slot_horizon",
         "schedule": crontab(hour=10, minute=5),  # 02:05/03:05 Pacific, before anyone books for the new day
@@ -522,7 +525,16 @@ WAITLIST_HOLD = timedelta(minutes=env.int("WAITLIST_HOLD_MINUTES", default=120))
 SEEKER_MIN_AGE = 18
 SEEKER_MAX_AGE = 30
 SUPPORTER_MIN_WEEKLY_HOURS = 5
-MESSAGE_REPLY_TARGET = timedelta(hours=48)
+MESSAGE_REPLY_TARGET = timedelta(hours=env.int("MESSAGE_REPLY_HOURS", default=48))
+# Messaging (issue 14): a conversation stays open this long after the pair's last session.
+MESSAGING_OPEN_FOR = timedelta(days=env.int("MESSAGING_OPEN_DAYS", default=90))
+MESSAGING_MAX_LENGTH = 4000  # characters of one message
+MESSAGING_SEND_LIMIT = 30  # messages a person may send per MESSAGING_SEND_PERIOD seconds
+MESSAGING_SEND_PERIOD = 10 * 60
+MESSAGING_UNREAD_EMAIL_AFTER = timedelta(minutes=10)  # a message still unread this long gets one email
+MESSAGING_NUDGE_WHEN_LEFT = timedelta(hours=24)  # the supporter's reply-by reminder
+MESSAGING_POLL_SECONDS = 20  # how often an open thread asks for new messages (htmx polling)
+MESSAGING_PAGE_SIZE = 50  # messages shown at once in a thread (older ones behind "Earlier messages")
 CRISIS_LINE = "988"
 EMERGENCY_NUMBER = "911"
 SUPPORT_HOURS = "Weekdays 10am–5pm Pacific time; closed on weekends"

@@ -19,6 +19,7 @@ urlpatterns = [
     path("supporters/", include("supporters.urls")),
     path("match/", include("matching.urls")),
     path("", include("bookings.urls")),
+    path("", include("messaging.urls")),
     path("", include("seekers.urls")),
     path("", include("payments.urls")),
     path("", include("giftcards.urls")),

@@ -335,3 +335,21 @@ class CreditFactory(factory.django.DjangoModelFactory):
         claimed_at=factory.LazyFunction(timezone.now),
     )
     status = SessionCredit.Status.AVAILABLE
+
+
+# --- Messaging -------------------------------------------------------------------------------------
+
+
+def conversation_for(booking: Booking):
+    """The conversation of a factory booking's two people, opened the way bookings' events open it."""
+    from messaging.services import conversation_open
+
+    return conversation_open(
+        seeker_id=booking.seeker_id, supporter_id=booking.supporter_id, until=booking.end
+    )
+
+
+def a_conversation(**booking_kwargs):
+    """A confirmed booking (72 hours ahead by default) and its conversation."""
+    booking_kwargs.setdefault("status", Booking.Status.CONFIRMED)
+    return conversation_for(BookingFactory(**booking_kwargs))

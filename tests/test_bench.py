@@ -87,3 +87,16 @@ def test_bench_table_has_every_row_and_query_counts_are_the_same_at_5_and_50_sup
     # its count does not grow either.
     assert rows_at_50[-1].queries == report.rows[-1].queries
     assert "× floor" in table
+
+
+def test_messaging_bench_measures_every_row_with_query_counts_that_do_not_grow():
+    from bench.messaging import format_messaging, measure_messaging
+
+    seed(supporters=3)
+    small_rows, small = measure_messaging(messages=300, repeat=1)
+    assert small["messages"] >= 300 and small["conversations"] == 15
+    seed(supporters=6, first_number=100)
+    large_rows, large = measure_messaging(messages=1200, repeat=1)
+    assert [r.queries for r in small_rows] == [r.queries for r in large_rows]
+    table = format_messaging(large_rows, large, repeat=1)
+    assert "thread page, 200 messages" in table and "send a message" in table and "Messages list" in table

@@ -14,3 +14,8 @@ class WaitlistConfig(AppConfig):
         events.register(SlotsOpened, handlers.on_slots_opened)
         events.register(HorizonRolled, handlers.on_horizon_rolled)
         events.register(BookingRequested, handlers.on_booking_requested)
+        from privacy import registry
+
+        from . import privacy
+
+        registry.register("waitlists", exporter=privacy.export, eraser=privacy.erase, order=20)

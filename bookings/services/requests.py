@@ -16,17 +16,15 @@ from payments import gateway
 from payments import services as payments
 from payments.models import Payment
 from payments.services import seeker_card
-from peersnet.kernel import events
 from seekers.models import SeekerProfile
 from supporters.models import Slot, SupporterProfile
 from supporters.selectors import conflict_exists
 from supporters.services import bookable_window, conflict_block, slot_take
 
 from .. import emails
-from ..events import BookingRequested
 from ..models import Booking, BookingEvent
 from ..policy import Action, payment_deadline, request_deadline
-from .transition import BookingError, SlotTaken, Status, _locked, booking_transition
+from .transition import BookingError, SlotTaken, Status, _locked, announce_requested, booking_transition
 
 # --- Request -----------------------------------------------------------------------------------
 
@@ -129,11 +127,7 @@ def booking_request(
             code="overlap",
         ) from None
     BookingEvent.objects.create(booking=booking, at=now, actor=seeker.user, to_status=Status.REQUESTED)
-    events.announce(
-        BookingRequested(
-            booking_id=booking.pk, seeker_user_id=seeker.user_id, supporter_id=supporter.pk, slot_id=slot.pk
-        )
-    )
+    announce_requested(booking)
     emails.email_request_received(booking)
     return booking
 

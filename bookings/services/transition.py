@@ -15,7 +15,7 @@ from peersnet.kernel import events
 from supporters.models import Slot
 from supporters.services import slot_free, slot_hold
 
-from ..events import BookingConfirmed, BookingEnded, SessionCompleted
+from ..events import BookingConfirmed, BookingEnded, BookingRequested, SessionCompleted
 from ..models import Booking, BookingEvent
 from ..policy import Action, decide
 
@@ -67,6 +67,18 @@ def booking_transition(
     _execute_money(booking, from_status=from_status, at=at)
     _announce(booking, from_status=from_status)
     return booking
+
+
+def announce_requested(booking: Booking) -> None:
+    """Tell the apps above that a new request exists (its row was just created in this transaction)."""
+    events.announce(
+        BookingRequested(
+            booking_id=booking.pk,
+            seeker_user_id=booking.seeker.user_id,
+            supporter_id=booking.supporter_id,
+            slot_id=booking.slot_id,
+        )
+    )
 
 
 def _announce(booking: Booking, *, from_status: str) -> None:

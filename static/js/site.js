@@ -22,3 +22,12 @@
     });
   });
 })();
+
+// An open message thread asks for new messages every few seconds (htmx polling). While the tab is
+// hidden those requests are skipped; the thread catches up as soon as it is shown again.
+document.addEventListener("htmx:beforeRequest", function (evt) {
+  var elt = evt.detail && evt.detail.elt;
+  if (document.hidden && elt && elt.hasAttribute && elt.hasAttribute("data-poll-when-visible")) {
+    evt.preventDefault();
+  }
+});

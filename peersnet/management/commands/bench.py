@@ -9,6 +9,7 @@ from django.db import connection
 from bench.bookings import format_throughput, local_stripe, measure_throughput
 from bench.directory import format_report, run
 from bench.matching import measure_matching
+from bench.messaging import format_messaging, measure_messaging
 
 
 class Command(BaseCommand):
@@ -35,6 +36,12 @@ class Command(BaseCommand):
             "--explain", action="store_true", help="Also print the plan of each page's slowest query."
         )
         parser.add_argument(
+            "--messages",
+            type=int,
+            default=50_000,
+            help="Messages to seed for the messaging rows (default 50,000; 0 to skip).",
+        )
+        parser.add_argument(
             "--bookings",
             type=int,
             default=200,
@@ -42,7 +49,15 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, supporters: int, repeat: int, roll_repeat: int, explain: bool, bookings: int, **options
+        self,
+        *args,
+        supporters: int,
+        repeat: int,
+        roll_repeat: int,
+        explain: bool,
+        bookings: int,
+        messages: int,
+        **options,
     ):
         if supporters < 1 or repeat < 1 or roll_repeat < 1:
             self.stderr.write("--supporters, --repeat and --roll-repeat must be at least 1.")
@@ -57,9 +72,12 @@ class Command(BaseCommand):
             )
             connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False, serialize=False)
             throughput = []
+            messaging = None
             try:
                 report = run(supporters=supporters, repeat=repeat, roll_repeat=roll_repeat, explain=explain)
                 report.rows += measure_matching(repeat=repeat)
+                if messages:
+                    messaging = measure_messaging(messages=messages, repeat=repeat)
                 if bookings:
                     with local_stripe():
                         half = max(1, bookings // 2)
@@ -69,5 +87,7 @@ class Command(BaseCommand):
             finally:
                 connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
         self.stdout.write(format_report(report, repeat=repeat, roll_repeat=roll_repeat))
+        if messaging:
+            self.stdout.write(format_messaging(*messaging, repeat=repeat))
         if throughput:
             self.stdout.write(format_throughput(throughput))
