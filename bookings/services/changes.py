@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from seekers.models import SeekerProfile
 from supporters.models import Slot, SupporterProfile
-from supporters.services import bookable_window, slot_free
+from supporters.services import bookable_window, directory_changed, slot_free
 
 from .. import emails
 from ..models import Booking, BookingEvent
@@ -101,6 +101,7 @@ def booking_reschedule(
     held = Slot.Status.HELD if booking.status == Status.REQUESTED else Slot.Status.BOOKED
     if not Slot.objects.filter(pk=new_slot.pk, status=Slot.Status.OPEN).update(status=held):
         raise SlotTaken(_("Sorry, someone just took that time."), code="taken")
+    directory_changed(supporter_id=booking.supporter_id)  # the new hour is no longer open
     booking.slot, booking.start, booking.end = new_slot, new_slot.start, new_slot.end
     booking.ics_sequence += 1
     fields = ["slot", "start", "end", "ics_sequence", "updated_at"]

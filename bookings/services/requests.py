@@ -16,7 +16,7 @@ from payments.models import Payment
 from payments.services import seeker_card
 from seekers.models import SeekerProfile
 from supporters.models import Slot, SupporterProfile
-from supporters.services import bookable_window
+from supporters.services import bookable_window, directory_changed
 
 from .. import emails
 from ..models import Booking, BookingEvent
@@ -87,6 +87,7 @@ def booking_request(
     taken = Slot.objects.filter(pk=slot.pk, status=Slot.Status.OPEN).update(status=Slot.Status.HELD)
     if not taken:
         raise SlotTaken(_("Sorry, someone just took that time."), code="taken")
+    directory_changed(supporter_id=supporter.pk)  # an open hour is gone from the directory
     try:
         with transaction.atomic():
             booking = Booking.objects.create(

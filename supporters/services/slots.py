@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from ..availability import DateRange, Window, slot_starts
+from ..directory_cache import directory_changed
 from ..models import AvailabilityRule, LeaveOfAbsence, Slot, SupporterProfile, TimeOff
 from .hours import bookable_window, operating_hours, ops_zone
 
@@ -136,6 +137,8 @@ def slots_regenerate(
     length = dt.timedelta(minutes=settings.SESSION_MINUTES)
     new = [Slot(supporter=supporter, start=s, end=s + length) for s in sorted(desired) if s not in existing]
     Slot.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+    # Always, not only when slots changed: a status change in the admin or a leave lands here too.
+    directory_changed(supporter_id=supporter.pk)
     return Regeneration(created=len(new), removed=removed, reopened=reopened)
 
 
@@ -173,6 +176,7 @@ def slot_free(*, slot_id: int, now: dt.datetime | None = None) -> Slot:
     if slot.status != status:
         slot.status = status
         slot.save(update_fields=["status"])
+        directory_changed(supporter_id=supporter.pk)
     return slot
 
 
@@ -202,4 +206,5 @@ def slots_roll_horizon(*, now: dt.datetime | None = None) -> Regeneration:
         inactive_removed = sum(
             _retire_open_slots(Slot.objects.filter(supporter__status=SupporterProfile.Status.INACTIVE))
         )
+        directory_changed()
     return Regeneration(created=created, removed=removed + inactive_removed, reopened=reopened)

@@ -9,11 +9,16 @@ from zoneinfo import ZoneInfo
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from peersnet.kernel.htmx import render_page_or_fragment
+from peersnet.kernel.htmx import render_page_or_fragment, wants_fragment
+from peersnet.kernel.http_cache import public_page
 
+from .. import directory_cache
 from ..forms_directory import DirectoryFilterForm
 from ..models import SupporterProfile
 from ..selectors import (
@@ -61,27 +66,85 @@ def _join(query: str, **extra: int) -> str:
     return "?" + "&".join(parts) if parts else ""
 
 
+def _cards(supporters: list[SupporterProfile], *, zone: str) -> list[str]:
+    """The directory cards of these supporters, from the cache where their version, the viewer's zone and
+    their next open time match (one round trip for the versions, one for the cards), rendered otherwise."""
+    versions = directory_cache.versions(s.pk for s in supporters)
+    keys = [
+        directory_cache.card_key(
+            supporter_id=s.pk,
+            version=versions[s.pk],
+            zone=zone,
+            next_open=s.next_open,
+            topics=[tag.name for tag in s.topic_tags[:3]],
+        )
+        for s in supporters
+    ]
+    found = directory_cache.get_many(keys)
+    new = {}
+    cards = []
+    for supporter, key in zip(supporters, keys, strict=True):
+        html = found.get(key)
+        if html is None:
+            html = new[key] = render_to_string(
+                "supporters/_card.html", {"supporter": supporter, "link": True, "show_no_times": True}
+            )
+        cards.append(mark_safe(html))  # noqa: S308 (our own template's output, escaped when rendered)
+    directory_cache.put_many(new)
+    return cards
+
+
+def _results(request: HttpRequest, filters, page_number: int, zone: str) -> str:
+    """The directory's results region (heading, cards, pager) as HTML. The signed-out one is the same for
+    everyone with these filters, page and zone, so it is kept in the cache (supporters/directory_cache.py);
+    a signed-in one is always rendered afresh."""
+    now = timezone.now()
+    key = None
+    if not request.user.is_authenticated:
+        key = directory_cache.results_key(
+            querystring=filters.querystring(), page=page_number, zone=zone, now=now
+        )
+        html = directory_cache.get(key)
+        if html is not None:
+            return html
+    page = supporter_page_directory(filters=filters, viewer_tz=_viewer_tz(), page=page_number, now=now)
+    query = filters.querystring()
+    html = render_to_string(
+        "supporters/directory.html#results",
+        {
+            "filters": filters,
+            "page": page,
+            "cards": _cards(page.supporters, zone=zone),
+            "filter_query": _join(query),
+            "previous_url": _join(query, page=page.number - 1) if page.has_previous else "",
+            "next_url": _join(query, page=page.number + 1) if page.has_next else "",
+        },
+    )
+    if key is not None:
+        directory_cache.put(key, html)
+    return html
+
+
 @require_GET
+@public_page
 def directory_view(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
     filters = form.to_filters()
-    page = supporter_page_directory(
-        filters=filters, viewer_tz=_viewer_tz(), page=_page_number(request.GET.get("page"))
+    zone = timezone.get_current_timezone_name()
+    results = mark_safe(  # noqa: S308 (rendered from our own template, see _results)
+        _results(request, filters, _page_number(request.GET.get("page")), zone)
     )
-    query = filters.querystring()
-    context = {
-        "title": "Find a supporter",
-        "form": form,
-        "filters": filters,
-        "page": page,
-        "filter_query": _join(query),
-        "previous_url": _join(query, page=page.number - 1) if page.has_previous else "",
-        "next_url": _join(query, page=page.number + 1) if page.has_next else "",
-    }
-    return render_page_or_fragment(request, "supporters/directory.html", "results", context)
+    if wants_fragment(request):
+        response = HttpResponse(results)
+    else:
+        context = {"title": "Find a supporter", "form": form, "filters": filters, "results": results}
+        response = render(request, "supporters/directory.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_GET
+@public_page
 def next_available_view(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
     filters = form.to_filters()
@@ -100,6 +163,7 @@ def next_available_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def profile_view(request: HttpRequest, supporter_id: int) -> HttpResponse:
     try:
         supporter = supporter_get_listed(supporter_id=supporter_id)
