@@ -110,14 +110,18 @@ def test_a_public_page_that_shows_a_message_is_private(client, supporter):
     """A message waiting for the visitor (in Django's messages cookie) is theirs: the page that shows it
     clears the cookie, so it is not kept by a shared cache."""
     storage = CookieStorage(HttpRequest())
-    client.cookies[storage.cookie_name] = storage._encode([Message(constants.SUCCESS, "Your gift is on its way.")])
+    waiting = [Message(constants.SUCCESS, "Your gift is on its way.")]
+    client.cookies[storage.cookie_name] = storage._encode(waiting)
     response = client.get(reverse("home"))
     assert "Your gift is on its way." in response.content.decode()
     assert response.cookies  # the message cookie is cleared
     assert "public" not in cache_control(response)
 
 
-@pytest.mark.parametrize("name", ["account_login", "account_signup", "account_reset_password", "giftcards:buy"])
+FORM_PAGES = ["account_login", "account_signup", "account_reset_password", "giftcards:buy"]
+
+
+@pytest.mark.parametrize("name", FORM_PAGES)
 def test_pages_with_a_signed_out_form_set_the_csrf_cookie_and_are_not_shared(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 200
