@@ -21,8 +21,10 @@ cost. Every cache call fails open (peersnet.kernel.cache): with Redis down the p
 
 import datetime as dt
 import hashlib
+import threading
 import time
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
@@ -55,12 +57,47 @@ def _bump_all(supporter_id: int | None) -> None:
         _bump(_version_key(supporter_id))
 
 
+class _Batch(threading.local):
+    depth = 0
+    supporter_ids: set
+
+
+_batch = _Batch()
+
+
 def directory_changed(*, supporter_id: int | None = None) -> None:
     """Something the directory, a card or a profile shows changed for this supporter (None: for several
     or for nobody in particular): cached result pages and this supporter's card are not used again. Call
-    it inside the transaction making the change; it bumps at once and again after commit."""
+    it inside the transaction making the change; it bumps at once and again after commit (inside
+    :func:`batched`, once when the batch ends)."""
+    if _batch.depth:
+        _batch.supporter_ids.add(supporter_id)
+        return
     _bump_all(supporter_id)
     transaction.on_commit(lambda: _bump_all(supporter_id))
+
+
+@contextmanager
+def batched():
+    """Many changes in a row, each in its own transaction (the daily roll): bump once at the end instead
+    of per supporter, after every transaction inside has committed (so the end is after their commits)."""
+    if _batch.depth == 0:
+        _batch.supporter_ids = set()
+    _batch.depth += 1
+    try:
+        yield
+    finally:
+        _batch.depth -= 1
+        if _batch.depth == 0 and _batch.supporter_ids:
+            ids = _batch.supporter_ids - {None}
+
+            def bump() -> None:
+                for supporter_id in ids:
+                    _bump(_version_key(supporter_id))
+                _bump(GENERATION_KEY)
+
+            bump()
+            transaction.on_commit(bump)  # run at once outside a transaction, else again after its commit
 
 
 def generation() -> int:

@@ -17,7 +17,7 @@ from PIL import Image
 from bookings.services import booking_request, booking_withdraw
 from supporters import directory_cache
 from supporters.models import AvailabilityRule, Slot, SupporterProfile, Tag
-from supporters.services import leave_start, profile_update, rule_create, rule_delete
+from supporters.services import leave_start, profile_update, rule_create, rule_delete, slots_roll_horizon
 from supporters.views.directory import _cards
 from tests.factories import SeekerFactory, SupporterFactory, TagFactory
 
@@ -184,3 +184,17 @@ def test_the_directory_works_when_the_cache_is_unreachable(client, robin, settin
     assert "Robin" in results(client)
     update(robin, display_name="Robin K.")
     assert "Robin K." in results(client)
+
+
+def test_the_daily_roll_drops_the_cached_pages_once(client, robin):
+    """A rule added around the services is picked up by the roll, which bumps the cache once at its end."""
+    sasha = SupporterFactory(display_name="Sasha")
+    AvailabilityRule.objects.create(
+        supporter=sasha,
+        weekday=AvailabilityRule.Weekday.WEDNESDAY,
+        start_time=dt.time(10),
+        end_time=dt.time(11),
+    )
+    assert "Wed 2 Dec, 10:00 AM PST" not in results(client)
+    slots_roll_horizon()
+    assert "Wed 2 Dec, 10:00 AM PST" in results(client)
