@@ -2,7 +2,8 @@
 memory embedded) and dropped by a small version scheme instead of by deleting keys.
 
 - A **directory generation** (one cache key) names every cached result page: the signed-out directory's
-  results fragment is kept under (generation, viewer's zone, 15-minute time bucket, filters, page).
+  results fragment, and its whole page for a visitor with no session and no waiting message, are kept
+  under (generation, viewer's zone, 15-minute time bucket, filters, page); so is the list of filter tags.
 - A **version per supporter** names their card: a card is kept under (supporter, version, zone, next open
   time), so a card whose supporter did not change is reused when a page around it is rendered again.
 
@@ -23,7 +24,7 @@ import datetime as dt
 import hashlib
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -136,9 +137,21 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32]
 
 
-def results_key(*, querystring: str, page: int, zone: str, now: dt.datetime) -> str:
-    """Where the signed-out directory's results fragment for these filters and page is kept."""
-    return "supporters:results:" + _digest(generation(), zone, time_bucket(now), querystring, page)
+def results_key(*, querystring: str, page: int, zone: str, now: dt.datetime, whole_page: bool = False) -> str:
+    """Where the signed-out directory's results fragment (or, ``whole_page``, the whole page around it)
+    for these filters and page is kept."""
+    kind = "page" if whole_page else "results"
+    return f"supporters:{kind}:" + _digest(generation(), zone, time_bucket(now), querystring, page)
+
+
+def filter_tags(load: Callable[[], list]) -> list:
+    """The tags the directory filters by, kept per generation (a tag edited in the admin bumps it)."""
+    key = f"supporters:filter-tags:{generation()}"
+    tags = cache.get(key)
+    if tags is None:
+        tags = load()
+        cache.set(key, tags, timeout=settings.DIRECTORY_CACHE_SECONDS)
+    return tags
 
 
 def card_key(

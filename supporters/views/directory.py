@@ -7,6 +7,8 @@ Odd parameters are ignored or clamped, never an error page.
 
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -47,8 +49,18 @@ def _viewer_can_book(request: HttpRequest) -> bool:
 
 
 def _filter_form(request: HttpRequest) -> DirectoryFilterForm:
-    tags = tag_list_for_filters()
+    tags = directory_cache.filter_tags(tag_list_for_filters)
     return DirectoryFilterForm.from_query(request.GET, tags=tags)
+
+
+def _same_for_every_visitor(request: HttpRequest) -> bool:
+    """Signed out, without a session and without a message waiting: the whole directory page is the same
+    for everyone asking for these filters and page in this zone."""
+    return (
+        not request.user.is_authenticated
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
 
 
 def _page_number(raw: str | None) -> int:
@@ -131,14 +143,30 @@ def directory_view(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
     filters = form.to_filters()
     zone = timezone.get_current_timezone_name()
-    results = mark_safe(  # noqa: S308 (rendered from our own template, see _results)
-        _results(request, filters, _page_number(request.GET.get("page")), zone)
-    )
-    if wants_fragment(request):
+    page_number = _page_number(request.GET.get("page"))
+    fragment = wants_fragment(request)
+    page_key = None
+    if not fragment and _same_for_every_visitor(request):
+        page_key = directory_cache.results_key(
+            querystring=filters.querystring(),
+            page=page_number,
+            zone=zone,
+            now=timezone.now(),
+            whole_page=True,
+        )
+        html = directory_cache.get(page_key)
+        if html is not None:
+            response = HttpResponse(html)
+            patch_vary_headers(response, ["HX-Request"])
+            return response
+    results = mark_safe(_results(request, filters, page_number, zone))  # noqa: S308 (our template, see _results)
+    if fragment:
         response = HttpResponse(results)
     else:
         context = {"title": "Find a supporter", "form": form, "filters": filters, "results": results}
         response = render(request, "supporters/directory.html", context)
+        if page_key is not None:
+            directory_cache.put(page_key, response.content.decode())
     patch_vary_headers(response, ["HX-Request"])
     return response
 
