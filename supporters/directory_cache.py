@@ -5,7 +5,8 @@ memory embedded) and dropped by a small version scheme instead of by deleting ke
   results fragment, and its whole page for a visitor with no session and no waiting message, are kept
   under (generation, viewer's zone, 15-minute time bucket, filters, page); so is the list of filter tags.
 - A **version per supporter** names their card: a card is kept under (supporter, version, zone, next open
-  time), so a card whose supporter did not change is reused when a page around it is rendered again.
+  time), so a card whose supporter did not change is reused when a page around it is rendered again. The
+  signed-out profile page is kept under the same version (with the generation, zone, quarter hour, week).
 
 :func:`directory_changed` bumps both; it is the one hook every change the directory can show goes through:
 a profile save (text, tags, photo, zone), any slot status change that opens or takes an hour, a
@@ -111,6 +112,11 @@ def generation() -> int:
     return value
 
 
+def version(supporter_id: int) -> int | None:
+    """The supporter's card version if one was started (None otherwise: nothing is cached under it)."""
+    return cache.get(_version_key(supporter_id))
+
+
 def versions(supporter_ids: Iterable[int]) -> dict[int, int]:
     """The card version of each supporter (one cache round trip; missing ones started afresh)."""
     ids = list(supporter_ids)
@@ -142,6 +148,16 @@ def results_key(*, querystring: str, page: int, zone: str, now: dt.datetime, who
     for these filters and page is kept."""
     kind = "page" if whole_page else "results"
     return f"supporters:{kind}:" + _digest(generation(), zone, time_bucket(now), querystring, page)
+
+
+def profile_key(
+    *, supporter_id: int, version: int, week: int, fragment: bool, zone: str, now: dt.datetime
+) -> str:
+    """Where a supporter's signed-out profile page (or its week fragment) is kept: it changes with the
+    supporter (version: profile, tags, photo, open times, leave), the generation (a tag renamed), the zone,
+    the quarter hour (what is bookable) and the week shown."""
+    parts = (version, generation(), zone, time_bucket(now), week, fragment)
+    return f"supporters:profile:{supporter_id}:" + _digest(*parts)
 
 
 def filter_tags(load: Callable[[], list]) -> list:

@@ -193,13 +193,22 @@ def next_available_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @public_page
 def profile_view(request: HttpRequest, supporter_id: int) -> HttpResponse:
+    week_number = clamp_week(request.GET.get("week"))
+    shared = _same_for_every_visitor(request)
+    page_key = None
+    if shared:
+        # Kept under the supporter's version (a known one only: unknown ids never fill the cache).
+        page_key = _profile_key(request, supporter_id, week_number, directory_cache.version(supporter_id))
+        html = directory_cache.get(page_key) if page_key else None
+        if html is not None:
+            response = HttpResponse(html)
+            patch_vary_headers(response, ["HX-Request"])
+            return response
     try:
         supporter = supporter_get_listed(supporter_id=supporter_id)
     except SupporterProfile.DoesNotExist:
         raise Http404("No supporter here.") from None
-    week = slot_list_for_week(
-        supporter=supporter, week=clamp_week(request.GET.get("week")), viewer_tz=_viewer_tz()
-    )
+    week = slot_list_for_week(supporter=supporter, week=week_number, viewer_tz=_viewer_tz())
     context = {
         "title": supporter.display_name,
         "supporter": supporter,
@@ -207,4 +216,23 @@ def profile_view(request: HttpRequest, supporter_id: int) -> HttpResponse:
         "week": week,
         "viewer_can_book": _viewer_can_book(request),
     }
-    return render_page_or_fragment(request, "supporters/profile.html", "week", context)
+    response = render_page_or_fragment(request, "supporters/profile.html", "week", context)
+    if shared and response.status_code == 200:
+        version = directory_cache.versions([supporter.pk])[supporter.pk]
+        directory_cache.put(
+            _profile_key(request, supporter.pk, week_number, version), response.content.decode()
+        )
+    return response
+
+
+def _profile_key(request: HttpRequest, supporter_id: int, week: int, version: int | None) -> str | None:
+    if version is None:
+        return None
+    return directory_cache.profile_key(
+        supporter_id=supporter_id,
+        version=version,
+        week=week,
+        fragment=wants_fragment(request),
+        zone=timezone.get_current_timezone_name(),
+        now=timezone.now(),
+    )

@@ -211,3 +211,26 @@ def test_a_visitor_with_a_message_waiting_gets_it_not_the_cached_page(client, ro
     page = results(client)
     assert "Welcome back." in page and "Robin" in page
     assert "Welcome back." not in results(client)  # shown once; the cookie is cleared
+
+
+def test_a_profile_is_cached_for_signed_out_visitors_and_follows_its_supporter(
+    client, robin, django_assert_num_queries
+):
+    url = reverse("supporters:profile", args=[robin.pk])
+    first = client.get(url).content.decode()
+    assert "I listen." in first
+    with django_assert_num_queries(0):
+        assert client.get(url).content.decode() == first
+    update(robin, intro="I listen, and I have been there.")
+    assert "I listen, and I have been there." in client.get(url).content.decode()
+    slot = Slot.objects.get(supporter=robin, start=dt.datetime(2026, 12, 2, 17, 0, tzinfo=dt.UTC))
+    assert f"/book/{slot.pk}/" in client.get(url).content.decode()
+    booking_request(
+        seeker=SeekerFactory(),
+        slot_id=slot.pk,
+        confirms_no_personal_relationship=True,
+        require_payment_method=False,
+    )
+    assert f"/book/{slot.pk}/" not in client.get(url).content.decode()
+    leave_start(supporter=robin, start_date=NOW.date(), end_date=None)
+    assert client.get(url).status_code == 404
