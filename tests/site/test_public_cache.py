@@ -62,6 +62,7 @@ def test_signed_out_public_pages_set_no_cookie_and_are_shared_cacheable(client, 
         assert response["ETag"], url
         assert 'name="csrfmiddlewaretoken"' not in response.content.decode(), url
         assert "X-CSRFToken" not in response.content.decode(), url
+        assert "{#" not in response.content.decode(), url  # no template comment leaks into the page
     assert not client.cookies  # the test client kept nothing either
 
 
