@@ -1,6 +1,7 @@
 from urllib.parse import unquote
 
 from django.conf import settings
+from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
@@ -32,7 +33,8 @@ class TimezoneMiddleware:
 
 
 class NoStoreForAuthenticatedMiddleware:
-    """Pages seen while signed in are never kept by browsers or shared caches."""
+    """Pages seen while signed in are never kept by browsers or shared caches. They also always carry the
+    CSRF cookie, which site.js sends with htmx requests (signed-out pages set it only where a form is)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -41,4 +43,5 @@ class NoStoreForAuthenticatedMiddleware:
         response = self.get_response(request)
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             add_never_cache_headers(response)
+            get_token(request)  # CsrfViewMiddleware, above us, sets the cookie on the way out
         return response

@@ -105,8 +105,12 @@ class Report:
 
 @contextmanager
 def production_like():
-    """Measure without DEBUG's per-query bookkeeping; the test client's host is allowed."""
-    with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):
+    """Measure without DEBUG's per-query bookkeeping; the test client's host is allowed. The directory
+    cache is off (``DIRECTORY_CACHE_SECONDS=0``): these rows measure each page's own work, every time;
+    ``--http`` measures the pages with the cache, as visitors get them."""
+    with override_settings(
+        DEBUG=False, ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False, DIRECTORY_CACHE_SECONDS=0
+    ):
         yield
 
 

@@ -4,12 +4,15 @@ Emails say when and with whom, and link back to the site. They never carry messa
 answers; a seeker's name shown to a supporter is only the first name they chose.
 """
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.timezones import format_when
-from notifications.services import Attachment, Email, notification_queue
+from notifications.services import Attachment, Email, notification_queue, notification_queue_many
 from payments.models import Payment
 from peersnet.kernel.money import format_cents
 
@@ -42,21 +45,33 @@ def _send(
     attachments=(),
     key_suffix: str = "",
 ) -> None:
-    notification_queue(
-        Email(
-            key=f"booking-{booking.pk}-{kind}{key_suffix}",
-            to=user.email,
-            subject=subject,
-            template="email/notice",
-            context={
-                "subject": subject,
-                "name": user.get_short_name(),
-                "lines": lines,
-                "action_label": action[0] if action else "",
-                "action_url": action[1] if action else "",
-            },
-            attachments=list(attachments),
-        )
+    notification_queue(_email(booking, kind, user, subject, lines, action, attachments, key_suffix))
+
+
+def _email(
+    booking: Booking,
+    kind: str,
+    user,
+    subject: str,
+    lines: list[str],
+    action: tuple[str, str] | None,
+    attachments=(),
+    key_suffix: str = "",
+) -> Email:
+    """A booking email, keyed by (booking, kind): one outbox row each, however often it is queued."""
+    return Email(
+        key=f"booking-{booking.pk}-{kind}{key_suffix}",
+        to=user.email,
+        subject=subject,
+        template="email/notice",
+        context={
+            "subject": subject,
+            "name": user.get_short_name(),
+            "lines": lines,
+            "action_label": action[0] if action else "",
+            "action_url": action[1] if action else "",
+        },
+        attachments=list(attachments),
     )
 
 
@@ -85,19 +100,33 @@ def email_request_received(booking: Booking) -> None:
     )
 
 
-def _receipt(booking: Booking) -> list[str]:
-    """A receipt line for the confirmation: amount, card, date, what for."""
+@dataclass(frozen=True)
+class Receipt:
+    """What a receipt says about the payment: the card and when it was paid (from PaymentSucceeded)."""
+
+    card_brand: str = ""
+    card_last4: str = ""
+    paid_at: dt.datetime | None = None
+
+
+def _receipt(booking: Booking, receipt: Receipt | None = None) -> list[str]:
+    """A receipt line for the confirmation: amount, card, date, what for. ``receipt``: the payment's
+    facts when the caller has them; otherwise the booking's successful payment is read."""
     if not booking.amount_paid_cents:
         return []
-    payment = (
-        Payment.objects.filter(payable_id=booking.payable_id, status=Payment.Status.SUCCEEDED).first()
-        if booking.payable_id
-        else None
-    )
+    if receipt is None:
+        payment = (
+            Payment.objects.filter(payable_id=booking.payable_id, status=Payment.Status.SUCCEEDED).first()
+            if booking.payable_id
+            else None
+        )
+        receipt = (
+            Receipt(payment.card_brand, payment.card_last4, payment.succeeded_at) if payment else Receipt()
+        )
     card = ""
-    if payment and payment.card_last4:
-        card = f" with your {payment.card_brand.title()} card ending {payment.card_last4}"
-    paid_at = payment.succeeded_at if payment and payment.succeeded_at else timezone.now()
+    if receipt.card_last4:
+        card = f" with your {receipt.card_brand.title()} card ending {receipt.card_last4}"
+    paid_at = receipt.paid_at or timezone.now()
     return [
         f"Receipt: {format_cents(booking.amount_paid_cents)} paid{card} "
         f"on {_at(paid_at, booking.seeker.user)}, "
@@ -105,33 +134,40 @@ def _receipt(booking: Booking) -> list[str]:
     ]
 
 
-def email_confirmed(booking: Booking) -> None:
+def email_confirmed(booking: Booking, *, receipt: Receipt | None = None) -> None:
+    """Both people hear the session is confirmed (the seeker with the receipt); the two outbox rows are
+    written together."""
     seeker = booking.seeker.user
-    _send(
-        booking,
-        "confirmed",
-        seeker,
-        "Your session is confirmed",
-        [
-            f"Your session with {booking.supporter.display_name} is confirmed for {_when(booking, seeker)}.",
-            *_receipt(booking),
-            "Join the video call here when it's time (the link opens "
-            f"{policy_terms()['join_opens_minutes']} minutes before): {booking.video_url}",
-            "Sessions end on time, so arriving late makes the session shorter. "
-            "A calendar invite is attached.",
-        ],
-        ("See your session", _url("bookings:detail", booking.pk)),
-        attachments=[_invite(booking, for_supporter=False)],
-    )
     supporter = booking.supporter.user
-    _send(
-        booking,
-        "confirmed-supporter",
-        supporter,
-        "Session confirmed",
-        [f"Your session with {seeker.get_short_name()} on {_when(booking, supporter)} is confirmed."],
-        ("See the session", _url("bookings:detail", booking.pk)),
-        attachments=[_invite(booking, for_supporter=True)],
+    notification_queue_many(
+        [
+            _email(
+                booking,
+                "confirmed",
+                seeker,
+                "Your session is confirmed",
+                [
+                    f"Your session with {booking.supporter.display_name} is confirmed for "
+                    f"{_when(booking, seeker)}.",
+                    *_receipt(booking, receipt),
+                    "Join the video call here when it's time (the link opens "
+                    f"{policy_terms()['join_opens_minutes']} minutes before): {booking.video_url}",
+                    "Sessions end on time, so arriving late makes the session shorter. "
+                    "A calendar invite is attached.",
+                ],
+                ("See your session", _url("bookings:detail", booking.pk)),
+                [_invite(booking, for_supporter=False)],
+            ),
+            _email(
+                booking,
+                "confirmed-supporter",
+                supporter,
+                "Session confirmed",
+                [f"Your session with {seeker.get_short_name()} on {_when(booking, supporter)} is confirmed."],
+                ("See the session", _url("bookings:detail", booking.pk)),
+                [_invite(booking, for_supporter=True)],
+            ),
+        ]
     )
 
 

@@ -25,10 +25,19 @@ def on_payment_succeeded(event: PaymentSucceeded) -> None:
     booking."""
     if event.purpose != Booking.PAYABLE_PURPOSE:
         return
-    booking_id = _booking_id(event.payable_id)
+    # A booking's payable is named after it (booking_accept: reference=booking.pk); the service checks
+    # under the booking's lock that it really is this booking's payable.
+    booking_id = int(event.reference) if event.reference.isdigit() else _booking_id(event.payable_id)
     if booking_id is None:
         return
-    confirmed = services.booking_payment_succeeded(booking_id=booking_id, amount_cents=event.amount_cents)
+    confirmed = services.booking_payment_succeeded(
+        booking_id=booking_id,
+        amount_cents=event.amount_cents,
+        payable_id=event.payable_id,
+        receipt=emails.Receipt(
+            card_brand=event.card_brand, card_last4=event.card_last4, paid_at=event.succeeded_at
+        ),
+    )
     if not confirmed:
         payments.payment_refuse(payment_id=event.payment_id)
 

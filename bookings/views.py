@@ -397,10 +397,19 @@ def supporter_dashboard_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 @supporter_required
 def booking_accept_view(request: HttpRequest, booking_id: int) -> HttpResponse:
-    booking = get_object_or_404(selectors.booking_list_for_supporter(user=request.user), pk=booking_id)
+    def accept() -> None:
+        # The service reads the booking once, locked and only among this supporter's own: anyone else's
+        # (or none) is a 404, as on every booking URL.
+        try:
+            services.booking_accept(booking_id=booking_id, supporter=request.supporter)
+        except services.BookingError as exc:
+            if exc.code == "not_found":
+                raise Http404("No such session.") from None
+            raise
+
     return _one_click(
         request,
-        lambda: services.booking_accept(booking_id=booking.pk, supporter=request.supporter),
+        accept,
         done="Accepted. We're taking the payment; the seeker then gets the video link.",
         back=reverse("bookings:supporter_dashboard"),
     )

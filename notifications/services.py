@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -69,17 +69,45 @@ def notification_queue(email: Email) -> Notification:
     Idempotent by ``email.key``: a second call for the same key returns the first row and sends nothing.
     Delivery is best-effort after commit; if the queue (Redis) is down, the periodic sweep sends it.
     """
+    return _queue(key=email.key, defaults=_rendered(email))
+
+
+def _rendered(email: Email) -> dict:
     context = {"SITE_URL": settings.SITE_URL, "SUPPORT_EMAIL": settings.SUPPORT_EMAIL, **email.context}
-    return _queue(
-        key=email.key,
-        defaults={
-            "to": email.to,
-            "subject": email.subject,
-            "body_text": render_to_string(f"{email.template}.txt", context),
-            "body_html": render_to_string(f"{email.template}.html", context),
-            "attachments": [a.__dict__ for a in email.attachments],
-        },
-    )
+    return {
+        "to": email.to,
+        "subject": email.subject,
+        "body_text": render_to_string(f"{email.template}.txt", context),
+        "body_html": render_to_string(f"{email.template}.html", context),
+        "attachments": [a.__dict__ for a in email.attachments],
+    }
+
+
+def notification_queue_many(emails: list[Email]) -> list[Notification]:
+    """``notification_queue`` for several emails written together (one read, one insert), with the same
+    guarantees: one row per key (an existing row is returned and not sent again), each new one delivered
+    after commit. Should another transaction insert one of the keys at the same moment, the insert is
+    rolled back to its savepoint and each email is queued on its own instead."""
+    keys = [email.key for email in emails]
+    existing = {n.key: n for n in Notification.objects.filter(key__in=keys)}
+    due = timezone.now() + SWEEP_GRACE
+    new = [
+        Notification(key=email.key, next_attempt_at=due, **_rendered(email))
+        for email in emails
+        if email.key not in existing
+    ]
+    if new:
+        try:
+            with transaction.atomic():
+                created = Notification.objects.bulk_create(new)
+        except IntegrityError:
+            return [notification_queue(email) for email in emails]
+        from .tasks import send_notification  # tasks imports this module
+
+        for notification in created:
+            existing[notification.key] = notification
+            enqueue_on_commit(send_notification, notification.pk)
+    return [existing[key] for key in keys]
 
 
 def notification_queue_rendered(

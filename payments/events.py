@@ -2,6 +2,7 @@
 that owns the payable (``Booking.payable``, ``Gift.payable``) finds its row; payments never looks up."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from peersnet.kernel.events import Event
 
@@ -16,6 +17,12 @@ class PaymentSucceeded(Event):
     purpose: str
     payment_id: int
     amount_cents: int
+    # The owner's own name for the payable (``reference`` given to payable_create: a booking's id), so
+    # it finds its row without a lookup, and what a receipt shows, so it needn't read the payment again.
+    reference: str = ""
+    card_brand: str = ""
+    card_last4: str = ""
+    succeeded_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Above the session, CSRF and message middlewares, so it sees their cookies: public pages become
+    # shared-cacheable only when they set none (peersnet/kernel/http_cache.py).
+    "peersnet.kernel.http_cache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -170,6 +173,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Public pages (home, pricing, the directory, profiles...) seen signed out, with no cookie set: how long a
+# shared cache or a browser may keep them (peersnet/kernel/http_cache.py). Signed-in pages are never kept.
+PUBLIC_CACHE_MAX_AGE = env.int("PUBLIC_CACHE_MAX_AGE_SECONDS", default=60)
+# How long a rendered directory result page or supporter card is kept in the cache at most. Changes show
+# at once anyway (supporters/cache.py bumps a version); this only bounds what a missed change could cost.
+DIRECTORY_CACHE_SECONDS = env.int("DIRECTORY_CACHE_SECONDS", default=600)
 
 # --- Celery -------------------------------------------------------------------------------
 

@@ -6,6 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from peersnet.kernel.http_cache import public_page
+
 logger = logging.getLogger(__name__)
 
 # URL name -> (path, title). The template is pages/<name>.html; the URL name is "pages:<name>".
@@ -24,11 +26,13 @@ PAGES: dict[str, tuple[str, str]] = {
 
 
 @require_GET
+@public_page
 def home_view(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/home.html", {"title": "Peer support from people who have been there"})
 
 
 @require_GET
+@public_page
 def page_view(request: HttpRequest, name: str) -> HttpResponse:
     if name not in PAGES:
         raise Http404

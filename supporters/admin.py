@@ -25,7 +25,13 @@ from peersnet.kernel.money import format_cents
 from .availability import Window, hour_starts, local_instant, windows_overlap, within_operating_hours
 from .models import AvailabilityRule, LeaveOfAbsence, OperatingHours, Slot, SupporterProfile, Tag, TimeOff
 from .selectors import supporter_list_below_minimum
-from .services import describe_operating_hours, operating_hours, ops_zone, slots_regenerate
+from .services import (
+    describe_operating_hours,
+    directory_changed,
+    operating_hours,
+    ops_zone,
+    slots_regenerate,
+)
 from .tasks import regenerate_all_slots
 
 # --- Supporters --------------------------------------------------------------------------------
@@ -290,6 +296,19 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     ordering = ["kind", "display_order", "name"]
+
+    # Cards show topic names (their cache keys carry the names shown); result pages are dropped here.
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        directory_changed()
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        directory_changed()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        directory_changed()
 
 
 # --- Operating hours ------------------------------------------------------------------------------

@@ -151,10 +151,16 @@ def booking_accept(
         raise BookingError(_("This request can no longer be accepted."), code="bad_state")
     if now >= booking.respond_by:
         raise BookingError(_("This request has expired, so it can't be accepted."), code="expired")
+    also_saved = []  # written with the transition's own UPDATE of the booking
     if booking.price_cents:
-        if gifts.credit_take(seeker=booking.seeker, booking_id=booking.pk, now=now) is not None:
+        # Most seekers have no gift session: one count spares credit_take's locks and reads for them.
+        has_credit = credits_available(seeker=booking.seeker) > 0
+        if (
+            has_credit
+            and gifts.credit_take(seeker=booking.seeker, booking_id=booking.pk, now=now) is not None
+        ):
             booking.paid_with_credit = True  # a gift session pays: nothing to charge
-            booking.save(update_fields=["paid_with_credit"])
+            also_saved = ["paid_with_credit"]
         else:
             booking.payable = payments.payable_create(
                 purpose=Booking.PAYABLE_PURPOSE,
@@ -163,30 +169,49 @@ def booking_accept(
                 seeker=booking.seeker,
             )
             booking.payment_due_by = payment_deadline(accepted_at=now, start=booking.start)
-            booking.save(update_fields=["payable", "payment_due_by"])
-    booking_transition(booking, action=Action.ACCEPT, by=supporter.user, at=now)
+            also_saved = ["payable", "payment_due_by"]
+    booking_transition(booking, action=Action.ACCEPT, by=supporter.user, at=now, also_save=also_saved)
     if booking.status == Status.CONFIRMED:
         emails.email_confirmed(booking)
     return booking
 
 
-@transaction.atomic
-def booking_payment_succeeded(*, booking_id: int, amount_cents: int, now: dt.datetime | None = None):
+# No savepoint when nested: it runs inside payments' transaction (the PaymentSucceeded handler), raises
+# nothing it expects a caller to catch, and anything unexpected rolls the whole payment record back anyway.
+@transaction.atomic(savepoint=False)
+def booking_payment_succeeded(
+    *,
+    booking_id: int,
+    amount_cents: int,
+    now: dt.datetime | None = None,
+    payable_id: int | None = None,
+    receipt: emails.Receipt | None = None,
+):
     """The fee is paid: payment_pending -> confirmed, with the confirmation email and its receipt.
 
     Returns the booking when this payment confirmed it; None when the booking was already paid (a second
     success is a duplicate); False when the booking is no longer payable (released or cancelled meanwhile).
-    The PaymentSucceeded handler hands the money back in the last two cases (payments.payment_refuse)."""
+    The PaymentSucceeded handler hands the money back in the last two cases (payments.payment_refuse).
+    ``payable_id``, when given, must be the booking's payable (else False: not this booking's money);
+    ``receipt``: the card and time of the payment, when the caller has them (else read for the email)."""
     now = now or timezone.now()
     booking = _locked(booking_id)
+    if payable_id is not None and booking.payable_id != payable_id:
+        return False
     if booking.amount_paid_cents:
         return None
     if booking.status != Status.PAYMENT_PENDING:
         return False
     booking.amount_paid_cents = amount_cents
-    booking.save(update_fields=["amount_paid_cents"])
-    booking_transition(booking, action=Action.PAID, by=None, at=now, reason="payment succeeded")
-    emails.email_confirmed(booking)
+    booking_transition(
+        booking,
+        action=Action.PAID,
+        by=None,
+        at=now,
+        reason="payment succeeded",
+        also_save=["amount_paid_cents"],
+    )
+    emails.email_confirmed(booking, receipt=receipt)
     return booking
 
 

@@ -36,10 +36,17 @@ class SlotTaken(BookingError):
 
 
 def booking_transition(
-    booking: Booking, *, action: Action, by: User | None, at: dt.datetime, reason: str = ""
+    booking: Booking,
+    *,
+    action: Action,
+    by: User | None,
+    at: dt.datetime,
+    reason: str = "",
+    also_save: list[str] | tuple[str, ...] = (),
 ) -> Booking:
     """Apply a policy decision to a locked booking: status, money outcome, slot, event. Call inside
-    a transaction with the booking row locked."""
+    a transaction with the booking row locked. ``also_save``: fields the caller changed on the booking,
+    written in the same UPDATE as the status."""
     decision = decide(booking, action, at=at)
     if not booking.can_become(decision.to_status):
         raise BookingError(_("This session can't be changed that way any more."), code="bad_state")
@@ -47,7 +54,7 @@ def booking_transition(
     booking.status = decision.to_status
     booking.money = decision.money
     booking.money_decided_at = at
-    fields = ["status", "money", "money_decided_at", "updated_at"]
+    fields = ["status", "money", "money_decided_at", "updated_at", *also_save]
     if decision.to_status in (Status.CONFIRMED, Status.PAYMENT_PENDING) and booking.accepted_at is None:
         booking.accepted_at = at
         fields.append("accepted_at")
@@ -55,7 +62,7 @@ def booking_transition(
         booking.ended_at = at
         fields.append("ended_at")
     booking.save(update_fields=fields)
-    _sync_slot(booking, at=at)
+    _sync_slot(booking, at=at, from_status=from_status)
     BookingEvent.objects.create(
         booking=booking,
         at=at,
@@ -109,11 +116,16 @@ def _execute_money(booking: Booking, *, from_status: str, at: dt.datetime) -> No
         payments.payable_close_after_commit(payable_id=booking.payable_id)
 
 
-def _sync_slot(booking: Booking, *, at: dt.datetime) -> None:
+_HELD_WHILE = (Status.REQUESTED, Status.PAYMENT_PENDING)
+
+
+def _sync_slot(booking: Booking, *, at: dt.datetime, from_status: str) -> None:
     """The slot's status follows the booking: held while requested, booked once accepted; when freed,
-    open again only if the supporter still offers that hour (their rules may have changed meanwhile)."""
-    if booking.status in (Status.REQUESTED, Status.PAYMENT_PENDING):
-        slot_hold(slot_id=booking.slot_id, status=Slot.Status.HELD, now=at)
+    open again only if the supporter still offers that hour (their rules may have changed meanwhile).
+    Requested to payment pending leaves the slot held: nothing to write."""
+    if booking.status in _HELD_WHILE:
+        if from_status not in _HELD_WHILE:
+            slot_hold(slot_id=booking.slot_id, status=Slot.Status.HELD, now=at)
     elif booking.status in Booking.HOLDING:
         slot_hold(slot_id=booking.slot_id, status=Slot.Status.BOOKED, now=at)
     else:

@@ -13,6 +13,8 @@ this transaction.
   has its own row locked never locks the payable in the same transaction: it closes it after commit.
 """
 
+from contextvars import ContextVar
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -38,10 +40,19 @@ STRIPE_TO_STATUS = {
 }
 OPEN_ON_STRIPE = [Payment.Status.REQUIRES_ACTION, Payment.Status.FAILED, Payment.Status.PROCESSING]
 
+# The payments a PaymentSucceeded handler refused (payment_refuse) while payment_record announced it, so
+# payment_record re-reads only those instead of every payment it records.
+_refused: ContextVar[set[int] | None] = ContextVar("payments_refused", default=None)
 
-def _new_attempt(payable: Payable, *, off_session: bool) -> Payment:
-    """Write the next attempt row for a payable (inside the caller's transaction, payable locked)."""
-    last = payable.payments.order_by("-attempt").first()
+
+_UNREAD = object()
+
+
+def _new_attempt(payable: Payable, *, off_session: bool, last: Payment | None | object = _UNREAD) -> Payment:
+    """Write the next attempt row for a payable (inside the caller's transaction, payable locked).
+    ``last``: the payable's latest attempt (or None for none) when the caller has just read it."""
+    if last is _UNREAD:
+        last = payable.payments.order_by("-attempt").first()
     attempt = (last.attempt + 1) if last else 1
     return Payment.objects.create(
         payable=payable,
@@ -189,18 +200,22 @@ def payment_client_secret(*, payment_id: int) -> str:
     return gateway.payment_intent_get(payment.stripe_payment_intent_id).client_secret or ""
 
 
-def payment_record(*, payment_id: int, intent: gateway.Intent, card: ChargeCard | None = None) -> Payment:
+def payment_record(
+    *, payment_id: int, intent: gateway.Intent, card: ChargeCard | None = None, payable_id: int | None = None
+) -> Payment:
     """Record what Stripe says about an attempt. The one place a payment's status changes: the
     synchronous path, the pay pages and webhooks all end here, in any order, any number of times. Final
     states win over transient ones; a success is never undone by a late failure event.
 
     Locks the payable, then the payment. The first success of an open payable marks it paid and announces
     PaymentSucceeded; a success on a paid or closed payable is a duplicate, refunded at once. A failure
-    (or a request for 3-D Secure) announces PaymentFailed. Handlers run in this transaction."""
-    payable_id = Payment.objects.values_list("payable_id", flat=True).get(pk=payment_id)
+    (or a request for 3-D Secure) announces PaymentFailed. Handlers run in this transaction.
+    ``payable_id``: the attempt's payable when the caller knows it (saves a read; checked under lock)."""
+    if payable_id is None:
+        payable_id = Payment.objects.values_list("payable_id", flat=True).get(pk=payment_id)
     with transaction.atomic():
         payable = Payable.objects.select_for_update().get(pk=payable_id)
-        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        payment = Payment.objects.select_for_update().get(pk=payment_id, payable_id=payable_id)
         new_status = STRIPE_TO_STATUS.get(intent.status, Payment.Status.FAILED)
         if intent.id and payment.stripe_payment_intent_id not in (None, intent.id):
             # Another intent than the one this attempt holds: never let it speak for the attempt.
@@ -254,15 +269,26 @@ def payment_record(*, payment_id: int, intent: gateway.Intent, card: ChargeCard 
             payment.save()
             payable.status, payable.paid_at = Payable.Status.PAID, payment.succeeded_at
             payable.save(update_fields=["status", "paid_at", "updated_at"])
-            events.announce(
-                PaymentSucceeded(
-                    payable_id=payable.pk,
-                    purpose=payable.purpose,
-                    payment_id=payment.pk,
-                    amount_cents=payment.amount_cents,
+            refused_before = _refused.get()
+            _refused.set(set())
+            try:
+                events.announce(
+                    PaymentSucceeded(
+                        payable_id=payable.pk,
+                        purpose=payable.purpose,
+                        payment_id=payment.pk,
+                        amount_cents=payment.amount_cents,
+                        reference=payable.key_prefix.removeprefix(f"{payable.purpose}-"),
+                        card_brand=payment.card_brand,
+                        card_last4=payment.card_last4,
+                        succeeded_at=payment.succeeded_at,
+                    )
                 )
-            )
-            payment.refresh_from_db()  # a handler may have refused the money (payment_refuse)
+                refused = payment.pk in (_refused.get() or ())
+            finally:
+                _refused.set(refused_before)
+            if refused:
+                payment.refresh_from_db()  # a handler refused the money (payment_refuse)
             return payment
         payment.status = new_status
         if new_status in (Payment.Status.FAILED, Payment.Status.REQUIRES_ACTION):
@@ -358,6 +384,9 @@ def payment_refuse(*, payment_id: int) -> Payment:
         return payment
     payment.status = Payment.Status.DUPLICATE
     payment.save(update_fields=["status", "updated_at"])
+    refused = _refused.get()
+    if refused is not None:  # inside payment_record's announcement: it re-reads this payment
+        refused.add(payment.pk)
     Payable.objects.filter(pk=payment.payable_id).update(
         status=Payable.Status.CLOSED, closed_at=timezone.now(), updated_at=timezone.now()
     )

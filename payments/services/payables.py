@@ -24,18 +24,22 @@ def payable_create(
 ) -> Payable:
     """Something to be paid, named ``<purpose>-<reference>`` (the owner's row: ``booking-12``). Returns
     the existing payable of that name when there is one (safe to repeat). Call inside the owner's
-    transaction; the owner keeps the returned payable on its row."""
-    payable, _created = Payable.objects.get_or_create(
-        key_prefix=f"{purpose}-{reference}",
-        defaults={
-            "purpose": purpose,
-            "amount_cents": amount_cents,
-            "currency": settings.CURRENCY,
-            "seeker": seeker,
-            "payer_name": payer_name[:120],
-            "payer_email": payer_email,
-        },
-    )
+    transaction, with the owner's row locked; the owner keeps the returned payable on its row.
+
+    Under that lock no other transaction can be making the same name, so this is a read and an insert,
+    without the savepoint ``get_or_create`` would add to catch an insert race."""
+    key_prefix = f"{purpose}-{reference}"
+    payable = Payable.objects.filter(key_prefix=key_prefix).first()
+    if payable is None:
+        payable = Payable.objects.create(
+            key_prefix=key_prefix,
+            purpose=purpose,
+            amount_cents=amount_cents,
+            currency=settings.CURRENCY,
+            seeker=seeker,
+            payer_name=payer_name[:120],
+            payer_email=payer_email,
+        )
     return payable
 
 

@@ -29,9 +29,10 @@ def payment_charge_wanted(*, payable_id: int) -> Payment | None:
     payable = Payable.objects.select_for_update().get(pk=payable_id)
     if payable.status != Payable.Status.OPEN or payable.seeker_id is None:
         return None
-    payment = payable.payments.filter(off_session=True).order_by("-attempt").first()
+    attempts = list(payable.payments.order_by("-attempt"))  # one read: the off-session one, the last number
+    payment = next((p for p in attempts if p.off_session), None)
     if payment is None:
-        payment = _new_attempt(payable, off_session=True)
+        payment = _new_attempt(payable, off_session=True, last=attempts[0] if attempts else None)
     queue_after_commit(charge_off_session, payable.pk)
     return payment
 
@@ -75,12 +76,11 @@ def _charge_off_session(payable_id: int) -> tuple[Payment | None, bool]:
             logger.info("payment %s is being sent by %s; left to it", payment.pk, payment.leased_by)
             return payment, False
         sent_before = payment.sends > 0
-        Payment.objects.filter(pk=payment.pk).update(
-            sends=F("sends") + 1, lease_until=now + CHARGE_LEASE, leased_by=holder
-        )
-    card = saved_charge_card(seeker=payable.seeker)
-    if card is not None:
-        Payment.objects.filter(pk=payment.pk).update(payment_method_id=card.payment_method_id)
+        card = saved_charge_card(seeker=payable.seeker)
+        lease = {"sends": F("sends") + 1, "lease_until": now + CHARGE_LEASE, "leased_by": holder}
+        if card is not None:
+            lease["payment_method_id"] = card.payment_method_id
+        Payment.objects.filter(pk=payment.pk).update(**lease)
     if card is None:
         failed = payment_record_failure(
             payment_id=payment.pk, message="There is no saved card for this booking."
@@ -98,7 +98,7 @@ def _charge_off_session(payable_id: int) -> tuple[Payment | None, bool]:
     except gateway.GatewayUnavailable:
         Payment.objects.filter(pk=payment.pk, leased_by=holder).update(lease_until=None, leased_by="")
         raise
-    return payment_record(payment_id=payment.pk, intent=intent, card=card), True
+    return payment_record(payment_id=payment.pk, intent=intent, card=card, payable_id=payable.pk), True
 
 
 def payments_retry_pending(*, older_than: dt.timedelta = dt.timedelta(minutes=2)) -> int:

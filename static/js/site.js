@@ -9,6 +9,18 @@
     document.cookie = "tz=" + encodeURIComponent(zone) + ";path=/;max-age=31536000;samesite=lax";
   }
 
+  // htmx requests that change something carry the CSRF token from Django's csrftoken cookie (pages never
+  // render it into the page, so signed-out pages set no cookie). Forms still carry their own hidden token.
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.verb === "get") { return; }
+    var token = csrfToken();
+    if (token) { event.detail.headers["X-CSRFToken"] = token; }
+  });
+
   // Pre-fill time zone selects from the browser, unless the person already chose one.
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("select[data-autofill-tz]").forEach(function (select) {

@@ -10,6 +10,7 @@ submodules are split by sub-domain: hours (operating hours, the booking window),
 freeing, the daily roll), availability (rules, time off, leave), profile (profile text and photos).
 """
 
+from ..directory_cache import directory_changed
 from .availability import (
     AvailabilityError,
     leave_end,
@@ -58,6 +59,7 @@ __all__ = [
     "conflict_hide",
     "conflict_unhide",
     "describe_operating_hours",
+    "directory_changed",
     "leave_end",
     "leave_start",
     "operating_choices",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.services import user_update_settings
 from peersnet.errors import DomainError
 
+from ..directory_cache import directory_changed
 from ..models import SupporterProfile, Tag
 from .slots import slots_regenerate
 
@@ -125,4 +126,5 @@ def _profile_save(
         user_update_settings(user=supporter.user, first_name=supporter.user.first_name, time_zone=time_zone)
     if old_files:
         transaction.on_commit(lambda: _photos_delete(old_files))
+    directory_changed(supporter_id=supporter.pk)  # text, tags, photo: the card and the profile
     return supporter

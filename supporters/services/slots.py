@@ -41,6 +41,7 @@ from django.utils import timezone
 from peersnet.kernel import events
 
 from ..availability import DateRange, Window, slot_starts
+from ..directory_cache import batched, directory_changed
 from ..events import HorizonRolled, SlotsOpened
 from ..models import (
     STORED_TIME_OF_DAY_ZONES,
@@ -146,6 +147,7 @@ def next_open_refresh_stale(*, now: dt.datetime | None = None) -> int:
         )
         if ids:
             _next_open_recompute(ids, now=now)
+            directory_changed()  # cards carry their time in their keys; result pages are dropped
     return len(ids)
 
 
@@ -183,6 +185,8 @@ def slot_take(
     )
     if taken and (stored is None or slot.start <= stored):
         _next_open_recompute([slot.supporter_id], now=now)
+    if taken:
+        directory_changed(supporter_id=slot.supporter_id)  # an open hour is gone from the directory
     return bool(taken)
 
 
@@ -345,6 +349,8 @@ def slots_regenerate(
     Slot.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
     _announce_opened(supporter.pk, [*wanted_again, *(slot.start for slot in new)])
     _next_open_recompute([supporter.pk], now=now)
+    # Always, not only when slots changed: a status change in the admin or a leave lands here too.
+    directory_changed(supporter_id=supporter.pk)
     return Regeneration(created=len(new), removed=removed + len(unreserved), reopened=reopened)
 
 
@@ -391,6 +397,7 @@ def slot_free(*, slot_id: int, now: dt.datetime | None = None) -> Slot:
             slot.refresh_from_db(fields=["status", "reserved_for", "reserved_until"])  # a handler may hold it
         if was_open or status == Slot.Status.OPEN:
             _next_open_recompute([supporter.pk], now=now)
+        directory_changed(supporter_id=supporter.pk)
     return slot
 
 
@@ -408,6 +415,7 @@ def slot_reserve(*, slot_id: int, user_id: int, until: dt.datetime, now: dt.date
     )
     if reserved:
         _next_open_recompute([supporter_id], now=now or timezone.now())
+        directory_changed(supporter_id=supporter_id)
     return bool(reserved)
 
 
@@ -569,27 +577,28 @@ def slots_roll_horizon(*, now: dt.datetime | None = None, batch_size: int = ROLL
     created = removed = 0
     after = run.through_supporter_id
     active = SupporterProfile.objects.exclude(status=SupporterProfile.Status.INACTIVE).order_by("pk")
-    while ids := list(active.filter(pk__gt=after).values_list("pk", flat=True)[:batch_size]):
-        try:
-            if run.full:
-                raise _RegenerateEach
-            with transaction.atomic():
-                batch_created, batch_removed = _roll_batch(ids, run=run, now=now, hours=hours)
+    with batched():  # one bump of the directory cache at the end, not one per supporter
+        while ids := list(active.filter(pk__gt=after).values_list("pk", flat=True)[:batch_size]):
+            try:
+                if run.full:
+                    raise _RegenerateEach
+                with transaction.atomic():
+                    batch_created, batch_removed = _roll_batch(ids, run=run, now=now, hours=hours)
+                    HorizonRoll.objects.filter(pk=run.pk).update(through_supporter_id=ids[-1])
+            except (DatabaseError, SoftTimeLimitExceeded):
+                raise  # the database or the time limit: stop here, the rerun resumes after the last batch
+            except _RegenerateEach:
+                batch_created, batch_removed = _regenerate_each(ids, now=now, hours=hours)
                 HorizonRoll.objects.filter(pk=run.pk).update(through_supporter_id=ids[-1])
-        except (DatabaseError, SoftTimeLimitExceeded):
-            raise  # the database or the time limit: stop here, the rerun resumes after the last batch
-        except _RegenerateEach:
-            batch_created, batch_removed = _regenerate_each(ids, now=now, hours=hours)
-            HorizonRoll.objects.filter(pk=run.pk).update(through_supporter_id=ids[-1])
-        except Exception:
-            logger.exception(
-                "could not roll supporters %s to %s at once; one by one instead", ids[0], ids[-1]
-            )
-            batch_created, batch_removed = _regenerate_each(ids, now=now, hours=hours)
-            HorizonRoll.objects.filter(pk=run.pk).update(through_supporter_id=ids[-1])
-        created += batch_created
-        removed += batch_removed
-        after = ids[-1]
+            except Exception:
+                logger.exception(
+                    "could not roll supporters %s to %s at once; one by one instead", ids[0], ids[-1]
+                )
+                batch_created, batch_removed = _regenerate_each(ids, now=now, hours=hours)
+                HorizonRoll.objects.filter(pk=run.pk).update(through_supporter_id=ids[-1])
+            created += batch_created
+            removed += batch_removed
+            after = ids[-1]
     # Inactive supporters keep no open slots at all.
     with transaction.atomic():
         inactive = SupporterProfile.objects.filter(status=SupporterProfile.Status.INACTIVE)
@@ -597,6 +606,7 @@ def slots_roll_horizon(*, now: dt.datetime | None = None, batch_size: int = ROLL
         inactive_removed = sum(_retire_open_slots(Slot.objects.filter(supporter_id__in=locked)))
         SupporterProfile.objects.filter(pk__in=locked).update(**dict.fromkeys(_next_open_values(now)))
     next_open_refresh_stale(now=now)
+    directory_changed()  # every batch moved next open times and added days
     HorizonRoll.objects.filter(pk=run.pk).update(finished_at=now)
     return Regeneration(created=created, removed=removed + inactive_removed)
 
@@ -611,7 +621,8 @@ def slots_regenerate_all(*, now: dt.datetime | None = None) -> Regeneration:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    created, removed = _regenerate_each(ids, now=now, hours=operating_hours())
+    with batched():
+        created, removed = _regenerate_each(ids, now=now, hours=operating_hours())
     with transaction.atomic():
         inactive = SupporterProfile.objects.filter(status=SupporterProfile.Status.INACTIVE)
         locked = list(inactive.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))

@@ -7,13 +7,20 @@ Odd parameters are ignored or clamped, never an error page.
 
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from peersnet.kernel.htmx import render_page_or_fragment
+from peersnet.kernel.htmx import render_page_or_fragment, wants_fragment
+from peersnet.kernel.http_cache import public_page
 
+from .. import directory_cache
 from ..forms_directory import DirectoryFilterForm
 from ..models import SupporterProfile
 from ..selectors import (
@@ -43,8 +50,18 @@ def _viewer_can_book(request: HttpRequest) -> bool:
 
 
 def _filter_form(request: HttpRequest) -> DirectoryFilterForm:
-    tags = tag_list_for_filters()
+    tags = directory_cache.filter_tags(tag_list_for_filters)
     return DirectoryFilterForm.from_query(request.GET, tags=tags)
+
+
+def _same_for_every_visitor(request: HttpRequest) -> bool:
+    """Signed out, without a session and without a message waiting: the whole directory page is the same
+    for everyone asking for these filters and page in this zone."""
+    return (
+        not request.user.is_authenticated
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
 
 
 def _page_number(raw: str | None) -> int:
@@ -76,31 +93,110 @@ def _cursor(page) -> dict[str, str]:
     return {}
 
 
-@require_GET
-def directory_view(request: HttpRequest) -> HttpResponse:
-    form = _filter_form(request)
-    filters = form.to_filters()
+def _cards(supporters: list[SupporterProfile], *, zone: str) -> list[str]:
+    """The directory cards of these supporters, from the cache where their version, the viewer's zone and
+    their next open time match (one round trip for the versions, one for the cards), rendered otherwise."""
+    versions = directory_cache.versions(s.pk for s in supporters)
+    keys = [
+        directory_cache.card_key(
+            supporter_id=s.pk,
+            version=versions[s.pk],
+            zone=zone,
+            next_open=s.next_open,
+            topics=[tag.name for tag in s.topic_tags[:3]],
+        )
+        for s in supporters
+    ]
+    found = directory_cache.get_many(keys)
+    new = {}
+    cards = []
+    for supporter, key in zip(supporters, keys, strict=True):
+        html = found.get(key)
+        if html is None:
+            html = new[key] = render_to_string(
+                "supporters/_card.html", {"supporter": supporter, "link": True, "show_no_times": True}
+            )
+        cards.append(mark_safe(html))  # noqa: S308 (our own template's output, escaped when rendered)
+    directory_cache.put_many(new)
+    return cards
+
+
+def _results(request: HttpRequest, filters, page_number: int, zone: str, after: str) -> str:
+    """The directory's results region (heading, cards, pager) as HTML. The signed-out one is the same for
+    everyone with these filters, page, cursor and zone, so it is kept in the cache
+    (supporters/directory_cache.py); a signed-in one (which leaves out the supporters this person must
+    not see) is always rendered afresh."""
+    now = timezone.now()
+    key = None
+    if not request.user.is_authenticated:
+        key = directory_cache.results_key(
+            querystring=_join(filters.querystring(), after=after), page=page_number, zone=zone, now=now
+        )
+        html = directory_cache.get(key)
+        if html is not None:
+            return html
     page = supporter_page_directory(
         filters=filters,
         viewer_tz=_viewer_tz(),
-        page=_page_number(request.GET.get("page")),
+        page=page_number,
+        after=after,
+        now=now,
         exclude_ids=supporter_ids_hidden_from(user=request.user),
-        after=request.GET.get("after", "")[:100],
     )
     query = filters.querystring()
-    context = {
-        "title": "Find a supporter",
-        "form": form,
-        "filters": filters,
-        "page": page,
-        "filter_query": _join(query),
-        "previous_url": _join(query, page=page.number - 1) if page.has_previous else "",
-        "next_url": _join(query, page=page.number + 1, **_cursor(page)) if page.has_next else "",
-    }
-    return render_page_or_fragment(request, "supporters/directory.html", "results", context)
+    html = render_to_string(
+        "supporters/directory.html#results",
+        {
+            "filters": filters,
+            "page": page,
+            "cards": _cards(page.supporters, zone=zone),
+            "filter_query": _join(query),
+            "previous_url": _join(query, page=page.number - 1) if page.has_previous else "",
+            "next_url": _join(query, page=page.number + 1, **_cursor(page)) if page.has_next else "",
+        },
+    )
+    if key is not None:
+        directory_cache.put(key, html)
+    return html
 
 
 @require_GET
+@public_page
+def directory_view(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request)
+    filters = form.to_filters()
+    zone = timezone.get_current_timezone_name()
+    page_number = _page_number(request.GET.get("page"))
+    after = request.GET.get("after", "")[:100]
+    fragment = wants_fragment(request)
+    page_key = None
+    if not fragment and _same_for_every_visitor(request):
+        page_key = directory_cache.results_key(
+            querystring=_join(filters.querystring(), after=after),
+            page=page_number,
+            zone=zone,
+            now=timezone.now(),
+            whole_page=True,
+        )
+        html = directory_cache.get(page_key)
+        if html is not None:
+            response = HttpResponse(html)
+            patch_vary_headers(response, ["HX-Request"])
+            return response
+    results = mark_safe(_results(request, filters, page_number, zone, after))  # noqa: S308 (our template, see _results)
+    if fragment:
+        response = HttpResponse(results)
+    else:
+        context = {"title": "Find a supporter", "form": form, "filters": filters, "results": results}
+        response = render(request, "supporters/directory.html", context)
+        if page_key is not None:
+            directory_cache.put(page_key, response.content.decode())
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+@public_page
 def next_available_view(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
     filters = form.to_filters()
@@ -121,16 +217,26 @@ def next_available_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def profile_view(request: HttpRequest, supporter_id: int) -> HttpResponse:
+    week_number = clamp_week(request.GET.get("week"))
+    shared = _same_for_every_visitor(request)
+    page_key = None
+    if shared:
+        # Kept under the supporter's version (a known one only: unknown ids never fill the cache).
+        page_key = _profile_key(request, supporter_id, week_number, directory_cache.version(supporter_id))
+        html = directory_cache.get(page_key) if page_key else None
+        if html is not None:
+            response = HttpResponse(html)
+            patch_vary_headers(response, ["HX-Request"])
+            return response
     try:
         supporter = supporter_get_listed(
             supporter_id=supporter_id, exclude_ids=supporter_ids_hidden_from(user=request.user)
         )
     except SupporterProfile.DoesNotExist:
         raise Http404("No supporter here.") from None
-    week = slot_list_for_week(
-        supporter=supporter, week=clamp_week(request.GET.get("week")), viewer_tz=_viewer_tz()
-    )
+    week = slot_list_for_week(supporter=supporter, week=week_number, viewer_tz=_viewer_tz())
     context = {
         "title": supporter.display_name,
         "supporter": supporter,
@@ -138,4 +244,23 @@ def profile_view(request: HttpRequest, supporter_id: int) -> HttpResponse:
         "week": week,
         "viewer_can_book": _viewer_can_book(request),
     }
-    return render_page_or_fragment(request, "supporters/profile.html", "week", context)
+    response = render_page_or_fragment(request, "supporters/profile.html", "week", context)
+    if shared and response.status_code == 200:
+        version = directory_cache.versions([supporter.pk])[supporter.pk]
+        directory_cache.put(
+            _profile_key(request, supporter.pk, week_number, version), response.content.decode()
+        )
+    return response
+
+
+def _profile_key(request: HttpRequest, supporter_id: int, week: int, version: int | None) -> str | None:
+    if version is None:
+        return None
+    return directory_cache.profile_key(
+        supporter_id=supporter_id,
+        version=version,
+        week=week,
+        fragment=wants_fragment(request),
+        zone=timezone.get_current_timezone_name(),
+        now=timezone.now(),
+    )

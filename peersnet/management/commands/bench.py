@@ -8,6 +8,7 @@ from django.db import connection
 
 from bench.bookings import format_throughput, local_stripe, measure_throughput
 from bench.directory import format_report, run
+from bench.http import WrkMissing, format_http, measure_http, require_wrk
 from bench.matching import measure_matching
 from bench.messaging import format_messaging, measure_messaging
 
@@ -42,6 +43,20 @@ class Command(BaseCommand):
             help="Messages to seed for the messaging rows (default 50,000; 0 to skip).",
         )
         parser.add_argument(
+            "--http",
+            action="store_true",
+            help="Only the HTTP table: gunicorn (2 sync workers) on the seeded database, driven by wrk "
+            "(apt-get install wrk) at 8 connections: /pricing/, /supporters/, next available, a profile.",
+        )
+        parser.add_argument(
+            "--http-seconds", type=int, default=10, help="Timed seconds of wrk per page (default 10)."
+        )
+        parser.add_argument(
+            "--http-compare",
+            action="store_true",
+            help="With --http: run a second time with the directory cache off (DIRECTORY_CACHE_SECONDS=0).",
+        )
+        parser.add_argument(
             "--bookings",
             type=int,
             default=200,
@@ -61,6 +76,11 @@ class Command(BaseCommand):
     ):
         if supporters < 1 or repeat < 1 or roll_repeat < 1:
             self.stderr.write("--supporters, --repeat and --roll-repeat must be at least 1.")
+            return
+        if options["http"]:
+            self._http(
+                supporters=supporters, seconds=options["http_seconds"], compare=options["http_compare"]
+            )
             return
         old_name = connection.settings_dict["NAME"]
         with tempfile.TemporaryDirectory(prefix="peersnet-bench-") as folder:
@@ -91,3 +111,41 @@ class Command(BaseCommand):
             self.stdout.write(format_messaging(*messaging, repeat=repeat))
         if throughput:
             self.stdout.write(format_throughput(throughput))
+
+    def _http(self, *, supporters: int, seconds: int, compare: bool) -> None:
+        """``--http``: seed the throwaway database, then the wrk table (bench/http.py)."""
+        try:
+            require_wrk()
+        except WrkMissing as exc:
+            self.stderr.write(str(exc))
+            return
+        from bench.seed import analyze, seed
+
+        old_name = connection.settings_dict["NAME"]
+        with tempfile.TemporaryDirectory(prefix="peersnet-bench-") as folder:
+            if connection.vendor == "sqlite":
+                connection.settings_dict.setdefault("TEST", {})["NAME"] = str(Path(folder) / "bench.sqlite3")
+            self.stdout.write(
+                f"Creating a throwaway database (not {old_name}) and seeding {supporters} supporters…"
+            )
+            connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False, serialize=False)
+            tables = []
+            try:
+                seeded = seed(supporters=supporters)
+                analyze()
+                pages = [
+                    ("static floor", "/pricing/"),
+                    ("directory", "/supporters/"),
+                    ("next available", "/supporters/next-available/"),
+                    ("profile", f"/supporters/{seeded.supporter_ids[len(seeded.supporter_ids) // 2]}/"),
+                ]
+                connection.close()  # the server's workers use the database; the bench holds no connection
+                runs = [(None, "directory cache on")] + ([(0, "directory cache off")] if compare else [])
+                for cache_seconds, label in runs:
+                    rows = measure_http(pages=pages, seconds=seconds, cache_seconds=cache_seconds)
+                    tables.append(format_http(rows, seconds=seconds, label=label))
+            finally:
+                connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
+        self.stdout.write(f"Data: {supporters} supporters; {connection.vendor}")
+        for table in tables:
+            self.stdout.write(table)
