@@ -6,13 +6,15 @@ import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Subquery
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.timezones import format_when
+from bookings.models import Booking
 from notifications.services import Email, notification_queue
 from peersnet.errors import DomainError
 from peersnet.kernel.ratelimit import RateLimit
@@ -58,6 +60,19 @@ def conversation_open(*, seeker_id: int, supporter_id: int, until: dt.datetime) 
             last_session_end=until
         )
     return conversation
+
+
+def conversation_extend(*, booking_id: int) -> bool:
+    """Move the conversation of this booking's pair on to the booking's end, if later: one UPDATE (the
+    booking's people and end read in it). False when the pair has no conversation yet (the caller opens
+    one). Call inside the transaction that changed the booking."""
+    booking = Booking.objects.filter(pk=booking_id)
+    return bool(
+        Conversation.objects.filter(
+            seeker_id=Subquery(booking.values("seeker_id")[:1]),
+            supporter_id=Subquery(booking.values("supporter_id")[:1]),
+        ).update(last_session_end=Greatest("last_session_end", Subquery(booking.values("end")[:1])))
+    )
 
 
 def conversation_is_open(conversation: Conversation, *, now: dt.datetime | None = None) -> bool:

@@ -84,30 +84,26 @@ def _rendered(email: Email) -> dict:
 
 
 def notification_queue_many(emails: list[Email]) -> list[Notification]:
-    """``notification_queue`` for several emails written together (one read, one insert), with the same
+    """``notification_queue`` for several emails written together (one insert), with the same
     guarantees: one row per key (an existing row is returned and not sent again), each new one delivered
-    after commit. Should another transaction insert one of the keys at the same moment, the insert is
-    rolled back to its savepoint and each email is queued on its own instead."""
-    keys = [email.key for email in emails]
-    existing = {n.key: n for n in Notification.objects.filter(key__in=keys)}
+    after commit. The usual case is that none exists yet, so the rows are inserted at once, without
+    reading first; if any key is already there (a retry, or another transaction inserting it at the same
+    moment) the insert is rolled back to its savepoint and each email is queued on its own instead,
+    which returns the existing rows."""
     due = timezone.now() + SWEEP_GRACE
-    new = [
-        Notification(key=email.key, next_attempt_at=due, **_rendered(email))
-        for email in emails
-        if email.key not in existing
-    ]
-    if new:
-        try:
-            with transaction.atomic():
-                created = Notification.objects.bulk_create(new)
-        except IntegrityError:
-            return [notification_queue(email) for email in emails]
-        from .tasks import send_notification  # tasks imports this module
+    new = [Notification(key=email.key, next_attempt_at=due, **_rendered(email)) for email in emails]
+    if not new:
+        return []
+    try:
+        with transaction.atomic():
+            created = Notification.objects.bulk_create(new)
+    except IntegrityError:
+        return [notification_queue(email) for email in emails]
+    from .tasks import send_notification  # tasks imports this module
 
-        for notification in created:
-            existing[notification.key] = notification
-            enqueue_on_commit(send_notification, notification.pk)
-    return [existing[key] for key in keys]
+    for notification in created:
+        enqueue_on_commit(send_notification, notification.pk)
+    return created
 
 
 def notification_queue_rendered(

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peersnet.kernel.ids import parse_id
 
+from . import directory_cache
 from .models import Slot, SupporterConflict, SupporterProfile, Tag, time_of_day_field
 from .services import bookable_window, next_open_fresh
 from .services.slots import slots_at_time_of_day
@@ -385,7 +386,9 @@ def _count_key(filters: DirectoryFilters, viewer_tz: ZoneInfo, now: dt.datetime)
     # The window of time is in the key as well as in the cache's expiry: the total then follows the
     # application's clock (and a frozen one in tests) whatever the cache server's clock says.
     window = int(now.timestamp()) // DIRECTORY_COUNT_SECONDS
-    raw = f"{filters.querystring()}|{zone_name}|{window}"
+    # The directory's generation too: any change a seeker could see there (a slot taken or freed, a
+    # profile, a leave) gives a new total at once rather than up to a minute later.
+    raw = f"{filters.querystring()}|{zone_name}|{window}|{directory_cache.generation()}"
     return "supporters:directory-count:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -447,6 +450,8 @@ def supporter_page_directory(
                 cache.set(key, count, DIRECTORY_COUNT_SECONDS)
         number = max(1, -(-count // per_page))
         rows = list(queryset[(number - 1) * per_page : number * per_page]) if count else []
+    if not rows and number == 1:
+        count = 0  # nobody matches, whatever an older total said
     count = count or 0
     if rows and number * per_page > count:
         count = max(count, (number - 1) * per_page + len(rows))  # a cached total that is a little old

@@ -12,6 +12,7 @@ from django.db import connection
 from django.urls import reverse
 
 from bookings.models import Booking
+from messaging.services import conversation_open
 from payments.models import Payment
 from tests.bookings.test_views import login_supporter
 from tests.factories import BookingFactory
@@ -55,6 +56,8 @@ def statements_outside_email_delivery():
 
 def test_accept_charge_and_confirm_take_fewer_than_30_statements(client, mailoutbox):
     booking = BookingFactory()
+    # What the request made, as booking_request does: the pair's conversation (messaging's handler).
+    conversation_open(seeker_id=booking.seeker_id, supporter_id=booking.supporter_id, until=booking.end)
     give_card(booking.seeker)
     login_supporter(client, booking.supporter)
     with statements_outside_email_delivery() as statements:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from bookings.models import Booking, BookingEvent, SessionFeedback
 from matching.models import MatchAnswers, TeamRequest
+from messaging.models import Conversation, Message, MessageReport
 from peersnet.kernel.crypto import encrypted_fields
 from privacy.models import DataExport
 from seekers.models import Intake
@@ -86,7 +87,41 @@ def _data_export():
     )
 
 
+def _conversation():
+    booking = BookingFactory()
+    return Conversation.objects.create(
+        seeker=booking.seeker,
+        supporter=booking.supporter,
+        last_session_end=booking.end,
+        **{f.name: plaintext_for(f) for f in encrypted_fields(Conversation)},
+    )
+
+
+def _message():
+    conversation = _conversation()
+    return Message.objects.create(
+        conversation=conversation,
+        sender=conversation.seeker.user,
+        side="seeker",
+        sent_at=timezone.now(),
+        **{f.name: plaintext_for(f) for f in encrypted_fields(Message)},
+    )
+
+
+def _message_report():
+    message = _message()
+    return MessageReport.objects.create(
+        message=message,
+        reporter=message.sender,
+        created_at=timezone.now(),
+        **{f.name: plaintext_for(f) for f in encrypted_fields(MessageReport)},
+    )
+
+
 MAKERS = {
+    "messaging.Conversation": _conversation,
+    "messaging.Message": _message,
+    "messaging.MessageReport": _message_report,
     "matching.MatchAnswers": _match_answers,
     "matching.TeamRequest": _team_request,
     "privacy.DataExport": _data_export,

@@ -19,6 +19,13 @@ LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """These tests are about the selector's pager and its cached total, not the rendered-page cache
+    (tests/supporters/test_directory_cache.py), which would answer before the selector runs."""
+    settings.DIRECTORY_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
