@@ -65,7 +65,7 @@ def test_visitor_takes_the_questionnaire_on_a_phone_signs_up_and_finds_suggested
     page.get_by_text("Question 2 of 6").wait_for()
     page.get_by_label("Grief").check()
     # Back keeps the first answer.
-    page.get_by_role("link", name="Back").click()
+    page.get_by_role("link", name="Back", exact=True).click()
     page.get_by_text("Question 1 of 6").wait_for()
     assert page.get_by_label("Anxiety").is_checked()
     page.get_by_role("button", name="Next").click()
