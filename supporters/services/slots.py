@@ -308,8 +308,11 @@ def slots_regenerate(
     supporter = SupporterProfile.objects.select_for_update().get(pk=supporter_id)
     rules = list(supporter.rules.all())
     # Time off and leave in one query (a UNION): both only block whole days here.
-    days_off = TimeOff.objects.filter(supporter=supporter).values_list("start_date", "end_date")
-    leaves = LeaveOfAbsence.objects.filter(supporter=supporter).values_list("start_date", "end_date")
+    # No ORDER BY in either part: SQLite refuses one inside a compound statement (both models order by
+    # date by default).
+    dates = ("start_date", "end_date")
+    days_off = TimeOff.objects.filter(supporter=supporter).order_by().values_list(*dates)
+    leaves = LeaveOfAbsence.objects.filter(supporter=supporter).order_by().values_list(*dates)
     blocked = [DateRange(start, end) for start, end in days_off.union(leaves, all=True)]
     desired = set(
         _desired_starts(supporter, rules=rules, blocked=blocked, hours=hours or operating_hours(), now=now)
