@@ -15,7 +15,7 @@ import logging
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,8 @@ from peersnet.errors import DomainError
 from peersnet.kernel.enqueue import enqueue_on_commit
 from seekers.models import SeekerProfile
 from supporters import services as supporters
-from supporters.models import Slot, SupporterProfile
+from supporters.models import Slot, SupporterConflict, SupporterProfile
+from supporters.selectors import conflict_exists
 
 from . import emails
 from .models import WaitlistEntry, WaitlistOffer
@@ -74,6 +75,9 @@ def waitlist_join(
     now = now or timezone.now()
     if not SupporterProfile.objects.listed().filter(pk=supporter_id).exists():
         raise WaitlistError(_("This supporter isn't taking new bookings right now."), code="not_listed")
+    if conflict_exists(seeker_user_id=seeker.user_id, supporter_id=supporter_id):
+        # One of them said "I know this person": never say which, or why.
+        raise WaitlistError(_("This supporter can't take your sessions."), code="conflict")
     bits = _weekday_bits(weekdays)
     if not bits:
         raise WaitlistError(_("Choose at least one day."), code="no_day")
@@ -167,6 +171,14 @@ def offers_make_for_opened(
     # a hold still recorded on these slots is ended by whoever let it go (the expiry sweep, leaving).
     line = list(
         WaitlistEntry.objects.filter(supporter_id=supporter_id, status=WaitlistEntry.Status.WAITING)
+        # A pair in conflict ("I know this person", raised after joining) is never offered a time.
+        .exclude(
+            Exists(
+                SupporterConflict.objects.filter(
+                    supporter_id=supporter_id, seeker_user_id=OuterRef("seeker__user_id")
+                )
+            )
+        )
         .select_related("seeker__user", "supporter")
         .order_by("created_at", "pk")
     )

@@ -322,3 +322,24 @@ def test_booking_another_time_with_the_supporter_lets_the_hold_go(
     assert offers_to(holder)[0].status == Offer.WITHDRAWN
     # The task let go of the hold (Celery runs eagerly in tests): the next in line has it now.
     assert slot_at(supporter, MONDAY_10AM).reserved_for == next_in_line.user
+
+
+def test_a_pair_in_conflict_is_never_offered_a_time_and_cant_join(
+    supporter, booked, django_capture_on_commit_callbacks
+):
+    """ "I know this person" raised after joining: the next in line gets the time instead; joining again
+    is refused without saying why."""
+    from supporters.models import SupporterConflict
+
+    knows, other = seeker(), seeker()
+    join(knows, supporter, days=[MONDAY])
+    join(other, supporter, days=[MONDAY])
+    SupporterConflict.objects.create(supporter=supporter, seeker_user=knows.user, raised_by="supporter")
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw(booked)
+    assert offers_to(knows) == []
+    [offer] = offers_to(other)
+    assert offer.slot.start == MONDAY_10AM
+    with pytest.raises(services.WaitlistError) as refused:
+        join(knows, supporter, days=[TUESDAY])
+    assert refused.value.code == "conflict" and "know" not in str(refused.value.message).lower()
