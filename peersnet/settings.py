@@ -36,6 +36,8 @@ if not FIELD_ENCRYPTION_KEYS and DEBUG:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The TrueType font PDFs are set in (peersnet/kernel/pdf.py); Debian's fonts-dejavu-core by default.
+PDF_FONT_PATH = env("PDF_FONT_PATH", default="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 # --- Applications -------------------------------------------------------------------------
@@ -70,6 +72,9 @@ INSTALLED_APPS = [
     "health",
     "waitlist",
     "sitefeedback",
+    "safety",
+    "workforce",
+    "operations",
 ]
 
 MIDDLEWARE = [

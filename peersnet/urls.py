@@ -25,6 +25,9 @@ urlpatterns = [
     path("", include("giftcards.urls")),
     path("waitlist/", include("waitlist.urls")),
     path("feedback/", include("sitefeedback.urls")),
+    path("", include("safety.urls")),
+    path("", include("workforce.urls")),
+    path("", include("operations.urls")),
     path("", include((page_patterns, "pages"))),
 ]
 

@@ -1,0 +1,2 @@
+"""safety's models, one module per part of the work (flags, plans, reports, backup); every model is
+imported here so Django finds it."""

@@ -1,0 +1,1 @@
+"""workforce's writes. Other apps call these, never the models' save()."""
