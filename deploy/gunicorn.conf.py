@@ -9,6 +9,7 @@ Read by gunicorn at start; the environment tunes it without editing this file:
   the proxy is on the same host, or to a private address that only the proxy can reach.
 - ``WEB_CONCURRENCY``: worker processes (default 4; about 2 × cores). Each holds one PostgreSQL
   connection for up to ``CONN_MAX_AGE`` seconds: see README "Scaling out".
+- ``GUNICORN_MAX_REQUESTS``: recycle each worker after about this many requests (default 1000; 0 never).
 - ``FORWARDED_ALLOW_IPS``: the proxy addresses whose ``X-Forwarded-*`` headers gunicorn believes
   (default loopback).
 """
@@ -26,8 +27,8 @@ timeout = 30
 graceful_timeout = 30
 keepalive = 5
 # Recycle each worker after about a thousand requests (jitter: not all at once) to cap slow memory growth.
-max_requests = 1000
-max_requests_jitter = 100
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
+max_requests_jitter = max_requests // 10
 
 # The access log stays off: gift claim links carry a secret in their path. The proxy logs requests
 # (without /gift/ paths, see deploy/nginx.conf); Django logs errors through its scrubbing filter.

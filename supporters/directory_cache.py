@@ -170,6 +170,14 @@ def filter_tags(load: Callable[[], list]) -> list:
     return tags
 
 
+def filters_key(*, querystring: str, tags: Iterable) -> str:
+    """Where the directory's filter form is kept, as rendered for these filters: it is the same for every
+    visitor (signed in or not) and changes only with the filters chosen and the tags offered (kind, slug
+    and name), not with the generation, so a booking elsewhere does not make it render again."""
+    offered = [(tag.kind, tag.slug, tag.name) for tag in tags]
+    return "supporters:filters:" + _digest(querystring, *offered)
+
+
 def card_key(
     *, supporter_id: int, version: int, zone: str, next_open: dt.datetime | None, topics: Iterable[str]
 ) -> str:

@@ -55,6 +55,7 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args, tags: list[Tag], **kwargs):
         super().__init__(*args, **kwargs)
+        self.tags = tags  # the tags offered (the view's cache key of the rendered form)
         for kind in FILTER_TAG_KINDS:
             self.fields[kind].choices = [(tag.slug, tag.name) for tag in tags if tag.kind == kind]
 

@@ -488,6 +488,7 @@ def slot_list_next_available(
     return list(
         Slot.objects.filter(pk__in=first)
         .select_related("supporter")
+        .only("start", "end", "status", "supporter_id", "supporter__display_name")  # what the page shows
         .alias(fair_order=_rotation_key("supporter_id", now))
         .order_by(*order)
     )
@@ -636,9 +637,20 @@ def tag_list_by_ids(ids: list) -> QuerySet[Tag]:
     return Tag.objects.filter(pk__in=[pk for pk in map(parse_id, ids) if pk is not None])
 
 
-def tag_list_for_filters() -> list[Tag]:
-    """The tags the directory filters by."""
-    return list(Tag.objects.filter(kind__in=FILTER_TAG_KINDS))
+@dataclass(frozen=True, slots=True)
+class FilterTag:
+    """A tag as the filter forms offer it: plain values, cheap to keep in and read from the cache."""
+
+    pk: int
+    kind: str
+    slug: str
+    name: str
+
+
+def tag_list_for_filters() -> list[FilterTag]:
+    """The tags the directory and the questionnaire filter by, in the vocabulary's order."""
+    rows = Tag.objects.filter(kind__in=FILTER_TAG_KINDS).values_list("pk", "kind", "slug", "name")
+    return [FilterTag(*row) for row in rows]
 
 
 def time_off_list_ahead(*, supporter: SupporterProfile, today: dt.date) -> list:

@@ -4,6 +4,7 @@ Timings are printed by `manage.py bench`, never asserted here.
 """
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -59,33 +60,44 @@ def test_bench_seed_makes_supporters_with_eight_weeks_of_slots_about_thirty_perc
 def test_bench_table_has_every_row_and_query_counts_are_the_same_at_5_and_50_supporters():
     report = run(supporters=5, repeat=1, roll_repeat=1, explain=True)
     table = format_report(report, repeat=1, roll_repeat=1)
-    assert [row.name.split(" `")[0].split(",")[0] for row in report.rows] == [
-        "baseline: a static page",
+    pages = [
         "directory page 1",
         "directory filtered (topic + weekday evenings)",
         "next available",
-        "profile",
-        "profile",
+        "profile, this week's slots",
+        "profile, next week's slots",
+    ]
+    assert [row.name.split(" `")[0] for row in report.rows] == [
+        "baseline: a static page",
+        *pages,
+        *[f"{page}, page missed" for page in pages],
+        *[f"{page}, from the cache" for page in pages],
         "regenerate one supporter's slots after a rule change",
-        "daily horizon roll",
+        "daily horizon roll, all 5 supporters",
     ]
     for name in ROWS:
         assert f"| {name}" in table
     assert "| measurement | median | p95 | of which SQL (median) | queries | target (median) | met |" in table
     assert all(len(row.timings_ms) == 1 for row in report.rows)
-    assert all(row.queries > 0 for row in report.rows[1:])
+    cold, missed, cached = report.rows[1:6], report.rows[6:11], report.rows[11:16]
+    assert all(row.queries > 0 for row in [*cold, *missed, *report.rows[16:]])
+    # A page missed still reads its rows; one from the cache reads less (the directory pages nothing).
+    assert all(hit.queries < miss.queries for hit, miss in zip(cached, missed, strict=True))
+    assert cached[0].queries == cached[1].queries == cached[2].queries == 0
     assert "directory page 1" in report.plans
 
     ids = list(SupporterProfile.objects.order_by("pk").values_list("pk", flat=True))
     more = seed(supporters=45, first_number=6)
     rows_at_50, _plans = measure(supporter_ids=ids + more.supporter_ids, repeat=1, roll_repeat=1)
-    pages_and_regeneration = slice(0, 7)
+    pages_and_regeneration = slice(0, 17)
     at_5 = [(row.name.split(" `")[0], row.queries) for row in report.rows[pages_and_regeneration]]
     at_50 = [(row.name.split(" `")[0], row.queries) for row in rows_at_50[pages_and_regeneration]]
     assert at_50 == at_5
     # The daily roll is set-based, a batch of 500 supporters at a time: 5 and 50 are one batch each, so
     # its count does not grow either.
     assert rows_at_50[-1].queries == report.rows[-1].queries
+    # Every public page, in all three ways, is shown against the static floor.
+    assert len([line for line in table.splitlines() if re.search(r"\d× \| (yes|\*\*no\*\*) \|$", line)]) == 15
     assert "× floor" in table
 
 

@@ -12,6 +12,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
@@ -52,6 +53,18 @@ def _viewer_can_book(request: HttpRequest) -> bool:
 def _filter_form(request: HttpRequest) -> DirectoryFilterForm:
     tags = directory_cache.filter_tags(tag_list_for_filters)
     return DirectoryFilterForm.from_query(request.GET, tags=tags)
+
+
+def _filters_html(form: DirectoryFilterForm, filters) -> str:
+    """The filter form as HTML, from the cache when these filters were rendered with these tags before.
+    It depends on nothing but the filters chosen and the tags offered (no user, no zone, no token: the
+    form is a GET)."""
+    key = directory_cache.filters_key(querystring=filters.querystring(), tags=form.tags)
+    html = directory_cache.get(key)
+    if html is None:
+        html = render_to_string("supporters/directory.html#filters", {"form": form, "filters": filters})
+        directory_cache.put(key, html)
+    return mark_safe(html)  # noqa: S308 (our own template's output, escaped when rendered)
 
 
 def _same_for_every_visitor(request: HttpRequest) -> bool:
@@ -187,12 +200,30 @@ def directory_view(request: HttpRequest) -> HttpResponse:
     if fragment:
         response = HttpResponse(results)
     else:
-        context = {"title": "Find a supporter", "form": form, "filters": filters, "results": results}
+        context = {
+            "title": "Find a supporter",
+            "filters_html": _filters_html(form, filters),
+            "filters": filters,
+            "results": results,
+        }
         response = render(request, "supporters/directory.html", context)
         if page_key is not None:
             directory_cache.put(page_key, response.content.decode())
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+_ID = 987654321  # stands for an id in a reversed URL, replaced per row (one reverse per page, not per row)
+
+
+def _link(slots) -> None:
+    """Give each slot its profile and booking links (the page shows up to 20 slots: reversing two URLs
+    for each was a fifth of the page's time)."""
+    profile = reverse("supporters:profile", args=[_ID])
+    book = reverse("bookings:request", args=[_ID])
+    for slot in slots:
+        slot.profile_url = profile.replace(str(_ID), str(slot.supporter_id))
+        slot.book_url = book.replace(str(_ID), str(slot.pk))
 
 
 @require_GET
@@ -201,9 +232,24 @@ def next_available_view(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
     filters = form.to_filters()
     tz = _viewer_tz()
+    page_key = None
+    if _same_for_every_visitor(request):
+        # The same for every signed-out visitor with these filters in this zone, until the directory
+        # changes (any slot taken or freed bumps the generation) or the quarter hour turns.
+        page_key = directory_cache.results_key(
+            querystring="next-available" + _join(filters.querystring()),
+            page=1,
+            zone=timezone.get_current_timezone_name(),
+            now=timezone.now(),
+            whole_page=True,
+        )
+        html = directory_cache.get(page_key)
+        if html is not None:
+            return HttpResponse(html)
     slots = slot_list_next_available(
         filters=filters, viewer_tz=tz, exclude_ids=supporter_ids_hidden_from(user=request.user)
     )
+    _link(slots)
     context = {
         "title": "Next available sessions",
         "filters": filters,
@@ -213,7 +259,10 @@ def next_available_view(request: HttpRequest) -> HttpResponse:
         "filter_query": _join(filters.querystring()),
         "viewer_can_book": _viewer_can_book(request),
     }
-    return render(request, "supporters/next_available.html", context)
+    response = render(request, "supporters/next_available.html", context)
+    if page_key is not None:
+        directory_cache.put(page_key, response.content.decode())
+    return response
 
 
 @require_GET

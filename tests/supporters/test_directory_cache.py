@@ -242,3 +242,60 @@ def test_a_profile_is_cached_for_signed_out_visitors_and_follows_its_supporter(
     assert f"/book/{slot.pk}/" not in client.get(url).content.decode()
     leave_start(supporter=robin, start_date=NOW.date(), end_date=None)
     assert client.get(url).status_code == 404
+
+
+NEXT_AVAILABLE = reverse("supporters:next_available")
+
+
+def test_next_available_is_cached_for_signed_out_visitors_and_follows_bookings(
+    client, robin, django_assert_num_queries
+):
+    first = client.get(NEXT_AVAILABLE).content.decode()
+    assert "Robin" in first and "Set-Cookie" not in str(client.get(NEXT_AVAILABLE).headers)
+    with django_assert_num_queries(CACHED_QUERIES):
+        assert client.get(NEXT_AVAILABLE).content.decode() == first
+    # Taking Robin's first open time shows at once: the booking bumps the directory generation.
+    seeker = SeekerFactory()
+    slot = Slot.objects.get(supporter=robin, start=dt.datetime(2026, 12, 2, 17, 0, tzinfo=dt.UTC))
+    booking_request(
+        seeker=seeker, slot_id=slot.pk, confirms_no_personal_relationship=True, require_payment_method=False
+    )
+    page = client.get(NEXT_AVAILABLE).content.decode()
+    assert "Wed 2 Dec, 9:00 AM PST" not in page and "Wed 9 Dec, 9:00 AM PST" in page
+    # Signed in, it is rendered afresh (a seeker may have supporters hidden from them).
+    SupporterProfile.objects.filter(pk=robin.pk).update(display_name="Changed behind our back")
+    assert "Changed behind our back" not in client.get(NEXT_AVAILABLE).content.decode()
+    client.force_login(seeker.user)
+    assert "Changed behind our back" in client.get(NEXT_AVAILABLE).content.decode()
+
+
+def test_next_available_links_each_time_to_its_profile_and_booking(client, robin):
+    slot = Slot.objects.get(supporter=robin, start=dt.datetime(2026, 12, 2, 17, 0, tzinfo=dt.UTC))
+    page = client.get(NEXT_AVAILABLE).content.decode()
+    assert f'href="{reverse("supporters:profile", args=[robin.pk])}"' in page
+    assert f'href="{reverse("bookings:request", args=[slot.pk])}"' in page
+
+
+def test_the_filter_form_is_rendered_once_per_filters_and_follows_the_tags(client, robin, monkeypatch):
+    from supporters.views import directory
+
+    rendered = []
+    real = directory.render_to_string
+
+    def counting(name, context=None, *args, **kwargs):
+        if name.endswith("#filters"):
+            rendered.append(name)
+        return real(name, context, *args, **kwargs)
+
+    monkeypatch.setattr(directory, "render_to_string", counting)
+    TagFactory(kind=Tag.Kind.TOPIC, name="Grief", slug="grief")
+    client.force_login(SeekerFactory().user)  # signed in: the page itself is never cached
+    assert 'value="grief"' in results(client)
+    assert 'value="grief" id="id_topic_0" checked' in results(client, "?topic=grief")
+    results(client)
+    results(client, "?topic=grief")
+    assert len(rendered) == 2  # once per set of filters, whoever asks
+    # A renamed tag is offered under its new name at once (the generation it is read under moves).
+    Tag.objects.filter(slug="grief").update(name="Grief and loss")
+    directory_cache.directory_changed()
+    assert "Grief and loss" in results(client)
