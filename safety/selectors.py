@@ -42,7 +42,7 @@ def intake_id_of(*, flag: CrisisFlag) -> int | None:
 
 
 def _name(user) -> str:
-    return (user.get_full_name() or user.email) if user is not None else ""
+    return user.get_full_name() if user is not None else ""
 
 
 def crisis_flag_items(now: dt.datetime) -> list[QueueItem]:
