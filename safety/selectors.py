@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 
@@ -13,7 +15,29 @@ from messaging import selectors as messaging_selectors
 from seekers.models import Intake
 
 from .models import CrisisFlag
+from . import queue
 from .queue import QueueItem
+
+QUEUE_OPEN_KEY = "safety:queue-open-total"
+QUEUE_OPEN_SECONDS = 30  # as often as the queue page refreshes itself
+
+
+def queue_open_total(now: dt.datetime) -> int:
+    """How many items wait in the supervisor queue, across every section, for the staff header: kept in
+    the cache (shared by every process) for QUEUE_OPEN_SECONDS, so a supervisor's pages mostly cost no
+    query for it. A flag opened or closed forgets it at once; other sections show within the period."""
+    total = cache.get(QUEUE_OPEN_KEY)
+    if total is None:
+        total = sum(queue.counts(now).values())
+        cache.set(QUEUE_OPEN_KEY, total, QUEUE_OPEN_SECONDS)
+    return total
+
+
+def queue_open_total_forget() -> None:
+    """The header's count is worked out afresh: now, and again after this transaction commits (a page
+    rendered meanwhile may have cached the count from before)."""
+    cache.delete(QUEUE_OPEN_KEY)
+    transaction.on_commit(lambda: cache.delete(QUEUE_OPEN_KEY))
 
 
 def flag_list_open() -> QuerySet[CrisisFlag]:

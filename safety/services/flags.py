@@ -17,7 +17,7 @@ from peersnet.errors import DomainError
 from peersnet.kernel.crisis_language import Match, find
 from seekers.models import Intake
 
-from .. import clock, emails
+from .. import clock, emails, selectors
 from ..models import CrisisFlag
 
 REASON_MAX = 2000
@@ -62,6 +62,7 @@ def _open(*, lookup: dict, create: dict, words: list[str], now: dt.datetime) -> 
                 last_matched_at=now,
                 due_at=clock.flag_due_at(now),
             )
+        selectors.queue_open_total_forget()
         return flag, True
     except IntegrityError:  # another request opened it a moment ago
         flag = CrisisFlag.objects.select_for_update().get(closed_at__isnull=True, **lookup)
@@ -168,6 +169,7 @@ def flag_close(
     )
     if flag.conversation_id:
         messaging_services.conversation_safety_flag_set(conversation_id=flag.conversation_id, open_since=None)
+    selectors.queue_open_total_forget()
     return flag
 
 
