@@ -10,7 +10,16 @@ from .models import CrisisFlag
 
 @admin.register(CrisisFlag)
 class CrisisFlagAdmin(SensitiveRecordAdmin):
-    list_display = ["id", "source", "opened_at", "due_at", "acknowledged_at", "escalated_at", "closed_at", "outcome"]
+    list_display = [
+        "id",
+        "source",
+        "opened_at",
+        "due_at",
+        "acknowledged_at",
+        "escalated_at",
+        "closed_at",
+        "outcome",
+    ]
     list_filter = ["source", "outcome", ("closed_at", admin.EmptyFieldListFilter)]
     list_select_related = ["acknowledged_by"]
     date_hierarchy = "opened_at"

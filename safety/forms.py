@@ -13,5 +13,5 @@ class FlagCloseForm(forms.Form):
         required=False,
         max_length=REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Required for \u201cNo action needed\u201d: say why. Kept encrypted; seen only by supervisors.",
+        help_text="Required for \u201cNo action needed\u201d: say why. Only supervisors see it.",
     )

@@ -14,8 +14,8 @@ from django.urls import reverse
 from messaging import selectors as messaging_selectors
 from seekers.models import Intake
 
-from .models import CrisisFlag
 from . import queue
+from .models import CrisisFlag
 from .queue import QueueItem
 
 QUEUE_OPEN_KEY = "safety:queue-open-total"
@@ -52,7 +52,9 @@ def flag_list_open() -> QuerySet[CrisisFlag]:
 def flag_get(*, flag_id: int) -> CrisisFlag | None:
     """One flag (open or closed) with everything its page shows."""
     return (
-        CrisisFlag.objects.select_related("seeker__user", "conversation__supporter", "acknowledged_by", "closed_by")
+        CrisisFlag.objects.select_related(
+            "seeker__user", "conversation__supporter", "acknowledged_by", "closed_by"
+        )
         .filter(pk=flag_id)
         .first()
     )

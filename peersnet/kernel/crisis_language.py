@@ -55,7 +55,9 @@ CONTRACTIONS = {
     "gonna": "going to",
     "gotta": "got to",
 }
-_CONTRACTION = re.compile(r"\b(" + "|".join(sorted(map(re.escape, CONTRACTIONS), key=len, reverse=True)) + r")\b")
+_CONTRACTION = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, CONTRACTIONS), key=len, reverse=True)) + r")\b"
+)
 
 
 def normalise(text: str) -> str:

@@ -76,9 +76,9 @@ def flag_open_for_message(*, message_id: int, now: dt.datetime | None = None) ->
     None when the message doesn't match after all. Expects the conversation row locked by the caller
     (message_send), which serialises two matches in one conversation."""
     message = (
-        Message.objects.select_related("conversation").filter(pk=message_id).only(
-            "body", "side", "conversation__seeker_id", "conversation_id"
-        )
+        Message.objects.select_related("conversation")
+        .filter(pk=message_id)
+        .only("body", "side", "conversation__seeker_id", "conversation_id")
     ).first()
     if message is None or message.side != "seeker":
         return None

@@ -58,7 +58,9 @@ def flag_acknowledge_view(request: HttpRequest, flag_id: int) -> HttpResponse:
     except services.FlagError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "You have acknowledged this flag. Close it when you have done what is needed.")
+        messages.success(
+            request, "You have acknowledged this flag. Close it when you have done what is needed."
+        )
     return redirect("safety:flag", flag.pk)
 
 

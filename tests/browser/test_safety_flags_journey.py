@@ -29,7 +29,9 @@ WORDS = "Honestly some nights I don't want to be alive anymore."
 
 
 @time_machine.travel(MONDAY_10AM, tick=True)
-def test_crisis_words_show_help_at_once_and_a_supervisor_acknowledges_and_closes_the_flag(browser, live_server):
+def test_crisis_words_show_help_at_once_and_a_supervisor_acknowledges_and_closes_the_flag(
+    browser, live_server
+):
     supporter = SupporterFactory(display_name="Jess Rivera")
     TOTP.activate(supporter.user, "JBSWY3DPEHPK3PXP")
     seeker = SeekerFactory(user__first_name="Alex")
@@ -75,7 +77,10 @@ def test_crisis_words_show_help_at_once_and_a_supervisor_acknowledges_and_closes
     page.get_by_role("heading", name="Supervisor queue").wait_for()
     assert page.locator("#nav-queue").inner_text().startswith("Queue 1")
     item = page.locator(".queue-item[data-kind='crisis_flag']")
-    assert re.search(r"(4 h|3 h 5\d min) left", item.inner_text()) and "nobody has taken it yet" in item.inner_text()
+    assert (
+        re.search(r"(4 h|3 h 5\d min) left", item.inner_text())
+        and "nobody has taken it yet" in item.inner_text()
+    )
     assert page.locator("#queue-sections").get_attribute("hx-trigger") == "every 30s"
     assert_accessible(page)
     item.get_by_role("link", name="Acknowledge").click()

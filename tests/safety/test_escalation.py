@@ -84,7 +84,9 @@ def test_acknowledged_or_closed_flags_are_not_escalated(monday, mailoutbox):
 
 
 @pytest.mark.django_db
-def test_an_intake_flag_escalates_too_without_the_answers(monday, mailoutbox, django_capture_on_commit_callbacks):
+def test_an_intake_flag_escalates_too_without_the_answers(
+    monday, mailoutbox, django_capture_on_commit_callbacks
+):
     supervisors()
     intake_save(
         seeker=SeekerFactory(),

@@ -41,7 +41,11 @@ def test_a_seekers_crisis_message_is_sent_and_opens_a_flag_due_in_four_operating
     message = send(conversation, "seeker", "Honestly I want to end my life.")
     flag = CrisisFlag.objects.get()
     assert message.pk and flag.message_id == message.pk
-    assert (flag.source, flag.conversation_id, flag.seeker_id) == ("message", conversation.pk, conversation.seeker_id)
+    assert (flag.source, flag.conversation_id, flag.seeker_id) == (
+        "message",
+        conversation.pk,
+        conversation.seeker_id,
+    )
     assert flag.matched_words == "suicide: end my life"
     assert flag.opened_at == timezone.now()
     assert flag.due_at == dt.datetime(2026, 11, 30, 14, tzinfo=LA)
@@ -52,7 +56,9 @@ def test_a_seekers_crisis_message_is_sent_and_opens_a_flag_due_in_four_operating
 def test_ordinary_messages_and_supporters_messages_open_nothing(monday):
     conversation = a_conversation()
     send(conversation, "seeker", "That was a killer workout, I'm dying to see you Thursday")
-    send(conversation, "supporter", "If you ever feel suicidal, call 988.")  # a supporter's words: not checked
+    send(
+        conversation, "supporter", "If you ever feel suicidal, call 988."
+    )  # a supporter's words: not checked
     assert not CrisisFlag.objects.exists()
     assert Conversation.objects.get(pk=conversation.pk).safety_flag_open_at is None
 
@@ -126,7 +132,11 @@ def test_acknowledge_then_close_with_an_outcome(monday):
     assert flag.closed_at is None  # nothing changed
     services.flag_close(flag_id=flag.pk, by=supervisor, outcome="no_action", reason="A song lyric, checked.")
     flag.refresh_from_db()
-    assert (flag.outcome, flag.outcome_reason, flag.closed_by) == ("no_action", "A song lyric, checked.", supervisor)
+    assert (flag.outcome, flag.outcome_reason, flag.closed_by) == (
+        "no_action",
+        "A song lyric, checked.",
+        supervisor,
+    )
     again = services.flag_close(flag_id=flag.pk, by=other, outcome="referred")  # a double click
     assert again.outcome == "no_action" and again.closed_by == supervisor
     with pytest.raises(services.FlagError):

@@ -142,7 +142,9 @@ def test_signed_out_people_are_sent_to_log_in(client, monday):
 # --- The flag page ------------------------------------------------------------------------------------
 
 
-def test_a_supervisor_reads_acknowledges_and_closes_a_flag_and_every_open_is_logged(client, monday, make_supervisor):
+def test_a_supervisor_reads_acknowledges_and_closes_a_flag_and_every_open_is_logged(
+    client, monday, make_supervisor
+):
     flag = open_flag()
     supervisor = make_supervisor(first_name="Rae Kim")
     client.force_login(supervisor)
@@ -165,7 +167,9 @@ def test_a_supervisor_reads_acknowledges_and_closes_a_flag_and_every_open_is_log
     assert flag_reads.count() == 2
 
     # "No action" without a reason: a clear message, nothing changed.
-    response = client.post(reverse("safety:flag_close", args=[flag.pk]), {"outcome": "no_action", "reason": ""})
+    response = client.post(
+        reverse("safety:flag_close", args=[flag.pk]), {"outcome": "no_action", "reason": ""}
+    )
     assert response.status_code == 400
     assert "Please say why no action is needed." in response.content.decode()
     flag.refresh_from_db()
@@ -174,11 +178,16 @@ def test_a_supervisor_reads_acknowledges_and_closes_a_flag_and_every_open_is_log
     assert response.status_code == 400 and "This field is required" in response.content.decode()
 
     response = client.post(
-        reverse("safety:flag_close", args=[flag.pk]), {"outcome": "reached_out", "reason": "Called; safe tonight."}
+        reverse("safety:flag_close", args=[flag.pk]),
+        {"outcome": "reached_out", "reason": "Called; safe tonight."},
     )
     assert response.status_code == 302 and response["Location"] == reverse("safety:queue")
     flag.refresh_from_db()
-    assert (flag.outcome, flag.outcome_reason, flag.closed_by) == ("reached_out", "Called; safe tonight.", supervisor)
+    assert (flag.outcome, flag.outcome_reason, flag.closed_by) == (
+        "reached_out",
+        "Called; safe tonight.",
+        supervisor,
+    )
     flag.conversation.refresh_from_db()
     assert flag.conversation.safety_flag_open_at is None
     # Closed: the conversation is no longer open to supervisors on this ground.
@@ -228,7 +237,9 @@ def test_the_queue_shows_every_section_with_clocks_assignees_and_one_action(clie
     message = messaging_services.message_send(
         conversation_id=conversation.pk, sender=conversation.seeker.user, body="hello?"
     )
-    messaging_services.message_report(message_id=message.pk, reporter=conversation.supporter.user, reason="rude")
+    messaging_services.message_report(
+        message_id=message.pk, reporter=conversation.supporter.user, reason="rude"
+    )
     monday.shift(dt.timedelta(hours=49))  # Wednesday 11 AM: the reply is overdue, the waiting flag too
 
     client.force_login(supervisor)
@@ -252,7 +263,11 @@ def test_the_queue_renders_sections_registered_by_others(client, monday, make_su
     from safety.queue import QueueItem, _sections
 
     def provider(now):
-        return [QueueItem("backup_request", "Backup requested", now, now + dt.timedelta(minutes=10), "/x/", "Take it")]
+        return [
+            QueueItem(
+                "backup_request", "Backup requested", now, now + dt.timedelta(minutes=10), "/x/", "Take it"
+            )
+        ]
 
     queue.register_section("backup_request", "Backup requests", provider, order=5)
     try:
@@ -284,7 +299,9 @@ def test_the_queue_and_the_header_count_run_a_constant_number_of_queries(
         client.get(reverse("safety:queue"))
 
 
-def test_the_header_count_is_cached_and_forgotten_when_a_flag_opens_or_closes(client, monday, make_supervisor):
+def test_the_header_count_is_cached_and_forgotten_when_a_flag_opens_or_closes(
+    client, monday, make_supervisor
+):
     supervisor = make_supervisor()
     client.force_login(supervisor)
     flag = open_flag()
@@ -320,5 +337,7 @@ def test_the_admin_header_counts_open_items_for_supervisors(client, monday, make
 def test_reports_count_in_the_queue(client, monday, make_supervisor):
     conversation = a_conversation()
     message = send(conversation, "hello")
-    MessageReport.objects.create(message=message, reporter=conversation.supporter.user, reason="x", created_at=message.sent_at)
+    MessageReport.objects.create(
+        message=message, reporter=conversation.supporter.user, reason="x", created_at=message.sent_at
+    )
     assert queue.counts(message.sent_at)["reported_message"] == 1
