@@ -47,6 +47,10 @@ class Conversation(models.Model):
     )
     paused_at = models.DateTimeField(null=True, blank=True)
     paused_reason = EncryptedTextField(_("reason for pausing"), null=True, blank=True, max_length=1000)
+    # Set while a supervisor's crisis flag on this conversation is open (safety sets and clears it through
+    # conversation_safety_flag_set): the supporter sees a calm note, never the words; a supervisor may
+    # read the thread while it is set.
+    safety_flag_open_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-last_message_at", "-pk"]

@@ -150,8 +150,10 @@ def conversation_list_paused() -> list[Conversation]:
 
 
 def supervisor_may_read(*, conversation: Conversation, now: dt.datetime | None = None) -> bool:
-    """A supervisor reads a conversation only while handling it: an open report on one of its messages, a
-    pause, or an overdue reply."""
+    """A supervisor reads a conversation only while handling it: an open crisis flag, an open report on one
+    of its messages, a pause, or an overdue reply."""
+    if conversation.safety_flag_open_at is not None:
+        return True
     if MessageReport.objects.filter(message__conversation=conversation, handled_at__isnull=True).exists():
         return True
     if conversation.paused_at is not None:

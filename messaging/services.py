@@ -17,8 +17,11 @@ from accounts.timezones import format_when
 from bookings.models import Booking
 from notifications.services import Email, notification_queue
 from peersnet.errors import DomainError
+from peersnet.kernel import events
+from peersnet.kernel.crisis_language import contains_crisis_language
 from peersnet.kernel.ratelimit import RateLimit
 
+from .events import MessageSent
 from .models import Conversation, Message, MessageReport, MessagingPreference, Side
 from .policy import open_until, reply_deadline
 
@@ -92,7 +95,8 @@ def message_send(*, conversation_id: int, sender: User, body: str, now: dt.datet
     Checks the text (not empty, at most MESSAGING_MAX_LENGTH characters), the sender's rate limit, and that
     the conversation is open and not paused. Locks the conversation row, so two sends at once (from either
     side) get ids in lock order and the counters stay exact. A seeker's message starts the reply-by clock
-    if it isn't running; a supporter's stops it."""
+    if it isn't running; a supporter's stops it. Announces MessageSent (with whether a seeker's text has
+    crisis language) in this transaction, with the conversation locked."""
     body = (body or "").strip()
     if not body:
         raise MessagingError(_("Please write a message first."), code="empty")
@@ -152,7 +156,26 @@ def message_send(*, conversation_id: int, sender: User, body: str, now: dt.datet
             conversation.awaiting_since = None
             fields.append("awaiting_since")
     conversation.save(update_fields=fields)
+    events.announce(
+        MessageSent(
+            message_id=message.pk,
+            conversation_id=conversation.pk,
+            sender_user_id=sender.pk,
+            crisis_language=message_has_crisis_language(message),
+        )
+    )
     return message
+
+
+def message_has_crisis_language(message: Message) -> bool:
+    """A seeker's message that matches the crisis phrase list (a supporter's is never checked)."""
+    return message.side == Side.SEEKER and contains_crisis_language(message.body)
+
+
+def conversation_safety_flag_set(*, conversation_id: int, open_since: dt.datetime | None) -> None:
+    """Mark the conversation as having an open crisis flag since ``open_since``, or clear the mark (None).
+    Called by safety (which messaging can't import) inside its own transaction; one UPDATE."""
+    Conversation.objects.filter(pk=conversation_id).update(safety_flag_open_at=open_since)
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from bookings import selectors as booking_selectors
+from peersnet.kernel import crisis_resources
 from peersnet.kernel.htmx import redirect_page, wants_fragment
 from privacy.access import record_read
 from privacy.roles import is_supervisor
@@ -112,29 +113,33 @@ def _mark_read(request: HttpRequest, conversation: Conversation, upto: int) -> N
 def thread_view(request: HttpRequest, conversation_id: int) -> HttpResponse:
     """The thread: messages oldest to newest in the viewer's zone, and the send form. A POST sends; htmx
     gets the form back (empty, or with the draft and the reason it wasn't sent) and an event that makes
-    the thread fetch the new message at once."""
+    the thread fetch the new message at once. A seeker's message with crisis language is sent as any
+    other, and the answer shows the crisis resources: out of band for htmx, on the next page otherwise."""
     conversation = _own_conversation(request, conversation_id)
     form = MessageForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.message_send(
+            message = services.message_send(
                 conversation_id=conversation.pk, sender=request.user, body=form.cleaned_data["body"]
             )
         except services.MessagingError as exc:
             form.add_error("body", exc.message)
             status = 429 if isinstance(exc, services.RateLimited) else 400
         else:
+            # Crisis language: the message is sent all the same, and the crisis resources show at once.
+            crisis = services.message_has_crisis_language(message)
             if wants_fragment(request):
                 conversation.refresh_from_db()
-                response = render(
-                    request,
-                    "messaging/thread.html#send-form",
-                    _thread_context(request, conversation, MessageForm()),
-                )
+                context = _thread_context(request, conversation, MessageForm())
+                context["crisis_oob"] = crisis
+                response = render(request, "messaging/thread.html#send-form", context)
                 response["HX-Trigger"] = "messages-sent"
                 patch_vary_headers(response, ["HX-Request"])
                 return response
+            if crisis:
+                crisis_resources.show_after_redirect(request, "message")
+                return redirect(reverse("messaging:thread", args=[conversation.pk]) + "#crisis-resources")
             return redirect(reverse("messaging:thread", args=[conversation.pk]) + "#latest")
     elif request.method == "POST":
         status = 400

@@ -117,9 +117,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "peersnet.context_processors.site",
+                "peersnet.kernel.crisis_resources.context_processor",  # CRISIS_RESOURCES (lazy, once)
                 "bookings.context_processors.policy",  # POLICY: the booking windows for page copy
                 "matching.context_processors.suggested",  # SUGGESTED_FOR_YOU (lazy): the directory's top
                 "messaging.context_processors.unread",  # unread count and supervisor flag (lazy)
+                "safety.context_processors.queue_open",  # the supervisor queue's open items (lazy)
             ],
         },
     },
@@ -284,6 +286,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=4, minute=47),
     },
     "messaging-sweep": {"task": "messaging.tasks.sweep_messaging", "schedule": 60.0},
+    # Crisis flags past their deadline unacknowledged: every supervisor emailed once (safety/services).
+    "escalate-crisis-flags": {"task": "safety.tasks.escalate_overdue_flags", "schedule": 60.0},
     "roll-slot-horizon": {
         "task": "supporters.tasks.roll_slot_horizon",
         "schedule": crontab(hour=10, minute=5),  # 02:05/03:05 Pacific, before anyone books for the new day
@@ -550,6 +554,10 @@ MESSAGING_UNREAD_EMAIL_AFTER = timedelta(minutes=10)  # a message still unread t
 MESSAGING_NUDGE_WHEN_LEFT = timedelta(hours=24)  # the supporter's reply-by reminder
 MESSAGING_POLL_SECONDS = 20  # how often an open thread asks for new messages (htmx polling)
 MESSAGING_PAGE_SIZE = 50  # messages shown at once in a thread (older ones behind "Earlier messages")
+# Safety (issue 15): a crisis flag must be acknowledged by a supervisor within this many operating hours
+# (safety/clock.py counts only the staff-editable operating hours, in OPERATIONS_TIME_ZONE); unacknowledged
+# at the deadline, every supervisor is emailed once.
+SAFETY_FLAG_ACK_HOURS = env.int("SAFETY_FLAG_ACK_HOURS", default=4)
 CRISIS_LINE = "988"
 EMERGENCY_NUMBER = "911"
 SUPPORT_HOURS = "Weekdays 10am–5pm Pacific time; closed on weekends"

@@ -71,6 +71,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "seekers.seekerprofile": VIEW,
         "seekers.intake": VIEW,  # every read writes an access-log row
         "privacy.accesslog": VIEW,
+        "safety.crisisflag": VIEW,  # the queue's crisis flags (read-only in the admin, every read logged)
     },
     TRAINER: {
         "supporters.supporterprofile": VIEW,
@@ -127,3 +128,18 @@ def has_role(user, role: str) -> bool:
 
 def is_supervisor(user) -> bool:
     return has_role(user, SUPERVISOR)
+
+
+def supervisor_users():
+    """Every person who holds the supervisor role (``is_supervisor``): active staff in the supervisor
+    group, and active staff superusers. A queryset of users, by id; for emails to all supervisors."""
+    from django.contrib.auth import get_user_model  # privacy names models by label; the user model too
+    from django.db.models import Q
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(Q(is_superuser=True) | Q(groups__name=SUPERVISOR))
+        .distinct()
+        .order_by("pk")
+    )

@@ -9,3 +9,25 @@ class SafetyConfig(AppConfig):
 
     name = "safety"
     verbose_name = "Safety"
+
+    def ready(self) -> None:
+        from messaging.events import MessageSent
+        from peersnet.kernel import events
+        from privacy import registry
+        from seekers.events import IntakeSaved
+
+        from . import handlers, queue, selectors  # these import models: only once apps are ready
+        from . import privacy as flag_privacy
+
+        events.register(MessageSent, handlers.on_message_sent)
+        events.register(IntakeSaved, handlers.on_intake_saved)
+        queue.register_section("crisis_flag", "Crisis flags", selectors.crisis_flag_items, order=10)
+        queue.register_section(
+            "overdue_reply", "Overdue message replies", selectors.overdue_reply_items, order=40
+        )
+        queue.register_section(
+            "reported_message", "Reported messages", selectors.reported_message_items, order=50
+        )
+        registry.register(
+            "crisis_flags", exporter=flag_privacy.export_for_user, eraser=flag_privacy.erase, order=25
+        )

@@ -38,6 +38,9 @@ class Intake(models.Model):
     completed_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The answers written in the seeker's own words, checked for crisis language when saved.
+    FREE_TEXT_FIELDS = ("hopes",)
+
     def __str__(self) -> str:
         return f"Intake of {self.seeker}"
 

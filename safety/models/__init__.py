@@ -1,2 +1,4 @@
 """safety's models, one module per part of the work (flags, plans, reports, backup); every model is
 imported here so Django finds it."""
+
+from .flags import CrisisFlag  # noqa: F401

@@ -12,6 +12,7 @@ from matching.models import MatchAnswers, TeamRequest
 from messaging.models import Conversation, Message, MessageReport
 from peersnet.kernel.crypto import encrypted_fields
 from privacy.models import DataExport
+from safety.models import CrisisFlag
 from seekers.models import Intake
 from tests.factories import BookingFactory, SeekerFactory
 
@@ -118,7 +119,22 @@ def _message_report():
     )
 
 
+def _crisis_flag():
+    conversation = _conversation()
+    now = timezone.now()
+    return CrisisFlag.objects.create(
+        source="message",
+        seeker=conversation.seeker,
+        conversation=conversation,
+        opened_at=now,
+        last_matched_at=now,
+        due_at=now,
+        **{f.name: plaintext_for(f) for f in encrypted_fields(CrisisFlag)},
+    )
+
+
 MAKERS = {
+    "safety.CrisisFlag": _crisis_flag,
     "messaging.Conversation": _conversation,
     "messaging.Message": _message,
     "messaging.MessageReport": _message_report,

@@ -10,12 +10,14 @@ from django.utils import timezone
 from bookings.models import Booking
 from notifications.models import Notification
 from privacy.models import AccessLog
+from safety.models import CrisisFlag
 from seekers.models import Intake
-from tests.factories import BookingFactory, GiftFactory, StaffFactory, SupporterFactory
+from tests.factories import BookingFactory, GiftFactory, StaffFactory, SupporterFactory, conversation_for
 
 pytestmark = pytest.mark.django_db
 
 SECRET_HOPES = "HOPES-only-for-supervisors"
+SECRET_FLAG_WORDS = "FLAG-WORDS-only-for-supervisors"
 PEOPLE = ["operations", "supervisor", "trainer", "superuser", "staff", "supporter", "seeker"]
 STAFF = {"operations", "supervisor", "trainer", "superuser", "staff"}
 OPS, SUP, TRN, ROOT = "operations", "supervisor", "trainer", "superuser"
@@ -58,7 +60,18 @@ def world(db):
         page="/x/",
     )
     other = SupporterFactory()
+    conversation = conversation_for(booking)
+    flag = CrisisFlag.objects.create(
+        source="message",
+        seeker=booking.seeker,
+        conversation=conversation,
+        matched_words=SECRET_FLAG_WORDS,
+        opened_at=now,
+        last_matched_at=now,
+        due_at=now,
+    )
     return {
+        "flag": flag,
         "booking": booking,
         "payment": booking.payable.payments.get(),
         "intake": intake,
@@ -103,6 +116,8 @@ ADMIN_PAGES = {
     "/admin/seekers/intake/": {SUP, ROOT},
     "/admin/seekers/intake/{intake}/change/": {SUP, ROOT},
     "/admin/privacy/accesslog/": {SUP, ROOT},
+    "/admin/safety/crisisflag/": {SUP, ROOT},
+    "/admin/safety/crisisflag/{flag}/change/": {SUP, ROOT},
     "/admin/privacy/accesslog/{log}/change/": {SUP, ROOT},
     "/admin/notifications/notification/": {OPS, ROOT},
     "/admin/notifications/notification/{notification}/change/": {OPS, ROOT},
@@ -116,10 +131,14 @@ ADMIN_PAGES = {
 SITE_PAGES = {
     "/sessions/{booking}/": {"seeker": 200, "supporter": 200},
     "/sessions/{booking}/calendar.ics": {"seeker": 200, "supporter": 200},
+    # Supervisors only (superusers hold every role); everyone else, staff included, a 404.
+    "/supervisor/queue/": {"supervisor": 200, "superuser": 200},
+    "/supervisor/flags/{flag}/": {"supervisor": 200, "superuser": 200},
 }
 
 PRIVATE = [
     SECRET_HOPES,
+    SECRET_FLAG_WORDS,
     "+1 555 123 4567",
     "seeker-private@example.com",
     "gift-recipient-private@example.com",
@@ -137,6 +156,7 @@ def address(template: str, world) -> str:
         notification=world["notification"].pk,
         log=world["log"].pk,
         supporter=world["supporter"].pk,
+        flag=world["flag"].pk,
     )
 
 

@@ -93,6 +93,7 @@ def test_admin_supporter_list_query_count_does_not_grow_with_supporters(staff_cl
         return len(ctx.captured_queries)
 
     SupporterFactory.create_batch(2)
+    count_queries()  # the first page fills the cache with the supervisor queue's count (the header)
     few = count_queries()
     SupporterFactory.create_batch(8)
     assert count_queries() == few
