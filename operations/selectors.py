@@ -108,14 +108,23 @@ class Figure:
     href: str = ""  # set by the view when the viewer may open the list
 
     def admin_url(self) -> str:
-        if not self.model:
-            return ""
-        app_label, model_name = self.model.split(".")
-        try:
-            base = reverse(f"admin:{app_label}_{model_name}_changelist")
-        except NoReverseMatch:  # the model has no admin (yet)
+        return self.url_from(admin_list_url(self.model)) if self.model else ""
+
+    def url_from(self, base: str) -> str:
+        """This figure's list, given its model's admin list address (one reverse per model, not per
+        figure: the page has a hundred figures)."""
+        if not base:
             return ""
         return f"{base}?{urlencode(self.params)}" if self.params else base
+
+
+def admin_list_url(model: str) -> str:
+    """The admin list of "app_label.model_name", or "" when that model has no admin (yet)."""
+    app_label, model_name = model.split(".")
+    try:
+        return reverse(f"admin:{app_label}_{model_name}_changelist")
+    except NoReverseMatch:
+        return ""
 
 
 @dataclass

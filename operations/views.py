@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from privacy.roles import OPERATIONS, SUPERVISOR, has_role
 
 from . import charts
-from .selectors import Dashboard, dashboard_get
+from .selectors import Dashboard, admin_list_url, dashboard_get
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
@@ -23,15 +23,16 @@ def can_see_dashboard(user) -> bool:
 def _link_figures(dashboard: Dashboard, user) -> bool:
     """Each figure links to its admin list when this viewer may open that list (else it is plain text).
     True when some figure stays without a link for this viewer."""
-    allowed: dict[str, bool] = {}
+    bases: dict[str, str] = {}  # model -> its admin list's address, "" when this viewer has none
     for figure in dashboard.figures():
         if not figure.model:
             continue
-        if figure.model not in allowed:
+        if figure.model not in bases:
             app_label, model_name = figure.model.split(".")
-            allowed[figure.model] = user.has_perm(f"{app_label}.view_{model_name}")
-        if allowed[figure.model]:
-            figure.href = figure.admin_url()
+            allowed = user.has_perm(f"{app_label}.view_{model_name}")
+            bases[figure.model] = admin_list_url(figure.model) if allowed else ""
+        if bases[figure.model]:
+            figure.href = figure.url_from(bases[figure.model])
     return any(figure.model and not figure.href for figure in dashboard.figures())
 
 

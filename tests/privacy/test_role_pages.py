@@ -116,6 +116,8 @@ ADMIN_PAGES = {
 SITE_PAGES = {
     "/sessions/{booking}/": {"seeker": 200, "supporter": 200},
     "/sessions/{booking}/calendar.ics": {"seeker": 200, "supporter": 200},
+    # The operations dashboard: operations and supervisors (superusers hold both); everyone else 404.
+    "/staff/dashboard/": {OPS: 200, SUP: 200, ROOT: 200},
 }
 
 PRIVATE = [
