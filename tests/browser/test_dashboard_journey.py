@@ -57,6 +57,7 @@ def test_operations_open_the_dashboard_and_follow_a_number_to_its_admin_list(bro
         # At phone width the page itself never scrolls sideways: the wide tables scroll in their box.
         wide = page.evaluate(WIDER_THAN_THE_SCREEN)
         assert wide == [], wide
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     page.get_by_role("link", name="2 (Requests waiting for a supporter: open the list)").click()
     page.locator("#changelist").wait_for()
