@@ -158,6 +158,9 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["status", "start"], name="booking_status_start_idx"),
             models.Index(fields=["status", "respond_by"], name="booking_status_respond_idx"),
+            # The operations dashboard: requests made per day, and cancellations per day.
+            models.Index(fields=["requested_at"], name="booking_requested_at_idx"),
+            models.Index(fields=["status", "ended_at"], name="booking_status_ended_idx"),
         ]
 
     def __str__(self) -> str:
@@ -194,6 +197,10 @@ class SessionFeedback(models.Model):
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
                 name="feedback_rating_1_to_5",
             ),
+        ]
+        indexes = [
+            # The operations dashboard: guarantee claims ("I didn't love it") by when they were made.
+            models.Index(fields=["created_at"], name="feedback_claim_created_idx", condition=Q(loved=False)),
         ]
 
     def __str__(self) -> str:

@@ -145,6 +145,10 @@ class Payment(models.Model):
             ),
             models.CheckConstraint(condition=Q(amount_cents__gt=0), name="payment_amount_positive"),
         ]
+        indexes = [
+            # The operations dashboard: attempts waiting for the card holder, the month's revenue.
+            models.Index(fields=["status", "succeeded_at"], name="payment_status_succeeded_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Payment {self.pk} of payable {self.payable_id} ({self.status})"
@@ -200,6 +204,10 @@ class Refund(models.Model):
             models.UniqueConstraint(
                 fields=["payment"], condition=~Q(reason="staff"), name="refund_one_policy_refund_per_payment"
             ),
+        ]
+        indexes = [
+            # The operations dashboard: failed refunds, the month's refunds.
+            models.Index(fields=["status", "succeeded_at"], name="refund_status_succeeded_idx"),
         ]
 
     def __str__(self) -> str:

@@ -112,3 +112,23 @@ def test_messaging_bench_measures_every_row_with_query_counts_that_do_not_grow()
     assert [r.queries for r in small_rows] == [r.queries for r in large_rows]
     table = format_messaging(large_rows, large, repeat=1)
     assert "thread page, 200 messages" in table and "send a message" in table and "Messages list" in table
+
+
+@time_machine.travel(dt.datetime(2026, 12, 2, 17, 30, tzinfo=dt.UTC), tick=False)
+def test_dashboard_bench_seeds_bookings_and_its_query_count_does_not_grow():
+    from bench.dashboard import format_dashboard, measure_dashboard
+    from bookings.models import Booking
+    from payments.models import Payment
+
+    seed(supporters=5)
+    small_rows, small, _plan = measure_dashboard(bookings=200, repeat=1)
+    assert small["bookings"] == Booking.objects.count() == 200
+    assert Booking.objects.filter(status=Booking.Status.REQUESTED).exists()
+    assert Payment.objects.filter(status=Payment.Status.SUCCEEDED).count() > 100
+    seed(supporters=50, first_number=100)
+    large_rows, large, plan = measure_dashboard(bookings=2000, repeat=1, explain=True)
+    assert large["bookings"] == 2000 and Booking.objects.count() == 2200
+    assert [r.queries for r in small_rows] == [r.queries for r in large_rows]
+    table = format_dashboard(large_rows, large, repeat=1, plan=plan)
+    assert "| operations dashboard `/staff/dashboard/`" in table and "× the static floor" in table
+    assert "slowest six" in plan

@@ -134,6 +134,8 @@ SITE_PAGES = {
     # Supervisors only (superusers hold every role); everyone else, staff included, a 404.
     "/supervisor/queue/": {"supervisor": 200, "superuser": 200},
     "/supervisor/flags/{flag}/": {"supervisor": 200, "superuser": 200},
+    # The operations dashboard: operations and supervisors (superusers hold both); everyone else 404.
+    "/staff/dashboard/": {OPS: 200, SUP: 200, ROOT: 200},
 }
 
 PRIVATE = [

@@ -1,12 +1,14 @@
 """`manage.py bench`: the directory and slot benchmark of issue 3, on a throwaway database."""
 
 import tempfile
+import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
 from bench.bookings import format_throughput, local_stripe, measure_throughput
+from bench.dashboard import format_dashboard, measure_dashboard
 from bench.directory import format_report, run
 from bench.http import WrkMissing, format_http, measure_http, require_wrk
 from bench.matching import measure_matching
@@ -57,6 +59,18 @@ class Command(BaseCommand):
             help="With --http: run a second time with the directory cache off (DIRECTORY_CACHE_SECONDS=0).",
         )
         parser.add_argument(
+            "--dashboard-bookings",
+            type=int,
+            default=100_000,
+            help="Bookings to seed for the operations dashboard row (default 100,000; 0 to skip).",
+        )
+        parser.add_argument(
+            "--only-dashboard",
+            action="store_true",
+            help="Only the operations dashboard: seed the supporters and --dashboard-bookings bookings, "
+            "then time the page (no directory, matching, messaging or throughput rows).",
+        )
+        parser.add_argument(
             "--bookings",
             type=int,
             default=200,
@@ -82,6 +96,11 @@ class Command(BaseCommand):
                 supporters=supporters, seconds=options["http_seconds"], compare=options["http_compare"]
             )
             return
+        if options["only_dashboard"]:
+            self._dashboard(
+                supporters=supporters, bookings=options["dashboard_bookings"], repeat=repeat, explain=explain
+            )
+            return
         old_name = connection.settings_dict["NAME"]
         with tempfile.TemporaryDirectory(prefix="peersnet-bench-") as folder:
             if connection.vendor == "sqlite":
@@ -92,12 +111,16 @@ class Command(BaseCommand):
             )
             connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False, serialize=False)
             throughput = []
-            messaging = None
+            messaging = dashboard = None
             try:
                 report = run(supporters=supporters, repeat=repeat, roll_repeat=roll_repeat, explain=explain)
                 report.rows += measure_matching(repeat=repeat)
                 if messages:
                     messaging = measure_messaging(messages=messages, repeat=repeat)
+                if options["dashboard_bookings"]:
+                    dashboard = measure_dashboard(
+                        bookings=options["dashboard_bookings"], repeat=repeat, explain=explain
+                    )
                 if bookings:
                     with local_stripe():
                         half = max(1, bookings // 2)
@@ -109,8 +132,42 @@ class Command(BaseCommand):
         self.stdout.write(format_report(report, repeat=repeat, roll_repeat=roll_repeat))
         if messaging:
             self.stdout.write(format_messaging(*messaging, repeat=repeat))
+        if dashboard:
+            rows, seeded, plan = dashboard
+            self.stdout.write(format_dashboard(rows, seeded, repeat=repeat, plan=plan))
         if throughput:
             self.stdout.write(format_throughput(throughput))
+
+    def _dashboard(self, *, supporters: int, bookings: int, repeat: int, explain: bool) -> None:
+        """``--only-dashboard``: seed supporters and bookings, time the operations dashboard alone."""
+        from bench.directory import machine
+        from bench.seed import analyze, seed
+
+        old_name = connection.settings_dict["NAME"]
+        with tempfile.TemporaryDirectory(prefix="peersnet-bench-") as folder:
+            if connection.vendor == "sqlite":
+                connection.settings_dict.setdefault("TEST", {})["NAME"] = str(Path(folder) / "bench.sqlite3")
+            self.stdout.write(
+                f"Creating a throwaway database (not {old_name}) and seeding {supporters} supporters…"
+            )
+            connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False, serialize=False)
+            try:
+                started = time.perf_counter()
+                seed(supporters=supporters)
+                analyze()
+                self.stdout.write(f"Supporters and slots seeded in {time.perf_counter() - started:.1f} s")
+                before = machine()
+                rows, seeded, plan = measure_dashboard(bookings=bookings, repeat=repeat, explain=explain)
+                after = machine()
+            finally:
+                connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
+        self.stdout.write(
+            f"Machine: {before['cpu']}, {before['cores']} cores; {before['database']}; "
+            f"Python {before['python']}, Django {before['django']}"
+        )
+        self.stdout.write(f"Load average (1, 5, 15 min) before: {before['load']}; after: {after['load']}")
+        self.stdout.write(f"Data: {supporters} supporters")
+        self.stdout.write(format_dashboard(rows, seeded, repeat=repeat, plan=plan))
 
     def _http(self, *, supporters: int, seconds: int, compare: bool) -> None:
         """``--http``: seed the throwaway database, then the wrk table (bench/http.py)."""
