@@ -33,7 +33,12 @@ def listed(supporter) -> bool:
 
 def record(supporter, *, expires_on, kind=Credential.Kind.CERTIFICATION, issued_on=dt.date(2024, 1, 10)):
     return credential_record(
-        supporter=supporter, kind=kind, issued_on=issued_on, expires_on=expires_on, issuer="State board", by=None
+        supporter=supporter,
+        kind=kind,
+        issued_on=issued_on,
+        expires_on=expires_on,
+        issuer="State board",
+        by=None,
     )
 
 
@@ -63,12 +68,16 @@ def test_reminders_at_60_30_and_7_days_each_once(mailoutbox, django_capture_on_c
     assert firsts == [1, 31, 54]
     assert "expires on Monday 1 February 2027" in reminders[0].body
     assert all("988" in m.body for m in reminders)
-    keys = set(Notification.objects.filter(key__startswith="credential-reminder-").values_list("key", flat=True))
+    keys = set(
+        Notification.objects.filter(key__startswith="credential-reminder-").values_list("key", flat=True)
+    )
     assert {k.rsplit("-", 1)[1] for k in keys} == {"60", "30", "7"}
 
 
 @time_machine.travel(WEDNESDAY, tick=False)
-def test_a_credential_entered_late_gets_only_the_nearest_reminder(mailoutbox, django_capture_on_commit_callbacks):
+def test_a_credential_entered_late_gets_only_the_nearest_reminder(
+    mailoutbox, django_capture_on_commit_callbacks
+):
     supporter = SupporterFactory()
     record(supporter, expires_on=TODAY + dt.timedelta(days=20))
     with django_capture_on_commit_callbacks(execute=True):
@@ -95,7 +104,9 @@ def test_on_expiry_the_supporter_is_unlisted_once_and_staff_are_told(
     with time_machine.travel(WEDNESDAY, tick=False):
         supporter = SupporterFactory(display_name="Jess Rivera")
         offer_hours(supporter)
-        confirmed = BookingFactory(supporter=supporter, slot__supporter=supporter, status=Booking.Status.CONFIRMED)
+        confirmed = BookingFactory(
+            supporter=supporter, slot__supporter=supporter, status=Booking.Status.CONFIRMED
+        )
         record(supporter, expires_on=TODAY + dt.timedelta(days=1))
         credentials_sweep()
         assert listed(supporter)
@@ -145,7 +156,10 @@ def test_renewal_lists_the_supporter_again(mailoutbox, django_capture_on_commit_
         credentials_sweep()
         assert listed(supporter)  # the older, expired one no longer counts
     assert Credential.objects.filter(pk=old.pk).exists()
-    assert list(ListingEvent.objects.order_by("at", "pk").values_list("kind", flat=True)) == ["unlisted", "relisted"]
+    assert list(ListingEvent.objects.order_by("at", "pk").values_list("kind", flat=True)) == [
+        "unlisted",
+        "relisted",
+    ]
     assert subjects(mailoutbox) == ["Your profile is listed again"]
 
 

@@ -73,7 +73,8 @@ class OnboardingAdmin(admin.ModelAdmin):
             return "activated"
         left = obj.due_at - timezone.now()
         if left < dt.timedelta(0):
-            return f"overdue by {-left.days} day{'s' if -left.days != 1 else ''}"
+            late = (-left).days
+            return f"overdue by {late} day{'s' if late != 1 else ''}" if late else "overdue today"
         days = left.days
         return f"{days} day{'s' if days != 1 else ''} left"
 
