@@ -107,6 +107,11 @@ ADMIN_PAGES = {
     "/admin/notifications/notification/": {OPS, ROOT},
     "/admin/notifications/notification/{notification}/change/": {OPS, ROOT},
     "/admin/health/heartbeat/": {OPS, ROOT},
+    "/admin/workforce/onboarding/": {OPS, TRN, ROOT},
+    "/admin/workforce/credential/": {OPS, TRN, ROOT},
+    "/admin/workforce/credential/add/": {OPS, ROOT},
+    "/admin/workforce/listingevent/": {OPS, ROOT},
+    "/admin/workforce/ethicsacknowledgement/": {OPS, TRN, ROOT},
     "/admin/accounts/user/": {ROOT},
     "/admin/auth/group/": {ROOT},
     "/admin/mfa/authenticator/": {ROOT},
@@ -116,6 +121,9 @@ ADMIN_PAGES = {
 SITE_PAGES = {
     "/sessions/{booking}/": {"seeker": 200, "supporter": 200},
     "/sessions/{booking}/calendar.ics": {"seeker": 200, "supporter": 200},
+    # A supporter's own onboarding (none in this world: a 404 for everyone) and credentials.
+    "/become-a-supporter/onboarding/": {},
+    "/become-a-supporter/credentials/": {"supporter": 200},
 }
 
 PRIVATE = [

@@ -203,3 +203,31 @@ def test_admin_records_a_renewal_that_lists_again(client, operations):
     assert Credential.objects.latest("pk").recorded_by == operations
     page = client.get(CREDENTIALS + "?expiry=expired").content.decode()
     assert "expired" in page
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_export_and_erasure_of_onboarding_and_credentials(onboarding):
+    from privacy.services import export_payload
+    from workforce import privacy
+    from workforce.services.onboarding import ethics_acknowledge
+
+    user = onboarding.supporter.user
+    ethics_acknowledge(user=user)
+    credential_record(
+        supporter=onboarding.supporter,
+        kind=Credential.Kind.BACKGROUND_CHECK,
+        issued_on=dt.date(2026, 11, 1),
+        expires_on=dt.date(2028, 11, 1),
+        number="BC-12345",
+        by=None,
+    )
+    section = export_payload(user=user, now=WEDNESDAY)["sections"]["onboarding_and_credentials"]
+    assert section["credentials"][0]["number"] == "BC-12345"
+    assert section["code_of_ethics"][0]["version"] == ethics.VERSION
+    privacy.erase(user, now=WEDNESDAY)
+    assert Credential.objects.get().number == ""
+    assert not EthicsAcknowledgement.objects.exists()
+    assert (
+        "onboarding_and_credentials"
+        not in export_payload(user=SeekerFactory().user, now=WEDNESDAY)["sections"]
+    )
