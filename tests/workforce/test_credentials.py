@@ -194,3 +194,13 @@ def test_an_expired_credential_keeps_an_activated_onboarding_supporter_out():
     record(supporter, expires_on=TODAY - dt.timedelta(days=1))
     SupporterProfile.objects.filter(pk=supporter.pk).update(status=SupporterProfile.Status.ACTIVE)
     assert not listed(supporter)
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_moving_a_credential_to_the_right_supporter_reapplies_the_rule_to_both():
+    wrong, right = SupporterFactory(), SupporterFactory()
+    credential = record(wrong, expires_on=TODAY - dt.timedelta(days=1))
+    assert not listed(wrong)
+    credential.supporter = right
+    credential_save(credential=credential, by=None)
+    assert listed(wrong) and not listed(right)

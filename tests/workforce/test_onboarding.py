@@ -181,3 +181,15 @@ def test_no_nudge_once_activated(mailoutbox):
         onboarding_activate(onboarding_id=onboarding.pk, by=staff)
     with time_machine.travel(WEDNESDAY + dt.timedelta(days=11), tick=False):
         assert onboarding_nudge_due() == 0
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_a_withdrawn_application_cannot_be_activated():
+    staff = StaffFactory()
+    onboarding = Onboarding.objects.get(application=application_at_onboarding())
+    complete_checklist(onboarding, staff=staff)
+    application_move(application_id=onboarding.application_id, to=Stage.WITHDRAWN, by=None)
+    with pytest.raises(OnboardingError) as exc:
+        onboarding_activate(onboarding_id=onboarding.pk, by=staff)
+    assert exc.value.code == "bad_state"
+    assert not SupporterProfile.objects.listed().filter(pk=onboarding.supporter_id).exists()

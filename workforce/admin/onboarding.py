@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from peersnet.errors import DomainError
+
 from ..models import Credential, EthicsAcknowledgement, ListingEvent, Onboarding
 from ..selectors.onboarding import onboarding_checklist
 from ..services.credentials import credential_delete, credential_save, ops_today
-from ..services.onboarding import OnboardingError, onboarding_activate, onboarding_mark_orientation
+from ..services.onboarding import onboarding_activate, onboarding_mark_orientation
 
 
 class ClockFilter(admin.SimpleListFilter):
@@ -99,7 +101,7 @@ class OnboardingAdmin(admin.ModelAdmin):
         for onboarding in queryset.select_related("supporter"):
             try:
                 onboarding_activate(onboarding_id=onboarding.pk, by=request.user)
-            except OnboardingError as exc:
+            except DomainError as exc:  # incomplete, or the application moved on meanwhile
                 self.message_user(request, exc.message, messages.ERROR)
             else:
                 self.message_user(

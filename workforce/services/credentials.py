@@ -110,13 +110,19 @@ def credential_record(
 
 @transaction.atomic
 def credential_save(*, credential: Credential, by: User | None) -> Credential:
-    """Staff: save a credential edited in the admin (a corrected or extended expiry), then apply the
-    listing rule at once. Raises CredentialError on impossible dates."""
+    """Staff: save a credential edited in the admin (a corrected or extended expiry, or one moved to the
+    right supporter), then apply the listing rule at once to everyone it concerns. Raises CredentialError
+    on impossible dates."""
     _check_dates(credential.issued_on, credential.expires_on)
+    before = None
     if credential.pk is None:
         credential.recorded_by = by
+    else:
+        before = Credential.objects.filter(pk=credential.pk).values_list("supporter_id", flat=True).first()
     credential.save()
     credentials_sync(supporter_id=credential.supporter_id)
+    if before is not None and before != credential.supporter_id:
+        credentials_sync(supporter_id=before)
     return credential
 
 

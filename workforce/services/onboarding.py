@@ -76,10 +76,18 @@ def onboarding_activate(*, onboarding_id: int, by: User) -> Onboarding:
     from .hiring import application_move  # hiring imports this module for onboarding_begin
 
     onboarding = (
-        Onboarding.objects.select_for_update().select_related("supporter__user").get(pk=onboarding_id)
+        Onboarding.objects.select_for_update()
+        .select_related("supporter__user", "application")
+        .get(pk=onboarding_id)
     )
     if onboarding.activated_at is not None:
         return onboarding
+    if onboarding.application.stage != Stage.ONBOARDING:  # withdrawn or rejected meanwhile
+        raise OnboardingError(
+            f"This application is at “{onboarding.application.get_stage_display()}”, so "
+            f"{onboarding.supporter.display_name} can't be activated.",
+            code="bad_state",
+        )
     missing = onboarding_missing(onboarding=onboarding)
     if missing:
         raise OnboardingError(
