@@ -292,6 +292,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "supporters.tasks.roll_slot_horizon",
         "schedule": crontab(hour=10, minute=5),  # 02:05/03:05 Pacific, before anyone books for the new day
     },
+    # --- Workforce (README "Onboarding and credentials"): each sends its emails once (keyed).
+    "nudge-onboarding": {"task": "workforce.tasks.nudge_onboarding", "schedule": crontab(minute=25)},
+    "sweep-credentials": {"task": "workforce.tasks.sweep_credentials", "schedule": crontab(minute=55)},
     # --- Health (README "Health checks"): beat records sending it, a worker records running it.
     "heartbeat": {"task": "health.tasks.heartbeat", "schedule": float(HEALTH_HEARTBEAT_SECONDS)},
 }
@@ -424,6 +427,7 @@ STORAGES = {
 # bucket (or its supporters/ prefix) must be publicly readable. MEDIA_URL is the public base of the files and
 # its origin is added to the CSP's img-src.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+_PUBLIC_S3_OPTIONS = {"custom_domain", "url_protocol", "object_parameters"}
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 MEDIA_STORAGE = env("MEDIA_STORAGE", default="s3" if AWS_STORAGE_BUCKET_NAME else "local")
 if MEDIA_STORAGE == "local":
@@ -471,6 +475,26 @@ elif MEDIA_STORAGE == "s3":
     }
 else:
     raise ImproperlyConfigured("MEDIA_STORAGE must be 'local' or 's3'.")
+# Private files (credential documents): never at a public address; the site serves them only to who may
+# see them. Local: under PRIVATE_MEDIA_ROOT, outside MEDIA_ROOT (so /media/ never serves them). s3: the
+# same bucket under "private/", no public ACL, short-lived signed URLs only.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
+if MEDIA_STORAGE == "s3":
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **{k: v for k, v in STORAGES["default"]["OPTIONS"].items() if k not in _PUBLIC_S3_OPTIONS},
+            "location": f"{_s3_location}/private".lstrip("/"),
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "default_acl": "private",
+        },
+    }
+else:
+    STORAGES["private"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": "/private-files-are-not-served/"},
+    }
 MEDIA_ORIGIN = "" if MEDIA_URL.startswith("/") else "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL))
 
 # --- Security -----------------------------------------------------------------------------
@@ -506,6 +530,8 @@ STRIPE_JS_URL = env("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
 STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=1)
 STAFF_ALERT_EMAIL = env("STAFF_ALERT_EMAIL", default="staff@peersnet.example")
+# Where operations hear about supporters (a credential lapsed and the supporter was unlisted).
+OPERATIONS_EMAIL = env("OPERATIONS_EMAIL", default=STAFF_ALERT_EMAIL)
 
 # Behind a proxy, the client's address (for per-IP rate limits) is read from X-Forwarded-For, trusting
 # this many proxies. 0 (the default) uses the connection's own address.
@@ -544,6 +570,11 @@ WAITLIST_HOLD = timedelta(minutes=env.int("WAITLIST_HOLD_MINUTES", default=120))
 SEEKER_MIN_AGE = 18
 SEEKER_MAX_AGE = 30
 SUPPORTER_MIN_WEEKLY_HOURS = 5
+# Onboarding: done within this many days of entering it, with a nudge to the supporter after the second.
+ONBOARDING_DAYS = env.int("ONBOARDING_DAYS", default=14)
+ONBOARDING_NUDGE_DAYS = env.int("ONBOARDING_NUDGE_DAYS", default=10)
+# Reminders to renew a credential, this many days before it expires (each once per expiry date).
+CREDENTIAL_REMINDER_DAYS = (60, 30, 7)
 MESSAGE_REPLY_TARGET = timedelta(hours=env.int("MESSAGE_REPLY_HOURS", default=48))
 # Messaging (issue 14): a conversation stays open this long after the pair's last session.
 MESSAGING_OPEN_FOR = timedelta(days=env.int("MESSAGING_OPEN_DAYS", default=90))

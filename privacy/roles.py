@@ -59,6 +59,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "waitlist.waitlistoffer": VIEW,
         "sitefeedback.sitefeedback": VIEW_CHANGE,  # tag, mark handled, export
         "sitefeedback.feedbacktag": EDIT,
+        "workforce.onboarding": VIEW_CHANGE,  # change: mark orientation, activate
+        "workforce.credential": ALL,  # record renewals; delete one entered by mistake
+        "workforce.listingevent": VIEW,
+        "workforce.ethicsacknowledgement": VIEW,
     },
     SUPERVISOR: {
         "supporters.supporterprofile": VIEW,
@@ -76,6 +80,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     TRAINER: {
         "supporters.supporterprofile": VIEW,
         "supporters.tag": VIEW,
+        "workforce.onboarding": VIEW,
+        "workforce.credential": VIEW,
+        "workforce.ethicsacknowledgement": VIEW,
     },
 }
 

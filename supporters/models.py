@@ -36,15 +36,20 @@ class Tag(models.Model):
 
 class SupporterProfileQuerySet(models.QuerySet):
     def listed(self) -> "SupporterProfileQuerySet":
-        """Active supporters who are not on leave right now: the ones seekers can find and book.
+        """Active supporters whose credentials have not lapsed and who are not on leave right now: the ones
+        seekers can find and book.
 
         A leave's dates are days in the supporter's zone; ``starts_at``/``ends_at`` hold the instants
-        they begin and end, so this is one indexed comparison with no time zone work per row."""
+        they begin and end, so this is one indexed comparison with no time zone work per row. Whether
+        credentials lapsed is stored on the row (kept by workforce through ``services.listing``), so
+        the rule adds a condition, never a join or a query."""
         now = timezone.now()
         on_leave = LeaveOfAbsence.objects.filter(supporter=OuterRef("pk"), starts_at__lte=now).filter(
             Q(ends_at__isnull=True) | Q(ends_at__gt=now)
         )
-        return self.filter(status=SupporterProfile.Status.ACTIVE).exclude(Exists(on_leave))
+        return self.filter(status=SupporterProfile.Status.ACTIVE, credentials_lapsed_at__isnull=True).exclude(
+            Exists(on_leave)
+        )
 
 
 # The zones whose time-of-day next open times are stored on each supporter (``next_<kind>_<region>``).
@@ -90,6 +95,10 @@ class SupporterProfile(models.Model):
     photo_small = models.ImageField(upload_to=photo_path, blank=True)
     photo_medium = models.ImageField(upload_to=photo_path, blank=True)
     photo_large = models.ImageField(upload_to=photo_path, blank=True)
+    # When a required credential (certification, background check…) expired without renewal: the
+    # supporter is unlisted until it is renewed. None: nothing has lapsed (supporters with no credentials
+    # on record included). Written only by ``services.listing`` (workforce keeps the credentials).
+    credentials_lapsed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # The start of the earliest open slot that was bookable (minimum notice to horizon) when the slot

@@ -7,3 +7,12 @@ class WorkforceConfig(AppConfig):
 
     name = "workforce"
     verbose_name = "Workforce"
+
+    def ready(self) -> None:
+        from privacy import registry
+
+        from . import privacy  # imports models: loaded once apps are ready
+
+        registry.register(
+            "onboarding_and_credentials", exporter=privacy.export_onboarding, eraser=privacy.erase, order=45
+        )

@@ -7,7 +7,8 @@ rules at once: open if the supporter still works that hour, closed otherwise.
 
 Callers write ``from supporters import services`` or ``from supporters.services import rule_create``; the
 submodules are split by sub-domain: hours (operating hours, the booking window), slots (regeneration,
-freeing, the daily roll), availability (rules, time off, leave), profile (profile text and photos).
+freeing, the daily roll), availability (rules, time off, leave), profile (profile text and photos),
+listing (onboarding → active, credentials lapsed or renewed).
 """
 
 from ..directory_cache import directory_changed
@@ -29,6 +30,12 @@ from .hours import (
     operating_choices,
     operating_hours,
     ops_zone,
+)
+from .listing import (
+    supporter_activate,
+    supporter_credentials_lapse,
+    supporter_credentials_restore,
+    supporter_open_for_onboarding,
 )
 from .profile import PHOTO_FIELDS, ProfileError, profile_update
 from .slots import (
@@ -79,6 +86,10 @@ __all__ = [
     "slots_regenerate",
     "slots_regenerate_all",
     "slots_roll_horizon",
+    "supporter_activate",
+    "supporter_credentials_lapse",
+    "supporter_credentials_restore",
+    "supporter_open_for_onboarding",
     "time_off_create",
     "time_off_delete",
 ]

@@ -122,6 +122,11 @@ ADMIN_PAGES = {
     "/admin/notifications/notification/": {OPS, ROOT},
     "/admin/notifications/notification/{notification}/change/": {OPS, ROOT},
     "/admin/health/heartbeat/": {OPS, ROOT},
+    "/admin/workforce/onboarding/": {OPS, TRN, ROOT},
+    "/admin/workforce/credential/": {OPS, TRN, ROOT},
+    "/admin/workforce/credential/add/": {OPS, ROOT},
+    "/admin/workforce/listingevent/": {OPS, ROOT},
+    "/admin/workforce/ethicsacknowledgement/": {OPS, TRN, ROOT},
     "/admin/accounts/user/": {ROOT},
     "/admin/auth/group/": {ROOT},
     "/admin/mfa/authenticator/": {ROOT},
@@ -136,6 +141,9 @@ SITE_PAGES = {
     "/supervisor/flags/{flag}/": {"supervisor": 200, "superuser": 200},
     # The operations dashboard: operations and supervisors (superusers hold both); everyone else 404.
     "/staff/dashboard/": {OPS: 200, SUP: 200, ROOT: 200},
+    # A supporter's own onboarding (none in this world: a 404 for everyone) and credentials.
+    "/become-a-supporter/onboarding/": {},
+    "/become-a-supporter/credentials/": {"supporter": 200},
 }
 
 PRIVATE = [

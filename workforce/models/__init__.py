@@ -1,5 +1,14 @@
 """workforce's models, one module per part of the work; every model is imported here so Django finds it."""
 
+from .credentials import Credential, ListingEvent
 from .hiring import Application, ApplicationEvent
+from .onboarding import EthicsAcknowledgement, Onboarding
 
-__all__ = ["Application", "ApplicationEvent"]
+__all__ = [
+    "Application",
+    "ApplicationEvent",
+    "Credential",
+    "EthicsAcknowledgement",
+    "ListingEvent",
+    "Onboarding",
+]

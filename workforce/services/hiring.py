@@ -10,6 +10,7 @@ from peersnet.errors import DomainError
 
 from ..models import Application, ApplicationEvent
 from ..stages import Stage, can_move
+from .onboarding import onboarding_begin
 
 
 class StageMoveRefused(DomainError):
@@ -45,4 +46,6 @@ def application_move(*, application_id: int, to: Stage, by: User | None, note: s
         application.stage = to
         application.stage_changed_at = now
         application.save(update_fields=["stage", "stage_changed_at", "updated_at"])
+        if to == Stage.ONBOARDING:
+            onboarding_begin(application=application)
     return application
