@@ -3,7 +3,7 @@
 - operations: bookings, payments, refunds, gifts, supporters' listings (never deletes a money record)
 - supervisor: supervision of supporters, seekers' intake (read, every read logged), the access log;
   later the supervisor queue, reports, safety plans and the messages of flagged threads
-- trainer: supporters (read) for now; applicants and cohorts later
+- trainer: supporters (read); training cohorts, enrolment, attendance, hours, completion
 Superusers (the few who run the system) have every permission and hold every role.
 
 ``ROLE_PERMISSIONS`` is the whole truth. A data migration creates the groups, and after every
@@ -59,6 +59,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "waitlist.waitlistoffer": VIEW,
         "sitefeedback.sitefeedback": VIEW_CHANGE,  # tag, mark handled, export
         "sitefeedback.feedbacktag": EDIT,
+        "workforce.cohort": VIEW,  # the training schedule
     },
     SUPERVISOR: {
         "supporters.supporterprofile": VIEW,
@@ -71,10 +72,19 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "seekers.seekerprofile": VIEW,
         "seekers.intake": VIEW,  # every read writes an access-log row
         "privacy.accesslog": VIEW,
+        "workforce.cohort": VIEW,
+        "workforce.enrolment": VIEW,  # a trainee's totals
+        "workforce.practicelog": VIEW_CHANGE,  # change: approve or return practice hours (reads logged)
     },
     TRAINER: {
         "supporters.supporterprofile": VIEW,
         "supporters.tag": VIEW,
+        "workforce.cohort": ALL,  # the quarterly schedule and places
+        "workforce.livesession": ALL,
+        "workforce.enrolment": EDIT,  # add: enrol an applicant at the training step
+        "workforce.attendance": EDIT,  # the register of a live session
+        "workforce.courseworkhours": EDIT,
+        "workforce.certificate": EDIT,  # add: complete a trainee (issues the certificate)
     },
 }
 

@@ -13,7 +13,10 @@ from messaging.models import Conversation, Message, MessageReport
 from peersnet.kernel.crypto import encrypted_fields
 from privacy.models import DataExport
 from seekers.models import Intake
-from tests.factories import BookingFactory, SeekerFactory
+from tests.factories import BookingFactory, SeekerFactory, SupporterFactory
+from tests.workforce.training_helpers import application_at, cohort
+from workforce.models import PracticeLog
+from workforce.services.training import enrolment_create
 
 ENCRYPTED_COLUMNS = [
     (model, field)
@@ -118,6 +121,18 @@ def _message_report():
     )
 
 
+def _practice_log():
+    enrolment = enrolment_create(cohort_id=cohort().pk, application_id=application_at().pk, by=None)
+    return PracticeLog.objects.create(
+        enrolment=enrolment,
+        date=timezone.localdate(),
+        minutes=60,
+        experienced_supporter=SupporterFactory(),
+        submitted_at=timezone.now(),
+        **{f.name: plaintext_for(f) for f in encrypted_fields(PracticeLog)},
+    )
+
+
 MAKERS = {
     "messaging.Conversation": _conversation,
     "messaging.Message": _message,
@@ -129,6 +144,7 @@ MAKERS = {
     "bookings.Booking": _booking,
     "bookings.BookingEvent": _booking_event,
     "bookings.SessionFeedback": _feedback,
+    "workforce.PracticeLog": _practice_log,
 }
 
 

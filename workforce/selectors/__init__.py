@@ -1,0 +1,1 @@
+"""workforce's reads worth naming, one module per part of the work."""
