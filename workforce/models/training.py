@@ -42,7 +42,6 @@ class Cohort(models.Model):
     class Meta:
         ordering = ["kickoff"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "quarter"], name="cohort_one_per_quarter"),
             models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="cohort_quarter_1_4"),
             models.CheckConstraint(
                 condition=Q(applications_open__lte=models.F("registration_start"))
