@@ -7,3 +7,12 @@ class WorkforceConfig(AppConfig):
 
     name = "workforce"
     verbose_name = "Workforce"
+
+    def ready(self) -> None:
+        from privacy import registry
+
+        from . import privacy_training
+
+        registry.register(
+            "training", exporter=privacy_training.export, eraser=privacy_training.erase, order=15
+        )

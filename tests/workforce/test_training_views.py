@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from privacy import registry
 from privacy.models import AccessLog
 from tests.factories import StaffFactory, SupporterFactory, UserFactory
 from tests.workforce.training_helpers import application_at, cohort, staff_with_role
@@ -93,7 +94,11 @@ def test_a_trainer_never_sees_a_reflection_and_a_supervisors_read_is_logged(clie
     client.force_login(world["supervisor"])
     assert "BEN-PRIVATE-REFLECTION" in client.get(urls(world)["review"]).content.decode()
     row = AccessLog.objects.get()
-    assert (row.actor, row.object_id, row.record) == (world["supervisor"], str(world["log"].pk), "Practice log " + str(world["log"].pk))
+    assert (row.actor, row.object_id, row.record) == (
+        world["supervisor"],
+        str(world["log"].pk),
+        "Practice log " + str(world["log"].pk),
+    )
 
 
 def test_staff_without_two_factor_get_a_404(client, world):
@@ -175,7 +180,12 @@ def test_practice_forms_log_return_and_resubmit(client, world, django_capture_on
     assert "be in the future" in response.content.decode()
     client.post(
         reverse("workforce:practice_new"),
-        {"date": "2027-02-12", "minutes": "60", "experienced_supporter": supporter.pk, "reflection": "Listening"},
+        {
+            "date": "2027-02-12",
+            "minutes": "60",
+            "experienced_supporter": supporter.pk,
+            "reflection": "Listening",
+        },
     )
     log = PracticeLog.objects.get(enrolment=world["mine"])
     client.force_login(world["supervisor"])
@@ -190,7 +200,12 @@ def test_practice_forms_log_return_and_resubmit(client, world, django_capture_on
     assert "Add what you practised." in client.get(edit).content.decode()
     client.post(
         edit,
-        {"date": "2027-02-12", "minutes": "90", "experienced_supporter": supporter.pk, "reflection": "Summaries"},
+        {
+            "date": "2027-02-12",
+            "minutes": "90",
+            "experienced_supporter": supporter.pk,
+            "reflection": "Summaries",
+        },
     )
     log.refresh_from_db()
     assert (log.status, log.minutes, log.reflection) == (PracticeLog.Status.SUBMITTED, 90, "Summaries")
@@ -290,3 +305,14 @@ def test_become_a_supporter_shows_the_coming_cohorts_from_the_table(client):
 def test_become_a_supporter_without_cohorts_says_so(client):
     page = client.get(reverse("pages:become_a_supporter")).content.decode()
     assert "dates of the next cohorts aren't set yet" in page
+
+
+def test_training_joins_the_export_and_deletion(world):
+    section = next(s for s in registry.sections() if s.name == "training")
+    user = world["theirs"].application.user
+    exported = section.exporter(user)
+    assert exported[0]["cohort"] == "2027 Q1"
+    assert exported[0]["practice"][0]["reflection"] == "BEN-PRIVATE-REFLECTION"
+    section.eraser(user, now=NOW)
+    assert not Enrolment.objects.filter(application__user=user).exists()
+    assert Enrolment.objects.filter(pk=world["mine"].pk).exists()
