@@ -38,7 +38,7 @@ class AttendanceForm(forms.Form):
 
 class CourseworkForm(forms.Form):
     hours = forms.DecimalField(
-        label="Hours",
+        label="Hours to add",
         min_value=Decimal("0.25"),
         max_value=Decimal("24"),
         decimal_places=2,
