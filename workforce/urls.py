@@ -9,7 +9,7 @@ urlpatterns: list = [
     path("become-a-supporter/training/", training.training_view, name="training"),
     path("become-a-supporter/training/practice/", training.practice_new_view, name="practice_new"),
     path(
-        "become-a-supporter/training/practice/<int:log_id>/",
+        "become-a-supporter/training/practice/<id:log_id>/",
         training.practice_edit_view,
         name="practice_edit",
     ),
@@ -21,16 +21,16 @@ urlpatterns: list = [
     path("verify/<str:code>/", training.verify_view, name="verify_code"),
     # Staff: trainers and supervisors.
     path("staff/training/", training.staff_cohorts_view, name="staff_cohorts"),
-    path("staff/training/cohorts/<int:cohort_id>/", training.staff_cohort_view, name="staff_cohort"),
+    path("staff/training/cohorts/<id:cohort_id>/", training.staff_cohort_view, name="staff_cohort"),
     path(
-        "staff/training/sessions/<int:session_id>/attendance/",
+        "staff/training/sessions/<id:session_id>/attendance/",
         training.staff_attendance_view,
         name="staff_attendance",
     ),
-    path("staff/training/trainees/<int:enrolment_id>/", training.staff_trainee_view, name="staff_trainee"),
+    path("staff/training/trainees/<id:enrolment_id>/", training.staff_trainee_view, name="staff_trainee"),
     path("staff/training/practice/", training.staff_practice_queue_view, name="staff_practice_queue"),
     path(
-        "staff/training/practice/<int:log_id>/",
+        "staff/training/practice/<id:log_id>/",
         training.staff_practice_review_view,
         name="staff_practice_review",
     ),

@@ -6,12 +6,13 @@ from decimal import Decimal
 
 from django import forms
 
+from peersnet.kernel.ids import IdModelChoiceField
 from supporters.models import SupporterProfile
 
 from ..models import Application
 
 
-class ApplicationChoiceField(forms.ModelChoiceField):
+class ApplicationChoiceField(IdModelChoiceField):
     def label_from_instance(self, obj: Application) -> str:
         return f"{obj.user.get_full_name()} ({obj.user.email})"
 
@@ -51,7 +52,7 @@ class CourseworkForm(forms.Form):
         return int(self.cleaned_data["hours"] * 60)
 
 
-class SupporterChoiceField(forms.ModelChoiceField):
+class SupporterChoiceField(IdModelChoiceField):
     def label_from_instance(self, obj: SupporterProfile) -> str:
         return obj.display_name
 
