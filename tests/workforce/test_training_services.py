@@ -12,6 +12,7 @@ from django.db import connection, connections
 from notifications.models import Notification
 from tests.factories import StaffFactory, SupporterFactory
 from tests.workforce.training_helpers import application_at, cohort
+from workforce.demo import seed_cohorts
 from workforce.models import Attendance, Certificate, Enrolment, PracticeLog
 from workforce.selectors.training import cohort_list_schedule, enrolment_list_with_totals, enrolment_progress
 from workforce.services import training
@@ -317,3 +318,11 @@ def test_schedule_lists_the_coming_cohorts_in_date_order():
     far = cohort(kickoff=dt.date(2028, 7, 3))  # applications open more than a year ahead
     assert list(cohort_list_schedule(today=NOW.date())) == [sooner, later]
     assert far.pk
+
+
+def test_seed_cohorts_adds_the_next_four_quarters_once():
+    seed_cohorts(NOW.date())
+    seed_cohorts(NOW.date())
+    schedule = list(cohort_list_schedule(today=NOW.date()))
+    assert [c.name for c in schedule] == ["2027 Q2", "2027 Q3", "2027 Q4", "2028 Q1"]
+    assert schedule[0].kickoff == dt.date(2027, 4, 5) and schedule[0].sessions.count() == 8
