@@ -24,7 +24,7 @@ NOW = dt.datetime(2027, 2, 15, 12, 0, tzinfo=LA)  # week 7 of the 2027 Q1 course
 
 @time_machine.travel(NOW, tick=True)
 def test_enrol_train_practise_complete_and_verify(browser, live_server, mailoutbox):
-    q1 = cohort(kickoff=dt.date(2027, 1, 4), name="2027 Q1", capacity=12)
+    cohort(kickoff=dt.date(2027, 1, 4), name="2027 Q1", capacity=12)
     applicant = application_at(first_name="Maya", email="maya@example.com")
     trainer = staff_with_role("trainer", first_name="Tom")
     supervisor = staff_with_role("supervisor", first_name="Sara")

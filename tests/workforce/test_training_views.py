@@ -13,7 +13,7 @@ from privacy import registry
 from privacy.models import AccessLog
 from tests.factories import StaffFactory, SupporterFactory, UserFactory
 from tests.workforce.training_helpers import application_at, cohort, staff_with_role
-from workforce.models import Certificate, Enrolment, PracticeLog
+from workforce.models import Certificate, Cohort, Enrolment, PracticeLog
 from workforce.services import training
 from workforce.stages import Stage
 from workforce.views.training import VERIFY_LIMIT
@@ -316,3 +316,36 @@ def test_training_joins_the_export_and_deletion(world):
     section.eraser(user, now=NOW)
     assert not Enrolment.objects.filter(application__user=user).exists()
     assert Enrolment.objects.filter(pk=world["mine"].pk).exists()
+
+
+def test_a_trainer_adds_a_cohort_in_the_admin_and_its_end_defaults_to_eight_weeks(client, world):
+    client.force_login(world["trainer"])
+    response = client.post(
+        "/admin/workforce/cohort/add/",
+        {
+            "name": "2027 Q3",
+            "year": "2027",
+            "quarter": "3",
+            "applications_open": "2027-04-19",
+            "registration_start": "2027-06-01",
+            "kickoff": "2027-07-05",
+            "end": "",
+            "total_hours_required": "80",
+            "practice_hours_required": "5",
+            "capacity": "16",
+            "sessions-TOTAL_FORMS": "1",
+            "sessions-INITIAL_FORMS": "0",
+            "sessions-0-start_0": "2027-07-06",
+            "sessions-0-start_1": "17:00",
+            "sessions-0-duration_minutes": "120",
+        },
+    )
+    assert response.status_code == 200  # a two-hour session is refused
+    assert not Cohort.objects.filter(name="2027 Q3").exists()
+    assert "A live session lasts 60 to 90 minutes." in response.content.decode()
+    data = {key: value for key, value in response.wsgi_request.POST.items()}
+    data["sessions-0-duration_minutes"] = "90"
+    response = client.post("/admin/workforce/cohort/add/", data)
+    assert response.status_code == 302
+    added = Cohort.objects.get(name="2027 Q3")
+    assert added.end == dt.date(2027, 8, 30) and added.sessions.get().duration_minutes == 90

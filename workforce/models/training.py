@@ -48,6 +48,9 @@ class Cohort(models.Model):
                 & Q(registration_start__lte=models.F("kickoff"))
                 & Q(kickoff__lt=models.F("end")),
                 name="cohort_dates_in_order",
+                violation_error_message=_(
+                    "The dates go in this order: applications open, registration starts, kickoff, end."
+                ),
             ),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="cohort_capacity_positive"),
         ]
@@ -69,7 +72,9 @@ class LiveSession(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cohort", "start"], name="livesession_one_per_start"),
             models.CheckConstraint(
-                condition=Q(duration_minutes__gte=60, duration_minutes__lte=90), name="livesession_60_to_90"
+                condition=Q(duration_minutes__gte=60, duration_minutes__lte=90),
+                name="livesession_60_to_90",
+                violation_error_message=_("A live session lasts 60 to 90 minutes."),
             ),
         ]
 

@@ -21,7 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.admin_site import staff_has_mfa
@@ -194,7 +194,7 @@ def certificate_pdf(certificate: Certificate) -> bytes:
                     "with an experienced supporter.",
                 ],
             ),
-            PdfSection("Issued", [certificate.issued_at.date().strftime("%-d %B %Y")]),
+            PdfSection("Issued", [formats.date_format(timezone.localtime(certificate.issued_at), "j F Y")]),
             PdfSection("Verification code", [certificate.code]),
         ],
         footer="Check this certificate at "
