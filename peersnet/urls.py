@@ -3,10 +3,15 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from workforce.views.training import become_a_supporter_view
+
 from . import views
 
 page_patterns = [
     path(url, views.page_view, {"name": name}, name=name) for name, (url, _title) in views.PAGES.items()
+] + [
+    # Shows the coming cohorts from the database, so it is a workforce view; the name stays "pages:…".
+    path("become-a-supporter/", become_a_supporter_view, name="become_a_supporter"),
 ]
 
 urlpatterns = [

@@ -11,13 +11,13 @@ from peersnet.kernel.http_cache import public_page
 logger = logging.getLogger(__name__)
 
 # URL name -> (path, title). The template is pages/<name>.html; the URL name is "pages:<name>".
+# "pages:become_a_supporter" is not static: it shows the training cohorts (workforce.views.training).
 PAGES: dict[str, tuple[str, str]] = {
     "how_it_works": ("how-it-works/", "How it works"),
     "pricing": ("pricing/", "Pricing"),
     "faq": ("faq/", "Questions from seekers"),
     "faq_supporters": ("faq/supporters/", "Questions from supporters"),
     "faq_gifts": ("faq/gifts/", "Questions about gift sessions"),
-    "become_a_supporter": ("become-a-supporter/", "Become a peer supporter"),
     "crisis": ("crisis/", "Crisis resources"),
     "contact": ("contact/", "Contact us"),
     "privacy": ("privacy/", "Privacy"),

@@ -3,7 +3,7 @@
 - operations: bookings, payments, refunds, gifts, supporters' listings (never deletes a money record)
 - supervisor: supervision of supporters, seekers' intake (read, every read logged), the access log;
   later the supervisor queue, reports, safety plans and the messages of flagged threads
-- trainer: supporters (read) for now; applicants and cohorts later
+- trainer: supporters (read); training cohorts, enrolment, attendance, hours, completion
 Superusers (the few who run the system) have every permission and hold every role.
 
 ``ROLE_PERMISSIONS`` is the whole truth. A data migration creates the groups, and after every
@@ -63,6 +63,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "workforce.credential": ALL,  # record renewals; delete one entered by mistake
         "workforce.listingevent": VIEW,
         "workforce.ethicsacknowledgement": VIEW,
+        "workforce.cohort": VIEW,  # the training schedule
     },
     SUPERVISOR: {
         "supporters.supporterprofile": VIEW,
@@ -76,6 +77,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "seekers.intake": VIEW,  # every read writes an access-log row
         "privacy.accesslog": VIEW,
         "safety.crisisflag": VIEW,  # the queue's crisis flags (read-only in the admin, every read logged)
+        "workforce.cohort": VIEW,
+        "workforce.enrolment": VIEW,  # a trainee's totals
+        "workforce.practicelog": VIEW_CHANGE,  # change: approve or return practice hours (reads logged)
     },
     TRAINER: {
         "supporters.supporterprofile": VIEW,
@@ -83,6 +87,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "workforce.onboarding": VIEW,
         "workforce.credential": VIEW,
         "workforce.ethicsacknowledgement": VIEW,
+        "workforce.cohort": ALL,  # the quarterly schedule and places
+        "workforce.livesession": ALL,
+        "workforce.enrolment": EDIT,  # add: enrol an applicant at the training step
+        "workforce.attendance": EDIT,  # the register of a live session
+        "workforce.courseworkhours": EDIT,
+        "workforce.certificate": EDIT,  # add: complete a trainee (issues the certificate)
     },
 }
 

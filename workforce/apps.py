@@ -16,3 +16,9 @@ class WorkforceConfig(AppConfig):
         registry.register(
             "onboarding_and_credentials", exporter=privacy.export_onboarding, eraser=privacy.erase, order=45
         )
+
+        from . import privacy_training
+
+        registry.register(
+            "training", exporter=privacy_training.export, eraser=privacy_training.erase, order=15
+        )

@@ -14,7 +14,10 @@ from peersnet.kernel.crypto import encrypted_fields
 from privacy.models import DataExport
 from safety.models import CrisisFlag
 from seekers.models import Intake
-from tests.factories import BookingFactory, SeekerFactory
+from tests.factories import BookingFactory, SeekerFactory, SupporterFactory
+from tests.workforce.training_helpers import application_at, cohort
+from workforce.models import PracticeLog
+from workforce.services.training import enrolment_create
 
 ENCRYPTED_COLUMNS = [
     (model, field)
@@ -133,6 +136,18 @@ def _crisis_flag():
     )
 
 
+def _practice_log():
+    enrolment = enrolment_create(cohort_id=cohort().pk, application_id=application_at().pk, by=None)
+    return PracticeLog.objects.create(
+        enrolment=enrolment,
+        date=timezone.localdate(),
+        minutes=60,
+        experienced_supporter=SupporterFactory(),
+        submitted_at=timezone.now(),
+        **{f.name: plaintext_for(f) for f in encrypted_fields(PracticeLog)},
+    )
+
+
 MAKERS = {
     "safety.CrisisFlag": _crisis_flag,
     "messaging.Conversation": _conversation,
@@ -145,6 +160,7 @@ MAKERS = {
     "bookings.Booking": _booking,
     "bookings.BookingEvent": _booking_event,
     "bookings.SessionFeedback": _feedback,
+    "workforce.PracticeLog": _practice_log,
 }
 
 

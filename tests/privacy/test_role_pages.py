@@ -130,6 +130,8 @@ ADMIN_PAGES = {
     "/admin/accounts/user/": {ROOT},
     "/admin/auth/group/": {ROOT},
     "/admin/mfa/authenticator/": {ROOT},
+    "/admin/workforce/cohort/": {OPS, SUP, TRN, ROOT},
+    "/admin/workforce/cohort/add/": {TRN, ROOT},
 }
 
 # Site pages: the two people of a booking see it; nobody else, staff included, learns it exists.
@@ -144,6 +146,9 @@ SITE_PAGES = {
     # A supporter's own onboarding (none in this world: a 404 for everyone) and credentials.
     "/become-a-supporter/onboarding/": {},
     "/become-a-supporter/credentials/": {"supporter": 200},
+    # Training: cohorts for the roles that work with them; practice reviews for supervisors only.
+    "/staff/training/": {OPS: 200, SUP: 200, TRN: 200, ROOT: 200},
+    "/staff/training/practice/": {SUP: 200, ROOT: 200},
 }
 
 PRIVATE = [

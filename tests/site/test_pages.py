@@ -11,9 +11,14 @@ from tests.factories import SeekerFactory
 
 pytestmark = pytest.mark.django_db
 
-ALL_PAGES = ["home", "account_login", "account_signup", "account_reset_password", "supporters:directory"] + [
-    f"pages:{name}" for name in PAGES
-]
+ALL_PAGES = [
+    "home",
+    "account_login",
+    "account_signup",
+    "account_reset_password",
+    "supporters:directory",
+    "pages:become_a_supporter",  # a workforce view (it lists the training cohorts), not a static page
+] + [f"pages:{name}" for name in PAGES]
 
 
 @pytest.mark.parametrize("name", ALL_PAGES)

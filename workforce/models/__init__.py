@@ -3,6 +3,7 @@
 from .credentials import Credential, ListingEvent
 from .hiring import Application, ApplicationEvent
 from .onboarding import EthicsAcknowledgement, Onboarding
+from .training import Attendance, Certificate, Cohort, CourseworkHours, Enrolment, LiveSession, PracticeLog
 
 __all__ = [
     "Application",
@@ -11,4 +12,11 @@ __all__ = [
     "EthicsAcknowledgement",
     "ListingEvent",
     "Onboarding",
+    "Attendance",
+    "Certificate",
+    "Cohort",
+    "CourseworkHours",
+    "Enrolment",
+    "LiveSession",
+    "PracticeLog",
 ]
