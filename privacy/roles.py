@@ -59,6 +59,13 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "waitlist.waitlistoffer": VIEW,
         "sitefeedback.sitefeedback": VIEW_CHANGE,  # tag, mark handled, export
         "sitefeedback.feedbacktag": EDIT,
+        # Pay (workforce): rates and adjustments are added (never edited); statements are locked, and
+        # "change" is only the mark-paid action; the pay pages (/staff/pay/) need this role too.
+        "workforce.payrate": EDIT,
+        "workforce.paidactivity": EDIT,
+        "workforce.payadjustment": EDIT,
+        "workforce.paystatement": VIEW_CHANGE,
+        "workforce.paystatementline": VIEW,
     },
     SUPERVISOR: {
         "supporters.supporterprofile": VIEW,
@@ -71,10 +78,15 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "seekers.seekerprofile": VIEW,
         "seekers.intake": VIEW,  # every read writes an access-log row
         "privacy.accesslog": VIEW,
+        # Supervision (workforce): scheduled and recorded on /supervisor/supervision/; the admin is a
+        # read-only list without the notes.
+        "workforce.supervisionsession": VIEW,
+        "workforce.supervisionattendance": VIEW,
     },
     TRAINER: {
         "supporters.supporterprofile": VIEW,
         "supporters.tag": VIEW,
+        "workforce.paidactivity": EDIT,  # orientation and continuing-education time, paid on statements
     },
 }
 

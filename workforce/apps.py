@@ -7,3 +7,12 @@ class WorkforceConfig(AppConfig):
 
     name = "workforce"
     verbose_name = "Workforce"
+
+    def ready(self) -> None:
+        from privacy import registry
+
+        from . import privacy_pay
+
+        registry.register(
+            "workforce_pay", exporter=privacy_pay.export_workforce_pay, eraser=privacy_pay.erase, order=45
+        )

@@ -1,0 +1,1 @@
+"""workforce's named reads, one module per part of the work."""

@@ -1,0 +1,1 @@
+"""workforce's pages, one module per part of the work."""
