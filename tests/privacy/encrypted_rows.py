@@ -13,7 +13,8 @@ from messaging.models import Conversation, Message, MessageReport
 from peersnet.kernel.crypto import encrypted_fields
 from privacy.models import DataExport
 from seekers.models import Intake
-from tests.factories import BookingFactory, SeekerFactory
+from tests.factories import BookingFactory, SeekerFactory, StaffFactory, SupporterFactory
+from workforce.models import PayAdjustment, SupervisionSession
 
 ENCRYPTED_COLUMNS = [
     (model, field)
@@ -118,6 +119,25 @@ def _message_report():
     )
 
 
+def _supervision_session():
+    return SupervisionSession.objects.create(
+        kind=SupervisionSession.Kind.GROUP,
+        supervisor=StaffFactory(),
+        starts_at=timezone.now(),
+        minutes=60,
+        **{f.name: plaintext_for(f) for f in encrypted_fields(SupervisionSession)},
+    )
+
+
+def _pay_adjustment():
+    return PayAdjustment.objects.create(
+        supporter=SupporterFactory(),
+        amount_cents=100,
+        created_at=timezone.now(),
+        **{f.name: plaintext_for(f) for f in encrypted_fields(PayAdjustment)},
+    )
+
+
 MAKERS = {
     "messaging.Conversation": _conversation,
     "messaging.Message": _message,
@@ -129,6 +149,8 @@ MAKERS = {
     "bookings.Booking": _booking,
     "bookings.BookingEvent": _booking_event,
     "bookings.SessionFeedback": _feedback,
+    "workforce.SupervisionSession": _supervision_session,
+    "workforce.PayAdjustment": _pay_adjustment,
 }
 
 
