@@ -80,7 +80,9 @@ def test_supervision_to_statement_to_payroll(browser, live_server):
             page.get_by_role("link", name="Download the summary CSV").click()
         with open(download.value.path(), encoding="utf-8") as handle:
             rows = list(csv.DictReader(io.StringIO(handle.read())))
-        assert [(r["supporter_name"], r["hours"], r["total_cents"]) for r in rows] == [("Jess Rivera", "3.00", "7800")]
+        assert [(r["supporter_name"], r["hours"], r["total_cents"]) for r in rows] == [
+            ("Jess Rivera", "3.00", "7800")
+        ]
         page.get_by_label("Jess Rivera").check()
         page.get_by_label("Paid on").fill(dt.date(2026, 12, 1).isoformat())
         page.get_by_role("button", name="Mark paid").click()

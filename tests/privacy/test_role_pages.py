@@ -72,7 +72,11 @@ def world(db):
         supporter=other, month=dt.date(2026, 11, 1), total_minutes=60, total_cents=2500, generated_at=now
     )
     PayAdjustment.objects.create(
-        supporter=other, amount_cents=100, reason="Adjustment-reason-private", created_at=now, statement=statement
+        supporter=other,
+        amount_cents=100,
+        reason="Adjustment-reason-private",
+        created_at=now,
+        statement=statement,
     )
     return {
         "booking": booking,

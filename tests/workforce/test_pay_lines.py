@@ -19,7 +19,11 @@ OCT, NOV = dt.date(2026, 10, 1), dt.date(2026, 11, 1)
 
 def held(supervisor, supporters, start, minutes, kind=SupervisionSession.Kind.ONE_TO_ONE):
     session = supervision.supervision_schedule(
-        supervisor=supervisor, kind=kind, supporter_ids=[s.pk for s in supporters], starts_at=start, minutes=minutes
+        supervisor=supervisor,
+        kind=kind,
+        supporter_ids=[s.pk for s in supporters],
+        starts_at=start,
+        minutes=minutes,
     )
     return supervision.supervision_record(
         session_id=session.pk,
@@ -53,7 +57,10 @@ def test_lines_follow_pacific_months_across_the_boundary_and_dst():
     october = time_lines_for_month(month=OCT)[supporter.pk]
     november = time_lines_for_month(month=NOV)[supporter.pk]
 
-    assert kinds_and_days(october) == [(Kind.ONE_TO_ONE, dt.date(2026, 10, 31)), (Kind.SESSION, dt.date(2026, 10, 31))]
+    assert kinds_and_days(october) == [
+        (Kind.ONE_TO_ONE, dt.date(2026, 10, 31)),
+        (Kind.SESSION, dt.date(2026, 10, 31)),
+    ]
     assert kinds_and_days(november) == [
         (Kind.GROUP, dt.date(2026, 11, 1)),
         (Kind.ONE_TO_ONE, dt.date(2026, 11, 30)),
@@ -67,7 +74,9 @@ def test_lines_follow_pacific_months_across_the_boundary_and_dst():
 @time_machine.travel(pt(2026, 12, 2, 9), tick=False)
 def test_each_line_is_paid_at_the_rate_of_its_day():
     supporter = paid_supporter(cents=2500, since=dt.date(2026, 1, 1))
-    pay.pay_rate_set(supporter_id=supporter.pk, hourly_cents=3000, effective_from=dt.date(2026, 11, 16), by=None)
+    pay.pay_rate_set(
+        supporter_id=supporter.pk, hourly_cents=3000, effective_from=dt.date(2026, 11, 16), by=None
+    )
     session_at(supporter, pt(2026, 11, 15, 23))  # the old rate's last day (Pacific)
     session_at(supporter, pt(2026, 11, 16, 9))
 
@@ -96,7 +105,9 @@ def test_seeker_no_shows_and_late_cancellations_follow_the_setting(settings, pai
     session_at(supporter, pt(2026, 11, 3, 10), status=Booking.Status.NO_SHOW, no_show_by=Booking.Party.SEEKER)
     session_at(supporter, pt(2026, 11, 4, 10), status=Booking.Status.LATE_CANCELLED)
     # Never paid: the supporter's own no-show, a cancellation in time, one cancelled by the supporter.
-    session_at(supporter, pt(2026, 11, 5, 10), status=Booking.Status.NO_SHOW, no_show_by=Booking.Party.SUPPORTER)
+    session_at(
+        supporter, pt(2026, 11, 5, 10), status=Booking.Status.NO_SHOW, no_show_by=Booking.Party.SUPPORTER
+    )
     session_at(supporter, pt(2026, 11, 6, 10), status=Booking.Status.CANCELLED)
     session_at(supporter, pt(2026, 11, 9, 10), status=Booking.Status.CANCELLED_BY_SUPPORTER)
 
@@ -108,12 +119,20 @@ def test_seeker_no_shows_and_late_cancellations_follow_the_setting(settings, pai
 def test_rates_never_overlap_and_history_is_kept():
     supporter = paid_supporter(since=dt.date(2026, 3, 1))
     with pytest.raises(pay.PayError):
-        pay.pay_rate_set(supporter_id=supporter.pk, hourly_cents=2700, effective_from=dt.date(2026, 3, 1), by=None)
+        pay.pay_rate_set(
+            supporter_id=supporter.pk, hourly_cents=2700, effective_from=dt.date(2026, 3, 1), by=None
+        )
     with pytest.raises(pay.PayError):
-        pay.pay_rate_set(supporter_id=supporter.pk, hourly_cents=2700, effective_from=dt.date(2026, 2, 1), by=None)
+        pay.pay_rate_set(
+            supporter_id=supporter.pk, hourly_cents=2700, effective_from=dt.date(2026, 2, 1), by=None
+        )
     with pytest.raises(pay.PayError):
-        pay.pay_rate_set(supporter_id=supporter.pk, hourly_cents=0, effective_from=dt.date(2026, 4, 1), by=None)
-    pay.pay_rate_set(supporter_id=supporter.pk, hourly_cents=2700, effective_from=dt.date(2026, 4, 1), by=None)
+        pay.pay_rate_set(
+            supporter_id=supporter.pk, hourly_cents=0, effective_from=dt.date(2026, 4, 1), by=None
+        )
+    pay.pay_rate_set(
+        supporter_id=supporter.pk, hourly_cents=2700, effective_from=dt.date(2026, 4, 1), by=None
+    )
     assert PayRate.objects.filter(supporter=supporter).count() == 2
     assert PayRate.objects.filter(supporter=supporter, effective_to__isnull=True).get().hourly_cents == 2700
 

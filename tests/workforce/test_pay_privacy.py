@@ -19,7 +19,11 @@ def world():
     ana = paid_supporter()
     supervisor = staff_with_role("supervisor")
     session = supervision.supervision_schedule(
-        supervisor=supervisor, kind="one_to_one", supporter_ids=[ana.pk], starts_at=pt(2026, 11, 3, 10), minutes=60
+        supervisor=supervisor,
+        kind="one_to_one",
+        supporter_ids=[ana.pk],
+        starts_at=pt(2026, 11, 3, 10),
+        minutes=60,
     )
     supervision.supervision_record(
         session_id=session.pk,
@@ -30,7 +34,11 @@ def world():
     )
     session_at(ana, pt(2026, 11, 4, 10))
     PayAdjustment.objects.create(
-        supporter=ana, amount_cents=700, reason="Reason about Ana", created_by=None, created_at=pt(2026, 11, 5)
+        supporter=ana,
+        amount_cents=700,
+        reason="Reason about Ana",
+        created_by=None,
+        created_at=pt(2026, 11, 5),
     )
     with time_machine.travel(pt(2026, 12, 1, 3), tick=False):
         pay.statements_generate(month=dt.date(2026, 11, 1))

@@ -109,10 +109,17 @@ def test_statements_are_locked_and_corrections_land_on_the_next_one():
             )
         with pytest.raises(pay.PayError, match="closed"):
             pay.paid_activity_record(
-                supporter_id=ana.pk, kind="orientation", title="Day 1", on=dt.date(2026, 11, 28), minutes=60, by=ops
+                supporter_id=ana.pk,
+                kind="orientation",
+                title="Day 1",
+                on=dt.date(2026, 11, 28),
+                minutes=60,
+                by=ops,
             )
         with pytest.raises(pay.PayError):
-            pay.pay_rate_set(supporter_id=ana.pk, hourly_cents=9900, effective_from=dt.date(2026, 11, 20), by=ops)
+            pay.pay_rate_set(
+                supporter_id=ana.pk, hourly_cents=9900, effective_from=dt.date(2026, 11, 20), by=ops
+            )
         # The correction: an hour of supervision pay, and $12.50 of travel, as adjustments.
         pay.pay_adjustment_create(supporter_id=ana.pk, minutes=60, reason="1:1 on 25 Nov", by=ops)
         pay.pay_adjustment_create(supporter_id=ana.pk, amount_cents=1250, reason="Train fare", by=ops)
@@ -175,7 +182,7 @@ def rows(text: str) -> list[dict]:
 @pytest.mark.django_db
 def test_the_csvs_equal_the_statements_and_escape_formulas():
     ana, ben = november_world()
-    ben.display_name = "=HYPERLINK(\"http://x\")"
+    ben.display_name = '=HYPERLINK("http://x")'
     ben.save()
     PayAdjustment.objects.create(
         supporter=ana, amount_cents=-500, reason="Overpaid", created_by=None, created_at=pt(2026, 11, 20, 12)
@@ -197,5 +204,5 @@ def test_the_csvs_equal_the_statements_and_escape_formulas():
         assert sum(int(r["amount_cents"]) for r in lines) == statement.total_cents == int(row["total_cents"])
         assert sum(int(r["minutes"]) for r in lines) == statement.total_minutes == int(row["minutes"])
     assert {r["total_dollars"] for r in summary} == {"70.00", "30.00"}
-    assert {r["supporter_name"] for r in summary} == {"Ana", "'=HYPERLINK(\"http://x\")"}
+    assert {r["supporter_name"] for r in summary} == {"Ana", '\'=HYPERLINK("http://x")'}
     assert "-500" in {r["amount_cents"] for r in detail}  # numbers are never escaped

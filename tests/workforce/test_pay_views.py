@@ -56,8 +56,12 @@ def test_year_totals_count_a_december_paid_in_january_in_the_next_years_paid_tot
         client.force_login(ana.user)  # signed in at the frozen time, so the session is current
         this_year = client.get(reverse("workforce:my_pay")).content.decode()
         last_year = client.get(reverse("workforce:my_pay"), {"year": "2026"}).content.decode()
-    assert "Earned for work in 2027</dt><dd>$0" in this_year and "Paid to you in 2027</dt><dd>$25" in this_year
-    assert "Earned for work in 2026</dt><dd>$25" in last_year and "Paid to you in 2026</dt><dd>$0" in last_year
+    assert (
+        "Earned for work in 2027</dt><dd>$0" in this_year and "Paid to you in 2027</dt><dd>$25" in this_year
+    )
+    assert (
+        "Earned for work in 2026</dt><dd>$25" in last_year and "Paid to you in 2026</dt><dd>$0" in last_year
+    )
 
 
 def test_another_supporters_statement_is_a_404(client):
@@ -67,7 +71,9 @@ def test_another_supporters_statement_is_a_404(client):
     for name in ("workforce:my_statement", "workforce:my_statement_pdf"):
         assert client.get(reverse(name, args=[ben_statement.pk])).status_code == 404
     assert client.get(reverse("workforce:my_statement", args=[999999])).status_code == 404
-    assert f"/supporter/pay/{ben_statement.pk}/" not in client.get(reverse("workforce:my_pay")).content.decode()
+    assert (
+        f"/supporter/pay/{ben_statement.pk}/" not in client.get(reverse("workforce:my_pay")).content.decode()
+    )
 
 
 def test_the_statement_list_takes_a_constant_number_of_queries(client, django_assert_max_num_queries):
@@ -96,7 +102,10 @@ def test_operations_download_the_csvs_and_mark_paid(client, django_assert_max_nu
         detail = client.get(reverse("workforce:pay_detail_csv", args=["2026-11"]))
         assert summary["Content-Disposition"] == 'attachment; filename="pay-2026-11-summary.csv"'
         rows = list(csv.DictReader(io.StringIO(summary.content.decode())))
-        assert sorted((r["supporter_name"], r["total_cents"]) for r in rows) == [("Ana", "5000"), ("Ben", "5000")]
+        assert sorted((r["supporter_name"], r["total_cents"]) for r in rows) == [
+            ("Ana", "5000"),
+            ("Ben", "5000"),
+        ]
         assert len(list(csv.DictReader(io.StringIO(detail.content.decode())))) == 4
         bad = client.post(
             reverse("workforce:pay_month") + "?month=2026-11",
@@ -109,7 +118,11 @@ def test_operations_download_the_csvs_and_mark_paid(client, django_assert_max_nu
         )
     ana_statement.refresh_from_db()
     ben_statement.refresh_from_db()
-    assert (ana_statement.paid_on, ana_statement.paid_by, ben_statement.paid_on) == (dt.date(2026, 12, 1), ops, None)
+    assert (ana_statement.paid_on, ana_statement.paid_by, ben_statement.paid_on) == (
+        dt.date(2026, 12, 1),
+        ops,
+        None,
+    )
 
 
 def test_operations_make_missing_statements_for_a_finished_month_only(client):

@@ -21,7 +21,11 @@ ONE, GROUP = SupervisionSession.Kind.ONE_TO_ONE, SupervisionSession.Kind.GROUP
 
 def held(supervisor, supporters, start, minutes, kind=ONE, attended=None, notes=""):
     session = supervision.supervision_schedule(
-        supervisor=supervisor, kind=kind, supporter_ids=[s.pk for s in supporters], starts_at=start, minutes=minutes
+        supervisor=supervisor,
+        kind=kind,
+        supporter_ids=[s.pk for s in supporters],
+        starts_at=start,
+        minutes=minutes,
     )
     return supervision.supervision_record(
         session_id=session.pk,
@@ -63,11 +67,19 @@ def test_recording_rules():
     )
     with pytest.raises(supervision.SupervisionError, match="once it has started"):
         supervision.supervision_record(
-            session_id=session.pk, supervisor=supervisor, attended_supporter_ids=[], notes="", now=pt(2026, 11, 2, 9)
+            session_id=session.pk,
+            supervisor=supervisor,
+            attended_supporter_ids=[],
+            notes="",
+            now=pt(2026, 11, 2, 9),
         )
     with pytest.raises(supervision.SupervisionError, match="invited"):
         supervision.supervision_record(
-            session_id=session.pk, supervisor=supervisor, attended_supporter_ids=[ben.pk], notes="", now=pt(2026, 11, 3)
+            session_id=session.pk,
+            supervisor=supervisor,
+            attended_supporter_ids=[ben.pk],
+            notes="",
+            now=pt(2026, 11, 3),
         )
     with pytest.raises(SupervisionSession.DoesNotExist):  # only the leading supervisor records it
         supervision.supervision_record(
@@ -94,7 +106,11 @@ def test_compliance_counts_attended_one_to_one_minutes_in_the_pacific_month():
     held(supervisor, [absent], pt(2026, 11, 10, 10), 60, attended=[])
     held(supervisor, [next_month], pt(2026, 12, 1, 0), 60)
     scheduled = supervision.supervision_schedule(
-        supervisor=supervisor, kind=ONE, supporter_ids=[one_half.pk], starts_at=pt(2026, 11, 12, 10), minutes=30
+        supervisor=supervisor,
+        kind=ONE,
+        supporter_ids=[one_half.pk],
+        starts_at=pt(2026, 11, 12, 10),
+        minutes=30,
     )
     assert scheduled.status == "scheduled"  # not held: doesn't count
 
@@ -115,13 +131,22 @@ def test_the_reminder_goes_on_the_20th_once_to_those_below(mailoutbox, django_ca
     held(supervisor, [done], pt(2026, 11, 3, 10), 60)
     held(supervisor, [short], pt(2026, 11, 3, 10), 30)
 
-    with time_machine.travel(pt(2026, 11, 19, 23), tick=False), django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel(pt(2026, 11, 19, 23), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         tasks.send_supervision_reminders()
     assert mailoutbox == []
-    with time_machine.travel(pt(2026, 11, 20, 0, 35), tick=False), django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel(pt(2026, 11, 20, 0, 35), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         tasks.send_supervision_reminders()
         tasks.send_supervision_reminders()
-    with time_machine.travel(pt(2026, 11, 21, 0, 35), tick=False), django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel(pt(2026, 11, 21, 0, 35), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         tasks.send_supervision_reminders()
 
     assert [m.to for m in mailoutbox] == [[short.user.email]]
@@ -173,7 +198,10 @@ def test_another_supervisors_read_of_the_notes_is_logged_and_they_cannot_record(
     assert "Private words" in page.content.decode()
     log = AccessLog.objects.get()
     assert (log.actor, log.object_id, log.kind) == (other, str(session.pk), AccessLog.Kind.READ)
-    assert client.post(reverse("workforce:supervision_detail", args=[session.pk]), {"notes": "x"}).status_code == 404
+    assert (
+        client.post(reverse("workforce:supervision_detail", args=[session.pk]), {"notes": "x"}).status_code
+        == 404
+    )
     session.refresh_from_db()
     assert session.notes == "Private words"
 

@@ -53,7 +53,7 @@ def compliance_rows(*, month: dt.date) -> list[ComplianceRow]:
     return [ComplianceRow(supporter=s, minutes=s.one_to_one_minutes) for s in supporters]
 
 
-def session_list_for_supervisors(*, upcoming_from: dt.datetime, limit: int = 100) -> dict[str, list]:
+def session_list_for_supervisors(*, limit: int = 100) -> dict[str, list]:
     """Scheduled sessions (soonest first) and the latest recorded or cancelled ones, with their supporters,
     in a constant number of queries. Notes are not read here."""
     base = SupervisionSession.objects.select_related("supervisor").prefetch_related(

@@ -20,7 +20,7 @@ from supporters.decorators import supporter_required
 from .. import payroll
 from ..forms_pay import MarkPaidForm
 from ..models import PayStatement, PayStatementLine
-from ..months import month_bounds, month_of, pacific_today, parse_month, previous_month
+from ..months import month_bounds, month_of, pacific_day, pacific_today, parse_month, previous_month
 from ..selectors import pay as selectors
 from ..services import pay as services
 from .access import role_required
@@ -100,7 +100,7 @@ def my_statement_pdf_view(request: HttpRequest, statement_id: int) -> HttpRespon
     pdf = document(
         title=f"Pay statement: {statement.month:%B %Y}",
         subtitle=f"{statement.supporter.display_name} · statement {statement.pk} · generated "
-        f"{statement.generated_at:%-d %B %Y}",
+        f"{pacific_day(statement.generated_at):%-d %B %Y}",
         sections=[
             PdfSection("Lines", [_line_text(line, reasons) for line in statement.lines.all()]),
             PdfSection(

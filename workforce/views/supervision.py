@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacy.access import record_read
@@ -41,7 +40,7 @@ def supervision_list_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Session scheduled.")
             return redirect("workforce:supervision_detail", session.pk)
-    sessions = selectors.session_list_for_supervisors(upcoming_from=timezone.now())
+    sessions = selectors.session_list_for_supervisors()
     return render(
         request,
         "workforce/supervision_list.html",
