@@ -13,16 +13,23 @@ import datetime as dt
 
 from accounts.models import User
 from privacy.registry import iso
+from supporters.models import SupporterProfile
 
 from .models import PayAdjustment, PayRate, PayStatement, SupervisionAttendance, SupervisionSession
 
 
 def export_workforce_pay(user: User) -> dict | None:
-    statements = PayStatement.objects.filter(supporter__user=user).prefetch_related("lines").order_by("month")
-    rates = PayRate.objects.filter(supporter__user=user).order_by("effective_from")
-    adjustments = PayAdjustment.objects.filter(supporter__user=user).order_by("created_at")
+    """One query for anyone who isn't a supporter; six (whatever the number of rows) for a supporter."""
+    supporter_id = SupporterProfile.objects.filter(user=user).values_list("pk", flat=True).first()
+    if supporter_id is None:
+        return None
+    statements = (
+        PayStatement.objects.filter(supporter_id=supporter_id).prefetch_related("lines").order_by("month")
+    )
+    rates = PayRate.objects.filter(supporter_id=supporter_id).order_by("effective_from")
+    adjustments = PayAdjustment.objects.filter(supporter_id=supporter_id).order_by("created_at")
     supervision = (
-        SupervisionAttendance.objects.filter(supporter__user=user)
+        SupervisionAttendance.objects.filter(supporter_id=supporter_id)
         .select_related("session")
         .order_by("session__starts_at")
     )
