@@ -1,5 +1,5 @@
 """A supporter's pay and supervision log in their data export; on deletion the pay records stay,
-anonymised (adjustment reasons and 1:1 notes cleared)."""
+anonymised (adjustment reasons and 1:1 notes cleared). And the demo's rates."""
 
 import datetime as dt
 
@@ -7,7 +7,9 @@ import pytest
 import time_machine
 
 from privacy.services import account_erase, export_payload
-from workforce.models import PayAdjustment, PayStatement, SupervisionSession
+from tests.factories import SupporterFactory
+from workforce.demo import seed_pay
+from workforce.models import PayAdjustment, PayRate, PayStatement, SupervisionSession
 from workforce.services import pay, supervision
 
 from .pay_helpers import paid_supporter, pt, session_at, staff_with_role
@@ -63,3 +65,11 @@ def test_deletion_keeps_the_pay_records_and_clears_reasons_and_notes():
     assert (statement.total_cents, statement.lines.count()) == (5700, 3)
     assert PayAdjustment.objects.get().reason == ""
     assert SupervisionSession.objects.get(pk=session.pk).notes == ""
+
+
+def test_the_demo_gives_every_demo_supporter_a_rate_once():
+    SupporterFactory(hourly_pay_cents=2600)
+    SupporterFactory(hourly_pay_cents=0)
+    seed_pay()
+    seed_pay()
+    assert list(PayRate.objects.values_list("hourly_cents", "effective_to")) == [(2600, None)]
