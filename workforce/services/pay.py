@@ -51,7 +51,9 @@ def pay_rate_set(
     """Start a new hourly rate on ``effective_from``; the rate before it ends the day before. History is
     kept and rows never overlap. Refused on or before the current rate's start (that would rewrite
     history) and inside a month already on a statement. Locks the supporter row (serialises rate changes)."""
-    SupporterProfile.objects.select_for_update().only("pk").get(pk=supporter_id)
+    if not SupporterProfile.objects.filter(pk=supporter_id).exists():
+        raise PayError("That supporter could not be found.")
+    lock_supporters([supporter_id])
     if hourly_cents <= 0:
         raise PayError("The hourly rate must be more than $0.")
     closed = _closed_until(supporter_id)
@@ -82,6 +84,7 @@ def paid_activity_record(
         raise PayError("Choose orientation or continuing education.")
     if not 0 < minutes <= 600:
         raise PayError("Minutes must be between 1 and 600.")
+    lock_supporters([supporter_id])
     if PayStatement.objects.filter(supporter_id=supporter_id, month=month_of(on)).exists():
         raise PayError("Pay for that month is closed. Add an adjustment for the next statement instead.")
     return PaidActivity.objects.create(
@@ -105,7 +108,9 @@ def pay_adjustment_create(
         raise PayError("Give either an amount or a number of minutes (not both).")
     if not reason.strip():
         raise PayError("Say why: the supporter sees the reason on their statement.")
-    SupporterProfile.objects.only("pk").get(pk=supporter_id)
+    if not SupporterProfile.objects.filter(pk=supporter_id).exists():
+        raise PayError("That supporter could not be found.")
+    lock_supporters([supporter_id])
     return PayAdjustment.objects.create(
         supporter_id=supporter_id,
         amount_cents=amount_cents,
@@ -127,32 +132,28 @@ class GenerationResult:
 def statements_generate(*, month: dt.date, now: dt.datetime | None = None) -> GenerationResult:
     """Generate the statement of ``month`` for every supporter with time or a waiting adjustment in it,
     once the month is over. Idempotent and safe to run twice at once: one statement per supporter and
-    month (a unique constraint; the loser of a race rolls back its own insert and finds the winner's).
-    A supporter with time on a day without a rate is left out (and listed) until a rate is set."""
+    month (each is made under the supporter's row lock, and a unique constraint backs it). A supporter
+    with time on a day without a rate is left out (and listed) until a rate is set."""
     now = now or timezone.now()
     if now < month_bounds(month)[1]:
         raise PayError("A month's statements are made once the month is over.")
     result = GenerationResult(month=month)
     done = set(PayStatement.objects.filter(month=month).values_list("supporter_id", flat=True))
-    lines_by_supporter = {
-        supporter_id: lines
-        for supporter_id, lines in selectors.time_lines_for_month(month=month).items()
-        if supporter_id not in done
-    }
     result.existing = len(done)
-    rates = selectors.rates_by_supporter(supporter_ids=list(lines_by_supporter))
-    for supporter_id, lines in sorted(lines_by_supporter.items()):
-        priced = _priced(lines, rates.get(supporter_id, []))
-        if priced is None:
+    candidates = sorted(set(selectors.time_lines_for_month(month=month)) - done)
+    for supporter_id in candidates:
+        outcome = _statement_generate_one(supporter_id=supporter_id, month=month, now=now)
+        if outcome is MISSING_RATE:
             result.missing_rate.append(supporter_id)
             logger.warning("pay: supporter %s has time in %s on a day without a rate", supporter_id, month)
-            continue
-        statement = _statement_create(supporter_id=supporter_id, month=month, priced=priced, now=now)
-        if statement is None:
+        elif outcome is None:
             result.existing += 1
         else:
-            result.created.append(statement.pk)
+            result.created.append(outcome.pk)
     return result
+
+
+MISSING_RATE = object()
 
 
 def _priced(lines, rates) -> list[PayStatementLine] | None:
@@ -180,12 +181,35 @@ def _line(line, *, rate: int, amount: int) -> PayStatementLine:
     )
 
 
-def _statement_create(*, supporter_id: int, month: dt.date, priced, now) -> PayStatement | None:
-    """Insert one statement with its lines and attach its adjustments, all or nothing. None when another
-    run made it first (the unique constraint; on PostgreSQL this insert waits for that run to commit)."""
-    adjustment_ids = [line.source_id for line in priced if line.kind == PayStatementLine.Kind.ADJUSTMENT]
+def lock_supporters(supporter_ids) -> None:
+    """Lock supporter rows in id order: statement generation, rate changes and recordings of paid time
+    for a supporter take this lock, so nothing lands in a month while its statement is being made."""
+    list(
+        SupporterProfile.objects.select_for_update()
+        .filter(pk__in=supporter_ids)
+        .order_by("pk")
+        .values_list("pk")
+    )
+
+
+def _statement_generate_one(*, supporter_id: int, month: dt.date, now):
+    """One supporter's statement, all or nothing, under the supporter's row lock: re-reads its time lines
+    and rates inside the lock, inserts the statement and its lines, attaches its adjustments. Returns the
+    statement; None when it exists already (another run made it); MISSING_RATE when a day has no rate."""
     try:
         with transaction.atomic():
+            lock_supporters([supporter_id])
+            if PayStatement.objects.filter(supporter_id=supporter_id, month=month).exists():
+                return None
+            lines = selectors.time_lines_for_month(month=month, supporter_ids=[supporter_id]).get(
+                supporter_id
+            )
+            if not lines:
+                return None
+            rates = selectors.rates_by_supporter(supporter_ids=[supporter_id]).get(supporter_id, [])
+            priced = _priced(lines, rates)
+            if priced is None:
+                return MISSING_RATE
             statement = PayStatement.objects.create(
                 supporter_id=supporter_id,
                 month=month,
@@ -196,12 +220,12 @@ def _statement_create(*, supporter_id: int, month: dt.date, priced, now) -> PayS
             for line in priced:
                 line.statement = statement
             PayStatementLine.objects.bulk_create(priced)
-            attached = PayAdjustment.objects.filter(pk__in=adjustment_ids, statement__isnull=True).update(
-                statement=statement
-            )
-            if attached != len(adjustment_ids):
-                raise IntegrityError("an adjustment was taken by another statement")
+            adjustment_ids = [
+                line.source_id for line in priced if line.kind == PayStatementLine.Kind.ADJUSTMENT
+            ]
+            PayAdjustment.objects.filter(pk__in=adjustment_ids).update(statement=statement)
     except IntegrityError:
+        # Only without row locks (SQLite runs one writer at a time anyway): the other run won.
         if PayStatement.objects.filter(supporter_id=supporter_id, month=month).exists():
             return None
         raise

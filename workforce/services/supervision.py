@@ -17,6 +17,7 @@ from ..models import PayStatement, SupervisionAttendance, SupervisionSession
 from ..models.supervision import ONE_TO_ONE_MINUTES
 from ..months import month_of, pacific_day, pacific_today
 from ..selectors import supervision as selectors
+from . import pay
 
 
 class SupervisionError(DomainError):
@@ -77,7 +78,7 @@ def supervision_record(
 ) -> SupervisionSession:
     """Record a session as held: who attended and the private notes. Only the supervisor who leads it, once
     it has started; again later to correct it, until that month's pay statements exist. Locks the
-    session row."""
+    session row, then its supporters' rows (as statement generation does)."""
     now = now or timezone.now()
     session = SupervisionSession.objects.select_for_update().get(pk=session_id, supervisor=supervisor)
     if session.status == SupervisionSession.Status.CANCELLED:
@@ -89,6 +90,7 @@ def supervision_record(
     attended = set(attended_supporter_ids)
     if not attended <= invited:
         raise SupervisionError("Only supporters invited to this session can be marked as attending.")
+    pay.lock_supporters(invited)  # no statement is being made for them while this lands
     _refuse_if_paid(session, invited)
     for attendance in attendances:
         value = attendance.supporter_id in attended
