@@ -245,3 +245,21 @@ def test_the_compliance_page_lists_those_below(client, django_assert_max_num_que
         page = client.get(reverse("workforce:supervision_compliance"), {"month": "2026-11"})
     body = page.content.decode()
     assert "6 of 6 active supporters below" in body and "30 minutes to go" in body
+
+
+def test_the_supervision_list_takes_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    supervisor = staff_with_role("supervisor")
+    supporters = [paid_supporter() for _ in range(4)]
+    for day in range(2, 8):
+        held(supervisor, supporters[:2], pt(2026, 11, day, 10), 60, kind=GROUP)
+        supervision.supervision_schedule(
+            supervisor=supervisor,
+            kind=ONE,
+            supporter_ids=[supporters[3].pk],
+            starts_at=pt(2026, 12, day),
+            minutes=30,
+        )
+    client_for(client, supervisor)
+    with time_machine.travel(pt(2026, 11, 20, 12), tick=False), django_assert_max_num_queries(14):
+        page = client.get(reverse("workforce:supervision_list"))
+    assert page.content.decode().count("Group supervision,") == 6
