@@ -295,6 +295,15 @@ CELERY_BEAT_SCHEDULE = {
     # --- Workforce (README "Onboarding and credentials"): each sends its emails once (keyed).
     "nudge-onboarding": {"task": "workforce.tasks.nudge_onboarding", "schedule": crontab(minute=25)},
     "sweep-credentials": {"task": "workforce.tasks.sweep_credentials", "schedule": crontab(minute=55)},
+    # --- Workforce (README "Pay", "Supervision"): hourly, acting only on their Pacific days, safe to rerun.
+    "generate-pay-statements": {
+        "task": "workforce.tasks.generate_pay_statements",
+        "schedule": crontab(minute=25),
+    },
+    "send-supervision-reminders": {
+        "task": "workforce.tasks.send_supervision_reminders",
+        "schedule": crontab(minute=35),
+    },
     # --- Health (README "Health checks"): beat records sending it, a worker records running it.
     "heartbeat": {"task": "health.tasks.heartbeat", "schedule": float(HEALTH_HEARTBEAT_SECONDS)},
 }
@@ -560,6 +569,8 @@ SESSION_PRICE_CENTS = env.int("SESSION_PRICE_CENTS", default=6500)
 CURRENCY = "usd"
 SESSION_MINUTES = env.int("SESSION_MINUTES", default=50)
 PAID_MINUTES = 60
+# Pay (README "Pay"): a seeker's no-show or late cancellation is paid to the supporter, who kept the hour.
+PAY_SEEKER_NO_SHOW_AND_LATE_CANCEL = env.bool("PAY_SEEKER_NO_SHOW_AND_LATE_CANCEL", default=True)
 OPERATIONS_TIME_ZONE = "America/Los_Angeles"
 MIN_BOOKING_NOTICE = timedelta(hours=env.int("MIN_BOOKING_NOTICE_HOURS", default=4))
 BOOKING_HORIZON = timedelta(weeks=env.int("BOOKING_HORIZON_WEEKS", default=8))

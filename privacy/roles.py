@@ -64,6 +64,13 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "workforce.listingevent": VIEW,
         "workforce.ethicsacknowledgement": VIEW,
         "workforce.cohort": VIEW,  # the training schedule
+        # Pay (workforce): rates and adjustments are added (never edited); statements are locked, and
+        # "change" is only the mark-paid action; the pay pages (/staff/pay/) need this role too.
+        "workforce.payrate": EDIT,
+        "workforce.paidactivity": EDIT,
+        "workforce.payadjustment": EDIT,
+        "workforce.paystatement": VIEW_CHANGE,
+        "workforce.paystatementline": VIEW,
     },
     SUPERVISOR: {
         "supporters.supporterprofile": VIEW,
@@ -80,6 +87,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "workforce.cohort": VIEW,
         "workforce.enrolment": VIEW,  # a trainee's totals
         "workforce.practicelog": VIEW_CHANGE,  # change: approve or return practice hours (reads logged)
+        # Supervision (workforce): scheduled and recorded on /supervisor/supervision/; the admin is a
+        # read-only list without the notes.
+        "workforce.supervisionsession": VIEW,
+        "workforce.supervisionattendance": VIEW,
     },
     TRAINER: {
         "supporters.supporterprofile": VIEW,
@@ -93,6 +104,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "workforce.attendance": EDIT,  # the register of a live session
         "workforce.courseworkhours": EDIT,
         "workforce.certificate": EDIT,  # add: complete a trainee (issues the certificate)
+        "workforce.paidactivity": EDIT,  # orientation and continuing-education time, paid on statements
     },
 }
 

@@ -10,6 +10,8 @@ from django.utils.html import format_html
 from .models import Cohort, LiveSession
 from .models.training import default_end
 
+from . import pay_admin  # noqa: F401  (the pay and supervision admin, in its own module)
+
 
 class CohortForm(forms.ModelForm):
     class Meta:

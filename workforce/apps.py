@@ -22,3 +22,9 @@ class WorkforceConfig(AppConfig):
         registry.register(
             "training", exporter=privacy_training.export, eraser=privacy_training.erase, order=15
         )
+
+        from . import privacy_pay
+
+        registry.register(
+            "workforce_pay", exporter=privacy_pay.export_workforce_pay, eraser=privacy_pay.erase, order=45
+        )

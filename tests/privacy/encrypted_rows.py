@@ -14,9 +14,9 @@ from peersnet.kernel.crypto import encrypted_fields
 from privacy.models import DataExport
 from safety.models import CrisisFlag
 from seekers.models import Intake
-from tests.factories import BookingFactory, SeekerFactory, SupporterFactory
+from tests.factories import BookingFactory, SeekerFactory, StaffFactory, SupporterFactory
 from tests.workforce.training_helpers import application_at, cohort
-from workforce.models import PracticeLog
+from workforce.models import PayAdjustment, PracticeLog, SupervisionSession
 from workforce.services.training import enrolment_create
 
 ENCRYPTED_COLUMNS = [
@@ -148,6 +148,25 @@ def _practice_log():
     )
 
 
+def _supervision_session():
+    return SupervisionSession.objects.create(
+        kind=SupervisionSession.Kind.GROUP,
+        supervisor=StaffFactory(),
+        starts_at=timezone.now(),
+        minutes=60,
+        **{f.name: plaintext_for(f) for f in encrypted_fields(SupervisionSession)},
+    )
+
+
+def _pay_adjustment():
+    return PayAdjustment.objects.create(
+        supporter=SupporterFactory(),
+        amount_cents=100,
+        created_at=timezone.now(),
+        **{f.name: plaintext_for(f) for f in encrypted_fields(PayAdjustment)},
+    )
+
+
 MAKERS = {
     "safety.CrisisFlag": _crisis_flag,
     "messaging.Conversation": _conversation,
@@ -161,6 +180,8 @@ MAKERS = {
     "bookings.BookingEvent": _booking_event,
     "bookings.SessionFeedback": _feedback,
     "workforce.PracticeLog": _practice_log,
+    "workforce.SupervisionSession": _supervision_session,
+    "workforce.PayAdjustment": _pay_adjustment,
 }
 
 

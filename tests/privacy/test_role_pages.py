@@ -2,6 +2,8 @@
 status each one answers. A page outside a role is the admin's permission page (403) or a 404; neither
 carries any of the records' data."""
 
+import datetime as dt
+
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
@@ -13,6 +15,8 @@ from privacy.models import AccessLog
 from safety.models import CrisisFlag
 from seekers.models import Intake
 from tests.factories import BookingFactory, GiftFactory, StaffFactory, SupporterFactory, conversation_for
+from tests.factories import BookingFactory, GiftFactory, StaffFactory, SupporterFactory
+from workforce.models import PayAdjustment, PayStatement, SupervisionSession
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +73,22 @@ def world(db):
         opened_at=now,
         last_matched_at=now,
         due_at=now,
+    supervision = SupervisionSession.objects.create(
+        kind=SupervisionSession.Kind.ONE_TO_ONE,
+        supervisor=people["superuser"],
+        starts_at=now,
+        minutes=60,
+        notes="Supervision-note-private",
+    )
+    statement = PayStatement.objects.create(
+        supporter=other, month=dt.date(2026, 11, 1), total_minutes=60, total_cents=2500, generated_at=now
+    )
+    PayAdjustment.objects.create(
+        supporter=other,
+        amount_cents=100,
+        reason="Adjustment-reason-private",
+        created_at=now,
+        statement=statement,
     )
     return {
         "flag": flag,
@@ -80,6 +100,8 @@ def world(db):
         "people": people,
         "log": log,
         "supporter": other,
+        "supervision": supervision,
+        "statement": statement,
     }
 
 
@@ -127,6 +149,16 @@ ADMIN_PAGES = {
     "/admin/workforce/credential/add/": {OPS, ROOT},
     "/admin/workforce/listingevent/": {OPS, ROOT},
     "/admin/workforce/ethicsacknowledgement/": {OPS, TRN, ROOT},
+    "/admin/workforce/payrate/": {OPS, ROOT},
+    "/admin/workforce/payrate/add/": {OPS, ROOT},
+    "/admin/workforce/paystatement/": {OPS, ROOT},
+    "/admin/workforce/paystatement/{statement}/change/": {OPS, ROOT},
+    "/admin/workforce/payadjustment/": {OPS, ROOT},
+    "/admin/workforce/payadjustment/add/": {OPS, ROOT},
+    "/admin/workforce/paidactivity/": {OPS, TRN, ROOT},
+    "/admin/workforce/paidactivity/add/": {OPS, TRN, ROOT},
+    "/admin/workforce/supervisionsession/": {SUP, ROOT},
+    "/admin/workforce/supervisionsession/{supervision}/change/": {SUP, ROOT},
     "/admin/accounts/user/": {ROOT},
     "/admin/auth/group/": {ROOT},
     "/admin/mfa/authenticator/": {ROOT},
@@ -149,6 +181,18 @@ SITE_PAGES = {
     # Training: cohorts for the roles that work with them; practice reviews for supervisors only.
     "/staff/training/": {OPS: 200, SUP: 200, TRN: 200, ROOT: 200},
     "/staff/training/practice/": {SUP: 200, ROOT: 200},
+    # Supervision: supervisors only; a supporter sees their own log. Pay: operations; a supporter sees
+    # their own statements (the world's statement belongs to another supporter: 404 for everyone).
+    "/supervisor/supervision/": {SUP: 200, ROOT: 200},
+    "/supervisor/supervision/compliance/": {SUP: 200, ROOT: 200},
+    "/supervisor/supervision/{supervision}/": {SUP: 200, ROOT: 200},
+    "/supporter/supervision/": {"supporter": 200},
+    "/supporter/pay/": {"supporter": 200},
+    "/supporter/pay/{statement}/": {},
+    "/supporter/pay/{statement}/statement.pdf": {},
+    "/staff/pay/": {OPS: 200, ROOT: 200},
+    "/staff/pay/2026-11/summary.csv": {OPS: 200, ROOT: 200},
+    "/staff/pay/2026-11/detail.csv": {OPS: 200, ROOT: 200},
 }
 
 PRIVATE = [
@@ -159,6 +203,8 @@ PRIVATE = [
     "gift-recipient-private@example.com",
     "outbox-private@example.com",
     "Log-row-private-label",
+    "Supervision-note-private",
+    "Adjustment-reason-private",
 ]
 
 
@@ -172,6 +218,8 @@ def address(template: str, world) -> str:
         log=world["log"].pk,
         supporter=world["supporter"].pk,
         flag=world["flag"].pk,
+        supervision=world["supervision"].pk,
+        statement=world["statement"].pk,
     )
 
 

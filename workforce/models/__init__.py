@@ -4,6 +4,8 @@ from .credentials import Credential, ListingEvent
 from .hiring import Application, ApplicationEvent
 from .onboarding import EthicsAcknowledgement, Onboarding
 from .training import Attendance, Certificate, Cohort, CourseworkHours, Enrolment, LiveSession, PracticeLog
+from .pay import PaidActivity, PayAdjustment, PayRate, PayStatement, PayStatementLine
+from .supervision import SupervisionAttendance, SupervisionSession
 
 __all__ = [
     "Application",
@@ -19,4 +21,11 @@ __all__ = [
     "Enrolment",
     "LiveSession",
     "PracticeLog",
+    "PaidActivity",
+    "PayAdjustment",
+    "PayRate",
+    "PayStatement",
+    "PayStatementLine",
+    "SupervisionAttendance",
+    "SupervisionSession",
 ]

@@ -8,6 +8,7 @@ from privacy.demo import seed_role_logins
 from seekers.demo import seed_seekers
 from supporters.demo import seed_supporters
 from workforce.demo import seed_cohorts
+from workforce.demo_pay import seed_pay
 
 REFUSAL = (
     "seed_demo refuses to run with DEBUG off. It creates demo accounts whose password is public "
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         lines += seed_supporters()
         lines += seed_bookings()
         lines += seed_cohorts()
+        lines += seed_pay()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data is ready. Log in at {settings.SITE_URL}{reverse('account_login')}")
         )
