@@ -1,8 +1,9 @@
 """Staff roles: who may see what. The groups and their permissions are kept here, in code.
 
 - operations: bookings, payments, refunds, gifts, supporters' listings (never deletes a money record)
-- supervisor: supervision of supporters, seekers' intake (read, every read logged), the access log;
-  later the supervisor queue, reports, safety plans and the messages of flagged threads
+- supervisor: supervision of supporters, seekers' intake (read, every read logged), the access log,
+  mandatory reports and backup requests (read; reviewed on the site); later the supervisor queue, safety
+  plans and the messages of flagged threads
 - trainer: supporters (read) for now; applicants and cohorts later
 Superusers (the few who run the system) have every permission and hold every role.
 
@@ -59,6 +60,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "waitlist.waitlistoffer": VIEW,
         "sitefeedback.sitefeedback": VIEW_CHANGE,  # tag, mark handled, export
         "sitefeedback.feedbacktag": EDIT,
+        "safety.dutyshift": ALL,  # the backup rota: who is on duty when
     },
     SUPERVISOR: {
         "supporters.supporterprofile": VIEW,
@@ -71,6 +73,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "seekers.seekerprofile": VIEW,
         "seekers.intake": VIEW,  # every read writes an access-log row
         "privacy.accesslog": VIEW,
+        # Mandatory reports: read-only in the admin for everyone (append-only; reviewed on the site).
+        "safety.mandatoryreport": VIEW,
+        "safety.reportaddendum": VIEW,
+        "safety.reportreview": VIEW,
+        "safety.backuprequest": VIEW,
+        "safety.dutyshift": VIEW,
     },
     TRAINER: {
         "supporters.supporterprofile": VIEW,

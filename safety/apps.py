@@ -9,3 +9,24 @@ class SafetyConfig(AppConfig):
 
     name = "safety"
     verbose_name = "Safety"
+
+    def ready(self) -> None:
+        from bookings import panels as booking_panels
+        from privacy import registry
+
+        from . import backup_selectors, privacy, report_selectors
+        from .panels import session_panel
+        from .queue import register_section
+
+        register_section(
+            "mandatory_report", "Mandatory reports awaiting review", report_selectors.queue_items, 20
+        )
+        register_section("backup_request", "Backup requests", backup_selectors.queue_items, 10)
+        booking_panels.register_session_panel("safety", session_panel, order=50)
+        registry.register(
+            "safety",
+            exporter=privacy.export_supporter,
+            eraser=privacy.erase,
+            consequences=privacy.consequences,
+            order=60,
+        )

@@ -1,2 +1,12 @@
-"""safety's models, one module per part of the work (flags, plans, reports, backup); every model is
-imported here so Django finds it."""
+from .backup import BackupRequest, DutyShift
+from .reports import AppendOnlyError, ConcernType, MandatoryReport, ReportAddendum, ReportReview
+
+__all__ = [
+    "AppendOnlyError",
+    "BackupRequest",
+    "ConcernType",
+    "DutyShift",
+    "MandatoryReport",
+    "ReportAddendum",
+    "ReportReview",
+]

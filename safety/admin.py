@@ -1,0 +1,80 @@
+"""Safety in the admin. Mandatory reports, their addenda and reviews are read-only for everyone,
+superusers included (append-only: no add, change or delete here; reports are filed and reviewed on the
+site); every open of one is access-logged. Duty shifts are kept by operations."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from privacy.admin import SensitiveRecordAdmin
+
+from .models import BackupRequest, DutyShift, MandatoryReport, ReportAddendum, ReportReview
+
+
+class _ReadOnly:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReportAddendumInline(_ReadOnly, admin.TabularInline):
+    model = ReportAddendum
+    fields = readonly_fields = ["at", "by", "text"]
+    extra = 0
+
+
+class ReportReviewInline(_ReadOnly, admin.TabularInline):
+    model = ReportReview
+    fields = readonly_fields = ["at", "kind", "by", "agency_name", "reference", "reported_at", "reason"]
+    extra = 0
+
+
+@admin.register(MandatoryReport)
+class MandatoryReportAdmin(_ReadOnly, SensitiveRecordAdmin):
+    list_display = ["__str__", "concern_type", "supporter", "filed_at"]
+    list_filter = ["concern_type"]
+    list_select_related = ["supporter"]
+    date_hierarchy = "filed_at"
+    fields = readonly_fields = [
+        "booking",
+        "supporter",
+        "concern_type",
+        "filed_at",
+        "disclosed",
+        "steps_taken",
+    ]
+    inlines = [ReportAddendumInline, ReportReviewInline]
+    secret_fields = ("disclosed", "steps_taken")
+    show_full_result_count = False
+
+
+@admin.register(BackupRequest)
+class BackupRequestAdmin(_ReadOnly, SensitiveRecordAdmin):
+    list_display = ["__str__", "supporter", "booking", "requested_at", "acknowledged_by", "acknowledged_at"]
+    list_select_related = ["supporter", "acknowledged_by"]
+    date_hierarchy = "requested_at"
+    fields = readonly_fields = [
+        "booking",
+        "supporter",
+        "requested_at",
+        "note",
+        "acknowledged_by",
+        "acknowledged_at",
+    ]
+    secret_fields = ("note",)
+
+
+@admin.register(DutyShift)
+class DutyShiftAdmin(admin.ModelAdmin):
+    """Who is on duty for backup requests when. Outside every shift, all supervisors are paged."""
+
+    list_display = ["supervisor", "starts_at", "ends_at"]
+    list_select_related = ["supervisor"]
+    date_hierarchy = "starts_at"
+    autocomplete_fields: list[str] = []
+    raw_id_fields = ["supervisor"]

@@ -1,0 +1,35 @@
+"""Every write of the safety app. Callers write ``from safety import services`` whatever the split."""
+
+from .backup import (
+    BackupError,
+    backup_acknowledge,
+    backup_request_create,
+    backup_window_open,
+    supervisors_to_page,
+)
+from .reports import (
+    ReportError,
+    report_acknowledge,
+    report_addendum_add,
+    report_confirm_not_reported,
+    report_file,
+    report_record_not_reported,
+    report_record_reported,
+    supervisors,
+)
+
+__all__ = [
+    "BackupError",
+    "ReportError",
+    "backup_acknowledge",
+    "backup_request_create",
+    "backup_window_open",
+    "report_acknowledge",
+    "report_addendum_add",
+    "report_confirm_not_reported",
+    "report_file",
+    "report_record_not_reported",
+    "report_record_reported",
+    "supervisors",
+    "supervisors_to_page",
+]
