@@ -54,7 +54,14 @@ def report_new_view(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST if request.method == "POST" else None, bookings=bookings, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            report = services.report_file(supporter=request.supporter, **form.cleaned_data)
+            data = form.cleaned_data
+            report = services.report_file(
+                supporter=request.supporter,
+                booking_id=data["booking"],
+                concern_type=data["concern_type"],
+                disclosed=data["disclosed"],
+                steps_taken=data["steps_taken"],
+            )
         except services.ReportError as exc:
             form.add_error(None, exc.message)
         else:

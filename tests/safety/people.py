@@ -1,6 +1,7 @@
 """People and records for the mandatory report and backup tests (plain functions, no fixtures to share)."""
 
 from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth.models import Group
 
 from bookings.models import Booking
@@ -20,7 +21,8 @@ def supervisor(**kwargs):
 
 
 def with_mfa(user):
-    TOTP.activate(user, SECRET)
+    if not is_mfa_enabled(user):
+        TOTP.activate(user, SECRET)
     return user
 
 
