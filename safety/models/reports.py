@@ -39,6 +39,7 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class AppendOnlyModel(models.Model):
+    append_only = True  # for generic tests that would otherwise save every model again
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
