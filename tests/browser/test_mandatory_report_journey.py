@@ -22,7 +22,9 @@ MONDAY_10AM = dt.datetime(2026, 11, 30, 10, 0, tzinfo=LA)
 
 
 @time_machine.travel(MONDAY_10AM, tick=True)
-def test_supporter_files_a_report_adds_an_addendum_and_a_supervisor_records_the_reference(browser, live_server):
+def test_supporter_files_a_report_adds_an_addendum_and_a_supervisor_records_the_reference(
+    browser, live_server
+):
     boss = supervisor(first_name="Morgan")
     booking = session(status="completed", hours_ahead=-3)
     supporter = signed_in_page(browser, live_server, booking.supporter.user, tz="America/Los_Angeles")
@@ -32,7 +34,9 @@ def test_supporter_files_a_report_adds_an_addendum_and_a_supervisor_records_the_
     assert_accessible(supporter)
     supporter.get_by_label("Abuse or neglect of a child").check()
     supporter.get_by_label("What was disclosed").fill("They said a younger sibling is left alone for days.")
-    supporter.get_by_label("What you have done so far").fill("Stayed calm, gave 988, told them I must report.")
+    supporter.get_by_label("What you have done so far").fill(
+        "Stayed calm, gave 988, told them I must report."
+    )
     supporter.get_by_role("button", name="File the report").click()
     expect(supporter.get_by_text("Waiting for a supervisor to acknowledge it")).to_be_visible()
     assert_accessible(supporter)
@@ -85,4 +89,3 @@ def test_supporter_gets_backup_and_sees_the_acknowledgement(browser, live_server
 
         expect(supporter.get_by_text("Morgan has picked up your request")).to_be_visible(timeout=15_000)
         assert_accessible(supporter)
-

@@ -62,7 +62,11 @@ def world(db):
     )
     other = SupporterFactory()
     report = MandatoryReport.objects.create(
-        booking=booking, supporter=booking.supporter, concern_type="child", disclosed=SECRET_REPORT, steps_taken="x"
+        booking=booking,
+        supporter=booking.supporter,
+        concern_type="child",
+        disclosed=SECRET_REPORT,
+        steps_taken="x",
     )
     backup = BackupRequest.objects.create(booking=booking, supporter=booking.supporter, note=SECRET_NOTE)
     return {

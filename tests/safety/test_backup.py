@@ -40,25 +40,31 @@ def test_the_button_and_the_endpoint_follow_the_window(client, moment, open_):
         response = client.post(reverse("safety:backup_request", args=[booking.pk]), {"note": ""}, follow=True)
     assert BackupRequest.objects.exists() is open_
     if open_:
-        assert response.redirect_chain[-1][0] == reverse("safety:backup_status", args=[BackupRequest.objects.get().pk])
+        assert response.redirect_chain[-1][0] == reverse(
+            "safety:backup_status", args=[BackupRequest.objects.get().pk]
+        )
     else:
         assert "during a session and for an hour after it ends" in response.content.decode()
 
 
 def test_a_cancelled_session_never_offers_backup():
     booking = session(hours_ahead=2, status="cancelled")
-    with time_machine.travel(booking.start + dt.timedelta(minutes=5), tick=False):
-        with pytest.raises(services.BackupError):
-            services.backup_request_create(booking_id=booking.pk, supporter=booking.supporter)
+    with (
+        time_machine.travel(booking.start + dt.timedelta(minutes=5), tick=False),
+        pytest.raises(services.BackupError),
+    ):
+        services.backup_request_create(booking_id=booking.pk, supporter=booking.supporter)
 
 
 def test_pressing_again_shows_the_same_request_and_pages_once(django_capture_on_commit_callbacks, mailoutbox):
     first, second = supervisor(), supervisor()
     booking = session(hours_ahead=2)
-    with time_machine.travel(booking.start + dt.timedelta(minutes=5), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            one = services.backup_request_create(booking_id=booking.pk, supporter=booking.supporter, note=NOTE)
-            two = services.backup_request_create(booking_id=booking.pk, supporter=booking.supporter)
+    with (
+        time_machine.travel(booking.start + dt.timedelta(minutes=5), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        one = services.backup_request_create(booking_id=booking.pk, supporter=booking.supporter, note=NOTE)
+        two = services.backup_request_create(booking_id=booking.pk, supporter=booking.supporter)
     assert one == two and BackupRequest.objects.count() == 1
     assert sorted(m.to[0] for m in mailoutbox) == sorted([first.email, second.email])  # nobody on duty: all
     for notification in Notification.objects.all():
@@ -71,8 +77,12 @@ def test_the_supervisors_on_duty_are_paged_when_there_are_any(django_capture_on_
     on_duty, off_duty, later = supervisor(), supervisor(), supervisor()
     booking = session(hours_ahead=2)
     now = booking.start + dt.timedelta(minutes=5)
-    DutyShift.objects.create(supervisor=on_duty, starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=3))
-    DutyShift.objects.create(supervisor=later, starts_at=now + dt.timedelta(hours=3), ends_at=now + dt.timedelta(hours=8))
+    DutyShift.objects.create(
+        supervisor=on_duty, starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=3)
+    )
+    DutyShift.objects.create(
+        supervisor=later, starts_at=now + dt.timedelta(hours=3), ends_at=now + dt.timedelta(hours=8)
+    )
     with time_machine.travel(now, tick=False), django_capture_on_commit_callbacks(execute=True):
         services.backup_request_create(booking_id=booking.pk, supporter=booking.supporter)
     assert [m.to[0] for m in mailoutbox] == [on_duty.email]
@@ -101,7 +111,7 @@ def test_the_supporter_sees_the_acknowledgement_and_the_supervisor_read_is_logge
     status = reverse("safety:backup_status", args=[backup.pk])
     client.force_login(booking.supporter.user)
     page = client.get(status).content.decode()
-    assert "9am to midnight Pacific" in page and "hx-trigger=\"every 10s\"" in page and "911" in page
+    assert "9am to midnight Pacific" in page and 'hx-trigger="every 10s"' in page and "911" in page
     client.force_login(boss)
     page = client.get(reverse("safety:backup_detail", args=[backup.pk])).content.decode()
     assert NOTE in page

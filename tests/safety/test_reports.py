@@ -18,7 +18,9 @@ from tests.safety.people import DISCLOSED, STEPS, filed, session, supervisor
 pytestmark = pytest.mark.django_db
 
 
-def test_report_file_is_stored_encrypted_and_asks_every_supervisor_once(django_capture_on_commit_callbacks, mailoutbox):
+def test_report_file_is_stored_encrypted_and_asks_every_supervisor_once(
+    django_capture_on_commit_callbacks, mailoutbox
+):
     first, second = supervisor(), supervisor()
     booking = session()
     with django_capture_on_commit_callbacks(execute=True):
@@ -53,23 +55,35 @@ def test_a_supporter_can_only_file_about_their_own_session():
     mine, theirs = session(), session()
     with pytest.raises(services.ReportError):
         services.report_file(
-            supporter=mine.supporter, booking_id=theirs.pk, concern_type="child", disclosed="x", steps_taken="y"
+            supporter=mine.supporter,
+            booking_id=theirs.pk,
+            concern_type="child",
+            disclosed="x",
+            steps_taken="y",
         )
     with pytest.raises(services.ReportError):
         services.report_file(
-            supporter=mine.supporter, booking_id=mine.pk, concern_type="child", disclosed="  ", steps_taken="y"
+            supporter=mine.supporter,
+            booking_id=mine.pk,
+            concern_type="child",
+            disclosed="  ",
+            steps_taken="y",
         )
     assert not MandatoryReport.objects.exists()
 
 
 def test_addenda_come_only_from_the_filer_and_leave_the_report_as_filed():
     report = filed()
-    addendum = services.report_addendum_add(report_id=report.pk, user=report.supporter.user, text="Correction: Tuesday")
+    addendum = services.report_addendum_add(
+        report_id=report.pk, user=report.supporter.user, text="Correction: Tuesday"
+    )
     assert addendum.text == "Correction: Tuesday"
     with pytest.raises(services.ReportError):
         services.report_addendum_add(report_id=report.pk, user=session().supporter.user, text="Not mine")
     with pytest.raises(services.ReportError):
-        services.report_addendum_add(report_id=report.pk, user=supervisor(), text="Supervisors review instead")
+        services.report_addendum_add(
+            report_id=report.pk, user=supervisor(), text="Supervisors review instead"
+        )
     report.refresh_from_db()
     assert report.disclosed == DISCLOSED
     assert list(report.addenda.values_list("text", flat=True)) == ["Correction: Tuesday"]
@@ -99,7 +113,9 @@ def test_not_reported_needs_a_second_different_supervisor():
     first, second = supervisor(), supervisor()
     report = filed()
     services.report_acknowledge(report_id=report.pk, supervisor=first)
-    services.report_record_not_reported(report_id=report.pk, supervisor=first, reason="Not reportable: adult, past")
+    services.report_record_not_reported(
+        report_id=report.pk, supervisor=first, reason="Not reportable: adult, past"
+    )
     with pytest.raises(services.ReportError, match="second supervisor"):
         services.report_confirm_not_reported(report_id=report.pk, supervisor=first)
     assert not report.reviews.filter(kind="confirmed").exists()
@@ -177,7 +193,9 @@ def test_the_database_refuses_updates_that_get_past_the_models(rows):
     assert (report.concern_type, report.disclosed) == ("child", DISCLOSED)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's test flush deletes rows: no DELETE trigger")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite's test flush deletes rows: no DELETE trigger"
+)
 def test_postgresql_refuses_deletes_and_updates_in_sql(rows):
     for sql in [
         "DELETE FROM safety_reportaddendum",
@@ -190,7 +208,9 @@ def test_postgresql_refuses_deletes_and_updates_in_sql(rows):
     for model in (MandatoryReport, ReportAddendum, ReportReview):
         with pytest.raises(DatabaseError), transaction.atomic():
             _bare(model).all().delete()
-    assert MandatoryReport.objects.count() == ReportAddendum.objects.count() == ReportReview.objects.count() == 1
+    assert (
+        MandatoryReport.objects.count() == ReportAddendum.objects.count() == ReportReview.objects.count() == 1
+    )
 
 
 def test_deleting_the_booking_behind_a_report_is_refused(rows):
@@ -198,7 +218,9 @@ def test_deleting_the_booking_behind_a_report_is_refused(rows):
         rows[0].booking.delete()
 
 
-def test_the_queue_section_lists_open_reports_with_the_acknowledgement_clock(django_assert_max_num_queries, settings):
+def test_the_queue_section_lists_open_reports_with_the_acknowledgement_clock(
+    django_assert_max_num_queries, settings
+):
     boss = supervisor(first_name="Ada")
     reports = [filed() for _ in range(3)]
     services.report_acknowledge(report_id=reports[1].pk, supervisor=boss)

@@ -34,7 +34,9 @@ def test_the_supporter_export_has_their_reports_and_the_seeker_export_has_none(r
     assert "safety" not in privacy.export_payload(user=seeker, now=now)["sections"]
     assert DISCLOSED not in str(privacy.export_payload(user=seeker, now=now))
     assert not any("report" in line for line in privacy.deletion_consequences(user=seeker, now=now))
-    assert any("legal records" in line for line in privacy.deletion_consequences(user=report.supporter.user, now=now))
+    assert any(
+        "legal records" in line for line in privacy.deletion_consequences(user=report.supporter.user, now=now)
+    )
 
 
 @pytest.mark.parametrize("whose", ["seeker", "supporter"])

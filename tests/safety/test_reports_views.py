@@ -12,7 +12,9 @@ from tests.safety.people import DISCLOSED, filed, outsiders, session, supervisor
 pytestmark = pytest.mark.django_db
 
 
-def test_the_form_shows_the_guidance_for_every_state_and_files_a_report(client, django_capture_on_commit_callbacks, mailoutbox):
+def test_the_form_shows_the_guidance_for_every_state_and_files_a_report(
+    client, django_capture_on_commit_callbacks, mailoutbox
+):
     supervisor()
     booking = session()
     client.force_login(booking.supporter.user)
@@ -24,10 +26,17 @@ def test_the_form_shows_the_guidance_for_every_state_and_files_a_report(client, 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("safety:report_new"),
-            {"booking": booking.pk, "concern_type": "elder", "disclosed": DISCLOSED, "steps_taken": "Called APS"},
+            {
+                "booking": booking.pk,
+                "concern_type": "elder",
+                "disclosed": DISCLOSED,
+                "steps_taken": "Called APS",
+            },
         )
     report = MandatoryReport.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("safety:report_detail", args=[report.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "safety:report_detail", args=[report.pk]
+    )
     assert report.concern_type == "elder" and len(mailoutbox) == 1
     page = client.get(response["Location"]).content.decode()
     assert DISCLOSED in page and "Waiting for a supervisor to acknowledge it" in page
@@ -38,7 +47,8 @@ def test_bad_input_says_so_and_files_nothing(client):
     booking, other = session(), session()
     client.force_login(booking.supporter.user)
     response = client.post(
-        reverse("safety:report_new"), {"booking": other.pk, "concern_type": "child", "disclosed": "", "steps_taken": "x"}
+        reverse("safety:report_new"),
+        {"booking": other.pk, "concern_type": "child", "disclosed": "", "steps_taken": "x"},
     )
     page = response.content.decode()
     assert response.status_code == 200
@@ -76,7 +86,12 @@ def test_a_supervisor_reviews_and_every_read_is_logged(client):
     assert not report.reviews.filter(kind="reported").exists()
     response = client.post(
         reverse("safety:report_review", args=[report.pk]),
-        {"step": "reported", "agency_name": "County CWS", "reference": "REF-77", "reported_at": "2020-01-01T10:00"},
+        {
+            "step": "reported",
+            "agency_name": "County CWS",
+            "reference": "REF-77",
+            "reported_at": "2020-01-01T10:00",
+        },
     )
     assert response.status_code == 302
     page = client.get(url).content.decode()
