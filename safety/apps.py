@@ -12,10 +12,11 @@ class SafetyConfig(AppConfig):
 
     def ready(self) -> None:
         from bookings import panels as booking_panels
+        from messaging import thread_panels
         from privacy import registry
 
         from . import backup_selectors, privacy, report_selectors
-        from .panels import session_panel
+        from .panels import conversation_panel, session_panel
         from .queue import register_section
 
         register_section(
@@ -23,6 +24,7 @@ class SafetyConfig(AppConfig):
         )
         register_section("backup_request", "Backup requests", backup_selectors.queue_items, 10)
         booking_panels.register_session_panel("safety", session_panel, order=50)
+        thread_panels.register_thread_panel("safety", conversation_panel, order=50)
         registry.register(
             "safety",
             exporter=privacy.export_supporter,

@@ -7,6 +7,8 @@ import datetime as dt
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
+from bookings.models import Booking
+
 from . import backup_selectors
 from .report_forms import BackupForm
 from .services import backup_window_open
@@ -24,3 +26,17 @@ def session_panel(request: HttpRequest, booking, now: dt.datetime) -> str:
         {"booking": booking, "window": window, "open_request": open_request, "form": BackupForm()},
         request=request,
     )
+
+
+def conversation_panel(request: HttpRequest, conversation, now: dt.datetime) -> str:
+    """For the conversation's supporter only: file a mandatory report about this seeker, with their latest
+    session with this supporter chosen in the form (a report is tied to a session)."""
+    if conversation.supporter.user_id != request.user.pk:
+        return ""
+    latest = (
+        Booking.objects.filter(supporter_id=conversation.supporter_id, seeker_id=conversation.seeker_id)
+        .order_by("-start")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return render_to_string("safety/_conversation_panel.html", {"booking_id": latest}, request=request)

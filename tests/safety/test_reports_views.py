@@ -7,7 +7,8 @@ from django.urls import reverse
 from privacy.models import AccessLog
 from safety import guidance
 from safety.models import MandatoryReport
-from tests.safety.people import DISCLOSED, filed, outsiders, session, supervisor
+from tests.factories import a_conversation
+from tests.safety.people import DISCLOSED, filed, outsiders, session, supervisor, with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +141,15 @@ def test_a_supporter_lists_only_their_own_reports(client, django_assert_max_num_
     with django_assert_max_num_queries(8):
         page = client.get(reverse("safety:report_list")).content.decode()
     assert f"Report {mine.pk}" in page and f"Report {theirs.pk}" not in page
+
+
+def test_the_conversation_page_offers_the_report_to_its_supporter_only(client):
+    conversation = a_conversation(status="confirmed")
+    with_mfa(conversation.supporter.user)
+    booking = conversation.supporter.bookings.get()
+    url = reverse("messaging:thread", args=[conversation.pk])
+    client.force_login(conversation.supporter.user)
+    page = client.get(url).content.decode()
+    assert f'{reverse("safety:report_new")}?booking={booking.pk}' in page
+    client.force_login(conversation.seeker.user)
+    assert "File a mandatory report" not in client.get(url).content.decode()
