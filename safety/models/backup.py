@@ -15,7 +15,10 @@ class DutyShift(models.Model):
     pages all supervisors. Kept by operations in the admin."""
 
     supervisor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="duty_shifts"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="duty_shifts",
+        limit_choices_to={"is_staff": True, "is_active": True, "groups__name": "supervisor"},
     )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()

@@ -26,6 +26,7 @@ POLL_SECONDS = 10  # how often the waiting page asks whether a supervisor has ac
 @supporter_required
 def backup_request_view(request: HttpRequest, booking_id: int) -> HttpResponse:
     form = BackupForm(request.POST)
+    # Paging matters more than the note: a note too long to keep is left out and the supporter told.
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
         backup = services.backup_request_create(booking_id=booking_id, supporter=request.supporter, note=note)
@@ -34,6 +35,10 @@ def backup_request_view(request: HttpRequest, booking_id: int) -> HttpResponse:
             raise Http404 from None
         messages.error(request, exc.message)
         return redirect_page(request, "bookings:detail", booking_id)
+    if not form.is_valid():
+        messages.warning(
+            request, "Your note was too long to send, so it was left out. A supervisor has been paged."
+        )
     return redirect_page(request, "safety:backup_status", backup.pk)
 
 
