@@ -4,8 +4,10 @@ site); every open of one is access-logged. Duty shifts are kept by operations.""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 
+from peersnet.kernel.ids import ADMIN_ID_FIELD_OVERRIDES
 from privacy.admin import SensitiveRecordAdmin
 
 from .models import BackupRequest, DutyShift, MandatoryReport, ReportAddendum, ReportReview
@@ -76,5 +78,16 @@ class DutyShiftAdmin(admin.ModelAdmin):
     list_display = ["supervisor", "starts_at", "ends_at"]
     list_select_related = ["supervisor"]
     date_hierarchy = "starts_at"
-    autocomplete_fields: list[str] = []
-    raw_id_fields = ["supervisor"]
+    formfield_overrides = ADMIN_ID_FIELD_OVERRIDES
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # One labelled date-and-time input (in the staff member's zone) instead of the admin's split pair,
+        # whose two inputs share one label.
+        if db_field.name in ("starts_at", "ends_at"):
+            return forms.DateTimeField(
+                label=db_field.verbose_name.capitalize(),
+                input_formats=["%Y-%m-%dT%H:%M"],
+                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+                help_text="In your time zone.",
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

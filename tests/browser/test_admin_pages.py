@@ -74,7 +74,10 @@ def customised_admin_pages():
     )
     ReportAddendum.objects.create(report=report, by=booking.supporter.user, text="z")
     return [
-        ("mandatory report (read-only, logged)", reverse("admin:safety_mandatoryreport_change", args=[report.pk])),
+        (
+            "mandatory report (read-only, logged)",
+            reverse("admin:safety_mandatoryreport_change", args=[report.pk]),
+        ),
         ("duty shift", reverse("admin:safety_dutyshift_add")),
         ("admin index", reverse("admin:index")),
         ("requests to our team", reverse("admin:matching_teamrequest_changelist")),

@@ -154,3 +154,27 @@ def test_the_queue_section_lists_open_requests_in_one_query(django_assert_max_nu
         found = queue_items(bookings[-1].end)
     assert [item.url for item in found] == [reverse("safety:backup_detail", args=[r.pk]) for r in made[1:]]
     assert found[0].due_at == made[1].requested_at + settings.SAFETY_BACKUP_ACKNOWLEDGE_WITHIN
+
+
+def test_operations_keep_the_rota_in_the_admin(client):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import StaffFactory
+    from tests.safety.people import with_mfa
+
+    ops = with_mfa(StaffFactory())
+    ops.groups.add(Group.objects.get(name="operations"))
+    boss = supervisor()
+    client.force_login(ops)
+    response = client.post(
+        reverse("admin:safety_dutyshift_add"),
+        {"supervisor": boss.pk, "starts_at": "2026-12-01T09:00", "ends_at": "2026-12-01T08:00"},
+    )
+    assert response.status_code == 200 and not DutyShift.objects.exists()  # ends before it starts
+    response = client.post(
+        reverse("admin:safety_dutyshift_add"),
+        {"supervisor": boss.pk, "starts_at": "2026-12-01T09:00", "ends_at": "2026-12-01T17:00"},
+    )
+    assert response.status_code == 302
+    shift = DutyShift.objects.get()
+    assert shift.supervisor == boss and shift.ends_at - shift.starts_at == dt.timedelta(hours=8)

@@ -150,6 +150,6 @@ def test_the_conversation_page_offers_the_report_to_its_supporter_only(client):
     url = reverse("messaging:thread", args=[conversation.pk])
     client.force_login(conversation.supporter.user)
     page = client.get(url).content.decode()
-    assert f'{reverse("safety:report_new")}?booking={booking.pk}' in page
+    assert f"{reverse('safety:report_new')}?booking={booking.pk}" in page
     client.force_login(conversation.seeker.user)
     assert "File a mandatory report" not in client.get(url).content.decode()
