@@ -71,8 +71,12 @@ def report_get_for_viewer(*, report_id: int, user, supervisor: bool) -> Mandator
 
 def queue_items(now: dt.datetime) -> list[QueueItem]:
     """The queue section: every report not yet closed, oldest first, in one query. The clock runs on the
-    acknowledgement (SAFETY_REPORT_ACKNOWLEDGE_WITHIN after filing); after that the item stays until an
-    outcome is recorded (and, for "not reported", confirmed), without a clock."""
+    acknowledgement (SAFETY_REPORT_ACKNOWLEDGE_WITHIN after filing, 24 hours by default); after that the
+    item stays until an outcome is recorded (and, for "not reported", confirmed), without a clock.
+
+    Wall-clock hours, not operating hours (unlike crisis flags): the duty to report and an agency's own
+    time limits run on the calendar, nights and weekends included, so a report filed on Friday evening
+    must not wait for Monday. A day leaves a supervisor on any ordinary rota time to see it."""
     reports = (
         _with_stage(MandatoryReport.objects.all())
         .filter(is_reported=False, is_confirmed=False)
