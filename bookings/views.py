@@ -22,7 +22,7 @@ from supporters.decorators import supporter_required
 from supporters.models import Slot
 from supporters.selectors import supporter_ids_hidden_from
 
-from . import selectors, services
+from . import panels, selectors, services
 from .decorators import participant_required
 from .forms import BookingRequestForm, DeclineForm, DeclineRequestForm, FeedbackForm, RescheduleForm
 from .ics import booking_ics
@@ -259,6 +259,7 @@ def booking_detail_view(request: HttpRequest, booking_id: int) -> HttpResponse:
             "free_until": free_cancellation_deadline(booking),
             "shared_intake": shared_intake,
             "now": now,
+            "panels": panels.session_panels(request, booking, now),
         },
     )
 

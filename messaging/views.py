@@ -19,7 +19,7 @@ from peersnet.kernel.htmx import redirect_page, wants_fragment
 from privacy.access import record_read
 from privacy.roles import is_supervisor
 
-from . import selectors, services
+from . import selectors, services, thread_panels
 from .forms import MessageForm, PauseForm, PreferenceForm, ReasonForm
 from .models import Conversation, Message, Side
 
@@ -151,6 +151,7 @@ def thread_view(request: HttpRequest, conversation_id: int) -> HttpResponse:
         return response
     if request.method == "GET" and context["latest_page"]:
         _mark_read(request, conversation, context["last_id"])
+    context["panels"] = thread_panels.thread_panels(request, conversation, timezone.now())
     response = render(request, "messaging/thread.html", context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -612,6 +612,17 @@ SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="hello@peersnet.example")
 
 VIDEO_BASE_URL = env("VIDEO_BASE_URL", default="https://meet.jit.si/")
 
+# Safety (issue 15): mandatory reports and immediate backup (docs/safety-reports.md).
+# A supervisor acknowledges a new mandatory report within this many wall-clock hours, nights and weekends
+# included: reporting duties run on the calendar, not on our opening hours.
+SAFETY_REPORT_ACKNOWLEDGE_WITHIN = timedelta(hours=env.int("SAFETY_REPORT_ACKNOWLEDGE_HOURS", default=24))
+# "Get backup now" is offered during a session and for this long after it ends.
+SAFETY_BACKUP_AFTER_SESSION = timedelta(minutes=60)
+# A backup request should be acknowledged within this long (its clock on the supervisor queue).
+SAFETY_BACKUP_ACKNOWLEDGE_WITHIN = timedelta(minutes=15)
+# The crisis partner's hours shown to a supporter waiting for backup (wall clock in OPERATIONS_TIME_ZONE).
+SAFETY_CRISIS_PARTNER_HOURS = "9am to midnight Pacific time, every day"
+
 # --- Logs, request ids, error tracking ---------------------------------------------------------
 # Every line carries a timestamp, the level, the logger, the request id (django-guid: taken from a well-formed
 # incoming X-Request-ID, else generated, and echoed in the response) and, in a Celery worker, the task id.

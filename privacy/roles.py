@@ -4,6 +4,10 @@
 - supervisor: supervision of supporters, seekers' intake (read, every read logged), the access log;
   later the supervisor queue, reports, safety plans and the messages of flagged threads
 - trainer: supporters (read); training cohorts, enrolment, attendance, hours, completion
+- supervisor: supervision of supporters, seekers' intake (read, every read logged), the access log,
+  mandatory reports and backup requests (read; reviewed on the site); later the supervisor queue, safety
+  plans and the messages of flagged threads
+- trainer: supporters (read) for now; applicants and cohorts later
 Superusers (the few who run the system) have every permission and hold every role.
 
 ``ROLE_PERMISSIONS`` is the whole truth. A data migration creates the groups, and after every
@@ -71,6 +75,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "workforce.payadjustment": EDIT,
         "workforce.paystatement": VIEW_CHANGE,
         "workforce.paystatementline": VIEW,
+        "safety.dutyshift": ALL,  # the backup rota: who is on duty when
     },
     SUPERVISOR: {
         "supporters.supporterprofile": VIEW,
@@ -91,6 +96,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # read-only list without the notes.
         "workforce.supervisionsession": VIEW,
         "workforce.supervisionattendance": VIEW,
+        # Mandatory reports: read-only in the admin for everyone (append-only; reviewed on the site).
+        "safety.mandatoryreport": VIEW,
+        "safety.reportaddendum": VIEW,
+        "safety.reportreview": VIEW,
+        "safety.backuprequest": VIEW,
+        "safety.dutyshift": VIEW,
     },
     TRAINER: {
         "supporters.supporterprofile": VIEW,

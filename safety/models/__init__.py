@@ -1,4 +1,17 @@
 """safety's models, one module per part of the work (flags, plans, reports, backup); every model is
 imported here so Django finds it."""
 
-from .flags import CrisisFlag  # noqa: F401
+from .backup import BackupRequest, DutyShift
+from .flags import CrisisFlag
+from .reports import AppendOnlyError, ConcernType, MandatoryReport, ReportAddendum, ReportReview
+
+__all__ = [
+    "AppendOnlyError",
+    "BackupRequest",
+    "ConcernType",
+    "CrisisFlag",
+    "DutyShift",
+    "MandatoryReport",
+    "ReportAddendum",
+    "ReportReview",
+]

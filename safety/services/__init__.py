@@ -1,5 +1,12 @@
-"""Every write of safety. Callers write ``from safety import services`` whatever the split."""
+"""Every write of the safety app. Callers write ``from safety import services`` whatever the split."""
 
+from .backup import (
+    BackupError,
+    backup_acknowledge,
+    backup_request_create,
+    backup_window_open,
+    supervisors_to_page,
+)
 from .flags import (
     FlagError,
     flag_acknowledge,
@@ -8,8 +15,31 @@ from .flags import (
     flag_open_for_message,
     flags_escalate_overdue,
 )
+from .reports import (
+    ReportError,
+    report_acknowledge,
+    report_addendum_add,
+    report_confirm_not_reported,
+    report_file,
+    report_record_not_reported,
+    report_record_reported,
+    supervisors,
+)
 
 __all__ = [
+    "BackupError",
+    "ReportError",
+    "backup_acknowledge",
+    "backup_request_create",
+    "backup_window_open",
+    "report_acknowledge",
+    "report_addendum_add",
+    "report_confirm_not_reported",
+    "report_file",
+    "report_record_not_reported",
+    "report_record_reported",
+    "supervisors",
+    "supervisors_to_page",
     "FlagError",
     "flag_acknowledge",
     "flag_close",

@@ -67,7 +67,18 @@ def customised_admin_pages():
 
     answers_save(values={"anything_else": "Someone calm, please."}, user=booking.seeker.user)
     team_request = team_request_create(seeker=booking.seeker, note="Evenings suit me.")
+    from safety.models import MandatoryReport, ReportAddendum
+
+    report = MandatoryReport.objects.create(
+        booking=booking, supporter=booking.supporter, concern_type="other", disclosed="x", steps_taken="y"
+    )
+    ReportAddendum.objects.create(report=report, by=booking.supporter.user, text="z")
     return [
+        (
+            "mandatory report (read-only, logged)",
+            reverse("admin:safety_mandatoryreport_change", args=[report.pk]),
+        ),
+        ("duty shift", reverse("admin:safety_dutyshift_add")),
         ("admin index", reverse("admin:index")),
         ("requests to our team", reverse("admin:matching_teamrequest_changelist")),
         ("request to our team", reverse("admin:matching_teamrequest_change", args=[team_request.pk])),

@@ -12,7 +12,7 @@ from matching.models import MatchAnswers, TeamRequest
 from messaging.models import Conversation, Message, MessageReport
 from peersnet.kernel.crypto import encrypted_fields
 from privacy.models import DataExport
-from safety.models import CrisisFlag
+from safety.models import BackupRequest, CrisisFlag, MandatoryReport, ReportAddendum, ReportReview
 from seekers.models import Intake
 from tests.factories import BookingFactory, SeekerFactory, StaffFactory, SupporterFactory
 from tests.workforce.training_helpers import application_at, cohort
@@ -167,8 +167,50 @@ def _pay_adjustment():
     )
 
 
+def _mandatory_report():
+    booking = BookingFactory(status="confirmed")
+    return MandatoryReport.objects.create(
+        booking=booking,
+        supporter=booking.supporter,
+        concern_type="other",
+        **{f.name: plaintext_for(f) for f in encrypted_fields(MandatoryReport)},
+    )
+
+
+def _report_addendum():
+    report = _mandatory_report()
+    return ReportAddendum.objects.create(
+        report=report,
+        by=report.supporter.user,
+        **{f.name: plaintext_for(f) for f in encrypted_fields(ReportAddendum)},
+    )
+
+
+def _report_review():
+    return ReportReview.objects.create(
+        report=_mandatory_report(),
+        kind="reported",
+        by=StaffFactory(),
+        reported_at=timezone.now(),
+        **{f.name: plaintext_for(f) for f in encrypted_fields(ReportReview)},
+    )
+
+
+def _backup_request():
+    booking = BookingFactory(status="confirmed")
+    return BackupRequest.objects.create(
+        booking=booking,
+        supporter=booking.supporter,
+        **{f.name: plaintext_for(f) for f in encrypted_fields(BackupRequest)},
+    )
+
+
 MAKERS = {
     "safety.CrisisFlag": _crisis_flag,
+    "safety.MandatoryReport": _mandatory_report,
+    "safety.ReportAddendum": _report_addendum,
+    "safety.ReportReview": _report_review,
+    "safety.BackupRequest": _backup_request,
     "messaging.Conversation": _conversation,
     "messaging.Message": _message,
     "messaging.MessageReport": _message_report,

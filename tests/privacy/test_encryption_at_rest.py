@@ -62,6 +62,10 @@ def test_the_raw_column_holds_a_token_and_never_the_text(model, field):
         assert getattr(model._base_manager.get(pk=row.pk), field.name) == expected
 
     check(text)  # written by create()
+    if getattr(model, "append_only", False):
+        # Append-only records (mandatory reports) are written once and never saved again: tests/safety
+        # shows the model and the database refuse it. Only key rotation rewrites them (test_rotate_keys).
+        return
     setattr(row, field.name, "saved again")
     row.save(update_fields=[field.name])
     check("saved again")

@@ -18,9 +18,9 @@ from tests.factories import BookingFactory, CreditFactory, SeekerFactory, Suppor
 
 pytestmark = pytest.mark.django_db
 
-# Every section of the export (messages, waitlists, matching, crisis flags, onboarding, training and
-# pay included), whatever the number of sessions.
-EXPORT_QUERIES = 23
+# Every section of the export (messages, waitlists, matching, crisis flags, onboarding, training, pay
+# and safety included), whatever the number of sessions.
+EXPORT_QUERIES = 24
 
 
 def intake_for(seeker, hopes: str) -> Intake:

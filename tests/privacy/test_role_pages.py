@@ -13,6 +13,7 @@ from bookings.models import Booking
 from notifications.models import Notification
 from privacy.models import AccessLog
 from safety.models import CrisisFlag
+from safety.models import BackupRequest, MandatoryReport
 from seekers.models import Intake
 from tests.factories import BookingFactory, GiftFactory, StaffFactory, SupporterFactory, conversation_for
 from tests.factories import BookingFactory, GiftFactory, StaffFactory, SupporterFactory
@@ -22,6 +23,8 @@ pytestmark = pytest.mark.django_db
 
 SECRET_HOPES = "HOPES-only-for-supervisors"
 SECRET_FLAG_WORDS = "FLAG-WORDS-only-for-supervisors"
+SECRET_REPORT = "REPORT-only-for-its-filer-and-supervisors"
+SECRET_NOTE = "BACKUP-note-only-for-supervisors"
 PEOPLE = ["operations", "supervisor", "trainer", "superuser", "staff", "supporter", "seeker"]
 STAFF = {"operations", "supervisor", "trainer", "superuser", "staff"}
 OPS, SUP, TRN, ROOT = "operations", "supervisor", "trainer", "superuser"
@@ -92,6 +95,17 @@ def world(db):
     )
     return {
         "flag": flag,
+    report = MandatoryReport.objects.create(
+        booking=booking,
+        supporter=booking.supporter,
+        concern_type="child",
+        disclosed=SECRET_REPORT,
+        steps_taken="x",
+    )
+    backup = BackupRequest.objects.create(booking=booking, supporter=booking.supporter, note=SECRET_NOTE)
+    return {
+        "report": report,
+        "backup": backup,
         "booking": booking,
         "payment": booking.payable.payments.get(),
         "intake": intake,
@@ -159,6 +173,12 @@ ADMIN_PAGES = {
     "/admin/workforce/paidactivity/add/": {OPS, TRN, ROOT},
     "/admin/workforce/supervisionsession/": {SUP, ROOT},
     "/admin/workforce/supervisionsession/{supervision}/change/": {SUP, ROOT},
+    "/admin/safety/mandatoryreport/": {SUP, ROOT},
+    "/admin/safety/mandatoryreport/{report}/change/": {SUP, ROOT},
+    "/admin/safety/backuprequest/": {SUP, ROOT},
+    "/admin/safety/backuprequest/{backup}/change/": {SUP, ROOT},
+    "/admin/safety/dutyshift/": {OPS, SUP, ROOT},
+    "/admin/safety/dutyshift/add/": {OPS, ROOT},
     "/admin/accounts/user/": {ROOT},
     "/admin/auth/group/": {ROOT},
     "/admin/mfa/authenticator/": {ROOT},
@@ -193,6 +213,12 @@ SITE_PAGES = {
     "/staff/pay/": {OPS: 200, ROOT: 200},
     "/staff/pay/2026-11/summary.csv": {OPS: 200, ROOT: 200},
     "/staff/pay/2026-11/detail.csv": {OPS: 200, ROOT: 200},
+    # Mandatory reports: the supporter who filed it and supervisors (superusers hold every role).
+    "/safety/reports/": {"supporter": 200},
+    "/safety/reports/new/": {"supporter": 200},
+    "/safety/reports/{report}/": {"supporter": 200, "supervisor": 200, "superuser": 200},
+    "/safety/backup/{backup}/": {"supporter": 200},
+    "/safety/backup/{backup}/review/": {"supervisor": 200, "superuser": 200},
 }
 
 PRIVATE = [
@@ -205,6 +231,8 @@ PRIVATE = [
     "Log-row-private-label",
     "Supervision-note-private",
     "Adjustment-reason-private",
+    SECRET_REPORT,
+    SECRET_NOTE,
 ]
 
 
@@ -220,6 +248,8 @@ def address(template: str, world) -> str:
         flag=world["flag"].pk,
         supervision=world["supervision"].pk,
         statement=world["statement"].pk,
+        report=world["report"].pk,
+        backup=world["backup"].pk,
     )
 
 
@@ -296,3 +326,18 @@ def test_a_trainer_cannot_regenerate_slots(client, world):
     client.force_login(world["people"]["trainer"])
     response = client.get("/admin/supporters/supporterprofile/")
     assert "regenerate_slots" not in response.content.decode()
+
+
+@pytest.mark.parametrize("person", ["superuser", "supervisor", "operations"])
+def test_nobody_changes_or_deletes_a_mandatory_report_in_the_admin(client, world, person):
+    client.force_login(world["people"][person])
+    report = world["report"]
+    page = client.get(f"/admin/safety/mandatoryreport/{report.pk}/change/")
+    assert page.status_code == (403 if person == "operations" else 200)
+    assert 'name="_save"' not in page.content.decode()
+    assert client.get(f"/admin/safety/mandatoryreport/{report.pk}/delete/").status_code == 403
+    assert client.get("/admin/safety/mandatoryreport/add/").status_code == 403
+    client.post(f"/admin/safety/mandatoryreport/{report.pk}/change/", {"concern_type": "other"})
+    client.post(f"/admin/safety/mandatoryreport/{report.pk}/delete/", {"post": "yes"})
+    report.refresh_from_db()
+    assert report.concern_type == "child"
