@@ -1,8 +1,11 @@
-"""Safety in the admin. Mandatory reports, their addenda and reviews are read-only for everyone,
-superusers included (append-only: no add, change or delete here; reports are filed and reviewed on the
-site); every open of one is access-logged. Duty shifts are kept by operations. Crisis flags are read-only for supervisors (and
-superusers); every open of a flag's page is access-logged, and acknowledging and closing happen on the
-flag's own page (safety:flag)."""
+"""Safety in the admin.
+
+- Mandatory reports, their addenda and reviews are read-only for everyone, superusers included
+  (append-only: no add, change or delete here; reports are filed and reviewed on the site); every open
+  of one is access-logged.
+- Duty shifts (the backup rota) are kept by operations.
+- Crisis flags are read-only for supervisors (and superusers); every open is access-logged, and
+  acknowledging and closing happen on the flag's own page (safety:flag)."""
 
 from __future__ import annotations
 

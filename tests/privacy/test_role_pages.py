@@ -12,11 +12,9 @@ from django.utils import timezone
 from bookings.models import Booking
 from notifications.models import Notification
 from privacy.models import AccessLog
-from safety.models import CrisisFlag
-from safety.models import BackupRequest, MandatoryReport
+from safety.models import BackupRequest, CrisisFlag, MandatoryReport
 from seekers.models import Intake
 from tests.factories import BookingFactory, GiftFactory, StaffFactory, SupporterFactory, conversation_for
-from tests.factories import BookingFactory, GiftFactory, StaffFactory, SupporterFactory
 from workforce.models import PayAdjustment, PayStatement, SupervisionSession
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +74,7 @@ def world(db):
         opened_at=now,
         last_matched_at=now,
         due_at=now,
+    )
     supervision = SupervisionSession.objects.create(
         kind=SupervisionSession.Kind.ONE_TO_ONE,
         supervisor=people["superuser"],
@@ -93,8 +92,6 @@ def world(db):
         created_at=now,
         statement=statement,
     )
-    return {
-        "flag": flag,
     report = MandatoryReport.objects.create(
         booking=booking,
         supporter=booking.supporter,
@@ -104,6 +101,7 @@ def world(db):
     )
     backup = BackupRequest.objects.create(booking=booking, supporter=booking.supporter, note=SECRET_NOTE)
     return {
+        "flag": flag,
         "report": report,
         "backup": backup,
         "booking": booking,
