@@ -3,9 +3,9 @@
 from .credentials import Credential, ListingEvent
 from .hiring import Application, ApplicationEvent
 from .onboarding import EthicsAcknowledgement, Onboarding
-from .training import Attendance, Certificate, Cohort, CourseworkHours, Enrolment, LiveSession, PracticeLog
 from .pay import PaidActivity, PayAdjustment, PayRate, PayStatement, PayStatementLine
 from .supervision import SupervisionAttendance, SupervisionSession
+from .training import Attendance, Certificate, Cohort, CourseworkHours, Enrolment, LiveSession, PracticeLog
 
 __all__ = [
     "Application",
