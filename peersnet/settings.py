@@ -467,6 +467,33 @@ elif MEDIA_STORAGE == "s3":
     }
 else:
     raise ImproperlyConfigured("MEDIA_STORAGE must be 'local' or 's3'.")
+# Private files (applicants' resumes and video interviews): STORAGES["private"], never under MEDIA_ROOT and
+# never given a public URL. Locally a directory outside the media root (nothing serves it); on S3 the same
+# bucket under the "private/" prefix with a private ACL and signed URLs (the bucket policy must not make
+# that prefix public). Every file is also encrypted with FIELD_ENCRYPTION_KEYS before it is stored
+# (workforce/files.py), and is read only through permission-checked views.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
+if MEDIA_STORAGE == "s3":
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **{k: v for k, v in STORAGES["default"]["OPTIONS"].items() if k != "custom_domain"},
+            "location": f"{_s3_location}/private".strip("/"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "object_parameters": {"CacheControl": "private, no-store"},
+        },
+    }
+else:
+    STORAGES["private"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
+    }
+# Hiring (workforce/): the hourly rate in contract offers, and an optional virus scanner for uploads (the
+# dotted path of a callable ``scan(data: bytes, *, filename: str) -> str | None`` returning a reason to
+# refuse the file, or None when it is clean; empty: no scan).
+WORKFORCE_HOURLY_RATE_CENTS = env.int("WORKFORCE_HOURLY_RATE_CENTS", default=2500)
+WORKFORCE_UPLOAD_SCANNER = env("WORKFORCE_UPLOAD_SCANNER", default="")
 MEDIA_ORIGIN = "" if MEDIA_URL.startswith("/") else "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL))
 
 # --- Security -----------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """Staff roles: who may see what. The groups and their permissions are kept here, in code.
 
-- operations: bookings, payments, refunds, gifts, supporters' listings (never deletes a money record)
+- operations: bookings, payments, refunds, gifts, supporters' listings (never deletes a money record),
+  applications to become a supporter (the hiring board)
 - supervisor: supervision of supporters, seekers' intake (read, every read logged), the access log;
   later the supervisor queue, reports, safety plans and the messages of flagged threads
-- trainer: supporters (read) for now; applicants and cohorts later
+- trainer: supporters (read); applications to become a supporter (the hiring board); cohorts later
 Superusers (the few who run the system) have every permission and hold every role.
 
 ``ROLE_PERMISSIONS`` is the whole truth. A data migration creates the groups, and after every
@@ -59,6 +60,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "waitlist.waitlistoffer": VIEW,
         "sitefeedback.sitefeedback": VIEW_CHANGE,  # tag, mark handled, export
         "sitefeedback.feedbacktag": EDIT,
+        "workforce.application": VIEW_CHANGE,  # the hiring board: steps and bulk actions (services)
+        "workforce.applicationevent": VIEW,
+        "workforce.backgroundcheckconsent": VIEW,
     },
     SUPERVISOR: {
         "supporters.supporterprofile": VIEW,
@@ -75,6 +79,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     TRAINER: {
         "supporters.supporterprofile": VIEW,
         "supporters.tag": VIEW,
+        "workforce.application": VIEW_CHANGE,  # the hiring board: steps and bulk actions (services)
+        "workforce.applicationevent": VIEW,
+        "workforce.backgroundcheckconsent": VIEW,
     },
 }
 

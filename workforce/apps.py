@@ -7,3 +7,12 @@ class WorkforceConfig(AppConfig):
 
     name = "workforce"
     verbose_name = "Workforce"
+
+    def ready(self) -> None:
+        from privacy import registry
+
+        from . import privacy
+
+        registry.register(
+            "application_to_become_a_supporter", exporter=privacy.export, eraser=privacy.erase, order=60
+        )

@@ -13,7 +13,8 @@ from messaging.models import Conversation, Message, MessageReport
 from peersnet.kernel.crypto import encrypted_fields
 from privacy.models import DataExport
 from seekers.models import Intake
-from tests.factories import BookingFactory, SeekerFactory
+from tests.factories import BookingFactory, SeekerFactory, UserFactory
+from workforce.models import Application
 
 ENCRYPTED_COLUMNS = [
     (model, field)
@@ -118,7 +119,16 @@ def _message_report():
     )
 
 
+def _application():
+    return Application.objects.create(
+        user=UserFactory(),
+        stage_changed_at=timezone.now(),
+        **{f.name: plaintext_for(f) for f in encrypted_fields(Application)},
+    )
+
+
 MAKERS = {
+    "workforce.Application": _application,
     "messaging.Conversation": _conversation,
     "messaging.Message": _message,
     "messaging.MessageReport": _message_report,

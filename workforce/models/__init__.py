@@ -1,5 +1,5 @@
 """workforce's models, one module per part of the work; every model is imported here so Django finds it."""
 
-from .hiring import Application, ApplicationEvent
+from .hiring import Application, ApplicationEvent, BackgroundCheckConsent
 
-__all__ = ["Application", "ApplicationEvent"]
+__all__ = ["Application", "ApplicationEvent", "BackgroundCheckConsent"]
