@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from peersnet.errors import DomainError
 from privacy.admin import SensitiveRecordAdmin
 
 from . import selectors, services
@@ -219,7 +220,7 @@ class ApplicationAdmin(SensitiveRecordAdmin):
         if request.method == "POST" and (form is None or form.is_valid()):
             try:
                 self._take_step(request, application, step, form)
-            except services.HiringError as exc:
+            except DomainError as exc:
                 if form is None:
                     messages.error(request, exc.message)
                     return redirect(back)
@@ -266,7 +267,7 @@ class ApplicationAdmin(SensitiveRecordAdmin):
         for application in queryset.select_related("user").order_by("pk"):
             try:
                 do(application)
-            except services.HiringError as exc:
+            except DomainError as exc:
                 refused.append(f"{self.applicant(application)}: {exc.message}")
             else:
                 moved.append(self.applicant(application))

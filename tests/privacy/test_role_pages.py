@@ -11,7 +11,9 @@ from bookings.models import Booking
 from notifications.models import Notification
 from privacy.models import AccessLog
 from seekers.models import Intake
-from tests.factories import BookingFactory, GiftFactory, StaffFactory, SupporterFactory
+from tests.factories import BookingFactory, GiftFactory, StaffFactory, SupporterFactory, UserFactory
+from tests.workforce.hiring_helpers import application_at, private_files_in
+from workforce.stages import Stage
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +24,7 @@ OPS, SUP, TRN, ROOT = "operations", "supervisor", "trainer", "superuser"
 
 
 @pytest.fixture
-def world(db):
+def world(db, settings, tmp_path):
     """One of each record the pages show, with text that must never appear on a refused page."""
     booking = BookingFactory(paid=True, seeker__user__email="seeker-private@example.com")
     now = timezone.now()
@@ -58,7 +60,10 @@ def world(db):
         page="/x/",
     )
     other = SupporterFactory()
+    private_files_in(settings, tmp_path)
+    application = application_at(Stage.SUBMITTED, user=UserFactory(email="applicant-private@example.com"))
     return {
+        "application": application,
         "booking": booking,
         "payment": booking.payable.payments.get(),
         "intake": intake,
@@ -107,6 +112,10 @@ ADMIN_PAGES = {
     "/admin/notifications/notification/": {OPS, ROOT},
     "/admin/notifications/notification/{notification}/change/": {OPS, ROOT},
     "/admin/health/heartbeat/": {OPS, ROOT},
+    "/admin/workforce/application/": {OPS, TRN, ROOT},
+    "/admin/workforce/application/{application}/change/": {OPS, TRN, ROOT},
+    "/admin/workforce/application/{application}/step/reject/": {OPS, TRN, ROOT},
+    "/admin/workforce/backgroundcheckconsent/": {OPS, TRN, ROOT},
     "/admin/accounts/user/": {ROOT},
     "/admin/auth/group/": {ROOT},
     "/admin/mfa/authenticator/": {ROOT},
@@ -116,6 +125,8 @@ ADMIN_PAGES = {
 SITE_PAGES = {
     "/sessions/{booking}/": {"seeker": 200, "supporter": 200},
     "/sessions/{booking}/calendar.ics": {"seeker": 200, "supporter": 200},
+    # An applicant's resume: hiring staff (every read logged); the applicant too (not one of these people).
+    "/become-a-supporter/applications/{application}/resume/": {OPS: 200, TRN: 200, ROOT: 200},
 }
 
 PRIVATE = [
@@ -125,6 +136,8 @@ PRIVATE = [
     "gift-recipient-private@example.com",
     "outbox-private@example.com",
     "Log-row-private-label",
+    "applicant-private@example.com",
+    "Private story of recovery",
 ]
 
 
@@ -137,6 +150,7 @@ def address(template: str, world) -> str:
         notification=world["notification"].pk,
         log=world["log"].pk,
         supporter=world["supporter"].pk,
+        application=world["application"].pk,
     )
 
 

@@ -2,15 +2,11 @@
 
 import pytest
 
+from tests.workforce.hiring_helpers import private_files_in
+
 
 @pytest.fixture(autouse=True)
 def _private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private")},
-        },
-    }
+    private_files_in(settings, tmp_path / "private")
     settings.MEDIA_ROOT = tmp_path / "media"
     return tmp_path / "private"

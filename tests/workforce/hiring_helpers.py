@@ -20,6 +20,17 @@ from workforce.models import Application
 from workforce.stages import Stage
 
 
+def private_files_in(settings, directory) -> None:
+    """Keep the private storage (resumes, videos) of a test in ``directory``."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(directory)},
+        },
+    }
+
+
 def pdf_bytes(text: str = "Resume of a test applicant") -> bytes:
     pdf = FPDF()
     pdf.add_page()
@@ -36,8 +47,8 @@ def docx_bytes(text: str = "Resume of a test applicant") -> bytes:
             '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
             'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
             'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
-            '"/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.'
-            'document.main+xml"/></Types>',
+            '"/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'wordprocessingml.document.main+xml"/></Types>',
         )
         archive.writestr(
             "_rels/.rels",
@@ -118,11 +129,9 @@ def application_at(stage: Stage, *, user=None, already_certified: bool = False, 
         (Stage.TRAINING, lambda: services.application_to_training(application_id=pk, by=by)),
     ]
     order = [Stage.SUBMITTED] + [s for s, _ in steps]
-    if already_certified and stage == Stage.ONBOARDING:
-        target = Stage.TRAINING  # the last step sends a certified applicant to onboarding
-    else:
-        target = stage
-    for to, step in steps[: order.index(target)]:
+    # The last step sends a certified applicant to onboarding instead of training.
+    target = Stage.TRAINING if already_certified and stage == Stage.ONBOARDING else stage
+    for _to, step in steps[: order.index(target)]:
         step()
     return Application.objects.get(pk=pk)
 
