@@ -18,8 +18,9 @@ from tests.factories import BookingFactory, CreditFactory, SeekerFactory, Suppor
 
 pytestmark = pytest.mark.django_db
 
-# Every section of the export (messages, waitlists and matching included), whatever the number of sessions.
-EXPORT_QUERIES = 19
+# Every section of the export (messages, waitlists, matching and the application to become a supporter
+# included), whatever the number of sessions.
+EXPORT_QUERIES = 20
 
 
 def intake_for(seeker, hopes: str) -> Intake:

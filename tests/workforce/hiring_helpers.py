@@ -33,6 +33,7 @@ def private_files_in(settings, directory) -> None:
 
 def pdf_bytes(text: str = "Resume of a test applicant") -> bytes:
     pdf = FPDF()
+    pdf.set_creation_date(dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC))  # the same bytes on every call
     pdf.add_page()
     pdf.set_font("helvetica", size=12)
     pdf.cell(text=text)
