@@ -10,8 +10,9 @@ what the storage holds is useless without the keys.
 
 The stored format is a sequence of chunks, each ``4-byte big-endian length + Fernet token`` of up to
 1 MiB of the file, so a large video is encrypted and decrypted in bounded memory and streamed back.
-Any configured key decrypts a file; ``rotate_encryption_keys`` does not re-encrypt files yet, so keep
-an old key in the list while files made under it remain.
+Any configured key decrypts a file. After putting a new key first in ``FIELD_ENCRYPTION_KEYS``, run
+``manage.py rotate_encryption_keys`` (the columns) and ``manage.py rotate_private_files`` (these files),
+then drop the old key.
 
 What a file *is* is decided by its bytes, never by its name or the browser's content type:
 - PDF: starts with ``%PDF-1.x`` / ``%PDF-2.x`` and has an ``%%EOF`` marker near its end;
@@ -191,6 +192,17 @@ def open_decrypted(name: str) -> Iterator[bytes]:
         while header := stored.read(_LENGTH.size):
             (length,) = _LENGTH.unpack(header)
             yield decrypt_bytes(stored.read(length))
+
+
+def reencrypt(name: str) -> str:
+    """A copy of the stored file ``name`` encrypted under the newest key, saved under a new name in the
+    same folder (the caller points the row at it and deletes the old file after commit)."""
+    folder = name.rsplit("/", 1)[0]
+    encrypted = _encrypted_chunks(open_decrypted(name))
+    try:
+        return private_storage().save(f"{folder}/{secrets.token_urlsafe(24)}.bin", encrypted)
+    finally:
+        encrypted.close()
 
 
 def read_decrypted(name: str) -> bytes:

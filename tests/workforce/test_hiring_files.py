@@ -96,3 +96,25 @@ def test_stored_files_are_encrypted_and_read_back(_private_storage):
         assert files.read_decrypted(name) == content
         files.delete(name)
         assert not (_private_storage / name).exists()
+
+
+@pytest.mark.django_db
+def test_rotating_the_key_re_encrypts_the_files_so_the_old_key_can_go(
+    settings, _private_storage, django_capture_on_commit_callbacks
+):
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    from tests.workforce.hiring_helpers import application_at
+    from workforce.stages import Stage
+
+    old, new = settings.FIELD_ENCRYPTION_KEYS[0], Fernet.generate_key().decode()
+    application = application_at(Stage.SUBMITTED)
+    before = application.resume_file
+    settings.FIELD_ENCRYPTION_KEYS = [new, old]
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("rotate_private_files", stdout=io.StringIO())
+    application.refresh_from_db()
+    assert application.resume_file != before and not (_private_storage / before).exists()
+    settings.FIELD_ENCRYPTION_KEYS = [new]
+    assert files.read_decrypted(application.resume_file) == pdf_bytes()

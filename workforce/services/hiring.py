@@ -400,6 +400,29 @@ def application_erase(*, application: Application) -> None:
         transaction.on_commit(lambda: [files.delete(name) for name in names])
 
 
+def application_files_reencrypt(*, application_id: int) -> int:
+    """Re-encrypt the application's resume and video under the newest key (after a key rotation): each
+    file is copied, the row is pointed at the copy under a row lock, and the old file is deleted after
+    commit. Returns how many files were re-encrypted. Safe to repeat and to run twice at once (the loser
+    of the lock finds the row already pointing elsewhere and removes its own copy)."""
+    application = Application.objects.get(pk=application_id)
+    done = 0
+    for field in ("resume_file", "video_file"):
+        old = getattr(application, field)
+        if not old:
+            continue
+        new = files.reencrypt(old)
+        with transaction.atomic():
+            locked = Application.objects.select_for_update().get(pk=application_id)
+            if getattr(locked, field) != old:
+                transaction.on_commit(lambda new=new: files.delete(new))
+                continue
+            Application.objects.filter(pk=application_id).update(**{field: new})
+            transaction.on_commit(lambda old=old: files.delete(old))
+        done += 1
+    return done
+
+
 def next_step_is_staffs(application: Application) -> bool:
     """Whether the board's "next step" action can move this application (for the admin's column)."""
     return (
