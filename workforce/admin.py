@@ -191,7 +191,7 @@ class ApplicationAdmin(SensitiveRecordAdmin):
             for name, (label, from_stage, _form) in STEPS.items():
                 if (from_stage is None and application.stage in OPEN) or application.stage == from_stage:
                     steps.append(
-                        (label, reverse("admin:workforce_application_step", args=[application.pk, name]))
+                        (label, reverse(f"admin:workforce_application_{name}", args=[application.pk]))
                     )
         extra_context = {**(extra_context or {}), "hiring_steps": steps}
         return super().change_view(request, object_id, form_url, extra_context)
@@ -199,11 +199,16 @@ class ApplicationAdmin(SensitiveRecordAdmin):
     # --- One step on one application ---------------------------------------------------------------
 
     def get_urls(self):
+        # One address per step (a literal part, so every id in a path goes through the id converter).
         return [
-            path(
-                "<int:application_id>/step/<str:step>/",
-                self.admin_site.admin_view(self.step_view),
-                name="workforce_application_step",
+            *(
+                path(
+                    f"<id:application_id>/step/{step}/",
+                    self.admin_site.admin_view(self.step_view),
+                    {"step": step},
+                    name=f"workforce_application_{step}",
+                )
+                for step in STEPS
             ),
             *super().get_urls(),
         ]

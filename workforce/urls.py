@@ -11,9 +11,9 @@ urlpatterns = [
     path("become-a-supporter/my-application/video/", views.video_view, name="video"),
     path("become-a-supporter/my-application/offer/", views.offer_view, name="offer"),
     path("become-a-supporter/my-application/withdraw/", views.withdraw_view, name="withdraw"),
-    path("become-a-supporter/applications/<int:application_id>/resume/", views.resume_view, name="resume"),
+    path("become-a-supporter/applications/<id:application_id>/resume/", views.resume_view, name="resume"),
     path(
-        "become-a-supporter/applications/<int:application_id>/video/",
+        "become-a-supporter/applications/<id:application_id>/video/",
         views.video_file_view,
         name="video_file",
     ),

@@ -74,7 +74,7 @@ def test_schedule_interview_and_make_an_offer_from_the_application_page(client, 
     application = application_at(Stage.VIDEO)
     client.force_login(trainer)
     change = client.get(reverse("admin:workforce_application_change", args=[application.pk])).content.decode()
-    step = reverse("admin:workforce_application_step", args=[application.pk, "interview"])
+    step = reverse("admin:workforce_application_interview", args=[application.pk])
     assert step in change
     when = (timezone.localtime(timezone.now() + dt.timedelta(days=3))).strftime("%Y-%m-%dT%H:00")
     response = client.post(step, {"at": "2000-01-01T10:00", "note": ""})
@@ -82,9 +82,7 @@ def test_schedule_interview_and_make_an_offer_from_the_application_page(client, 
     client.post(step, {"at": when, "note": "Join on the video link we email you"})
     application.refresh_from_db()
     assert application.stage == Stage.INTERVIEW and application.interview_note.startswith("Join")
-    client.post(
-        reverse("admin:workforce_application_step", args=[application.pk, "offer"]), {"rate": "27.50"}
-    )
+    client.post(reverse("admin:workforce_application_offer", args=[application.pk]), {"rate": "27.50"})
     application.refresh_from_db()
     assert (
         application.stage == Stage.OFFER
@@ -120,6 +118,6 @@ def test_other_staff_cannot_take_steps(client, role):
     TOTP.activate(user, "JBSWY3DPEHPK3PXP")
     application = application_at(Stage.CONSENT)
     client.force_login(user)
-    response = client.post(reverse("admin:workforce_application_step", args=[application.pk, "clear"]))
+    response = client.post(reverse("admin:workforce_application_clear", args=[application.pk]))
     assert response.status_code == 403
     assert Application.objects.get(pk=application.pk).stage == Stage.CONSENT
