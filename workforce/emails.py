@@ -62,11 +62,12 @@ _LINES: dict[str, list[str]] = {
         "Thank you for the time and care you've put into your application.",
         "After thinking about it carefully, we won't be going ahead with your application this time. This "
         "isn't a judgement of you or of your experience; we have only a limited number of places.",
-        "You're welcome to apply again in a future quarter, and peer support sessions remain open to you.",
+        "Peer support sessions remain open to you. If you'd like to talk about this, write to us at the "
+        "address below.",
     ],
     Stage.WITHDRAWN: [
         "You've withdrawn your application. We're sorry to see you go, and we understand.",
-        "If you change your mind, you're welcome to apply again in a future quarter.",
+        "If you change your mind or have questions, write to us at the address below.",
     ],
 }
 

@@ -36,9 +36,10 @@ NEXT: dict[str, str] = {
     Stage.TRAINING: "Join a training cohort: 80 hours over 8 weeks with other new supporters.",
     Stage.ONBOARDING: "Finish onboarding: your profile, your availability and our code of ethics.",
     Stage.ONBOARDED: "You're a peersnet supporter. Thank you.",
-    Stage.REJECTED: "We won't be going ahead with your application this time. Thank you for applying; you're "
-    "welcome to apply again in a future quarter.",
-    Stage.WITHDRAWN: "You withdrew your application. You're welcome to apply again in a future quarter.",
+    Stage.REJECTED: "We won't be going ahead with your application this time. Thank you for the time and "
+    "care you put into it. If you'd like to talk about it, email us; peer support sessions remain open "
+    "to you.",
+    Stage.WITHDRAWN: "You withdrew your application. If you change your mind or have questions, email us.",
 }
 CERTIFIED_ONBOARDING = (
     "As you're already certified, you skip our training: you may begin once we have oriented you. We'll "

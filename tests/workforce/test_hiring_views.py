@@ -241,3 +241,14 @@ def test_no_public_url_reaches_a_resume(client, settings):
         f"/private/{application.resume_file}",
     ):
         assert client.get(url).status_code == 404
+
+
+def test_a_closed_application_says_so_without_steps_or_a_withdraw_link(client):
+    application = application_at(Stage.VIDEO)
+    from workforce import services
+
+    services.application_reject(application_id=application.pk, by=staff("trainer"))
+    client.force_login(application.user)
+    page = client.get(reverse("workforce:progress")).content.decode()
+    assert "be going ahead with your application this time" in page
+    assert "hiring-step" not in page and reverse("workforce:withdraw") not in page
