@@ -484,19 +484,23 @@ elif MEDIA_STORAGE == "s3":
     }
 else:
     raise ImproperlyConfigured("MEDIA_STORAGE must be 'local' or 's3'.")
-# Private files (credential documents): never at a public address; the site serves them only to who may
-# see them. Local: under PRIVATE_MEDIA_ROOT, outside MEDIA_ROOT (so /media/ never serves them). s3: the
-# same bucket under "private/", no public ACL, short-lived signed URLs only.
+# Private files (applicants' resumes and video interviews, credential documents): STORAGES["private"], never
+# under MEDIA_ROOT and never at a public address; the site serves them only through permission-checked
+# views. Locally a directory outside the media root (nothing serves it); on S3 the same bucket under the
+# "private/" prefix with a private ACL and short-lived signed URLs (the bucket policy must not make that
+# prefix public). Resumes and videos are also encrypted with FIELD_ENCRYPTION_KEYS before they are stored
+# (workforce/files.py).
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
 if MEDIA_STORAGE == "s3":
     STORAGES["private"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             **{k: v for k, v in STORAGES["default"]["OPTIONS"].items() if k not in _PUBLIC_S3_OPTIONS},
-            "location": f"{_s3_location}/private".lstrip("/"),
+            "location": f"{_s3_location}/private".strip("/"),
             "querystring_auth": True,
             "querystring_expire": 300,
             "default_acl": "private",
+            "object_parameters": {"CacheControl": "private, no-store"},
         },
     }
 else:
@@ -504,6 +508,11 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": "/private-files-are-not-served/"},
     }
+# Hiring (workforce/): the hourly rate in contract offers, and an optional virus scanner for uploads (the
+# dotted path of a callable ``scan(data: bytes, *, filename: str) -> str | None`` returning a reason to
+# refuse the file, or None when it is clean; empty: no scan).
+WORKFORCE_HOURLY_RATE_CENTS = env.int("WORKFORCE_HOURLY_RATE_CENTS", default=2500)
+WORKFORCE_UPLOAD_SCANNER = env("WORKFORCE_UPLOAD_SCANNER", default="")
 MEDIA_ORIGIN = "" if MEDIA_URL.startswith("/") else "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL))
 
 # --- Security -----------------------------------------------------------------------------

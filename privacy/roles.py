@@ -1,6 +1,7 @@
 """Staff roles: who may see what. The groups and their permissions are kept here, in code.
 
-- operations: bookings, payments, refunds, gifts, supporters' listings (never deletes a money record)
+- operations: bookings, payments, refunds, gifts, supporters' listings (never deletes a money record),
+  applications to become a supporter (the hiring board)
 - supervisor: supervision of supporters, seekers' intake (read, every read logged), the access log;
   later the supervisor queue, reports, safety plans and the messages of flagged threads
 - trainer: supporters (read); training cohorts, enrolment, attendance, hours, completion
@@ -8,6 +9,7 @@
   mandatory reports and backup requests (read; reviewed on the site); later the supervisor queue, safety
   plans and the messages of flagged threads
 - trainer: supporters (read) for now; applicants and cohorts later
+- trainer: supporters (read); applications to become a supporter (the hiring board); cohorts later
 Superusers (the few who run the system) have every permission and hold every role.
 
 ``ROLE_PERMISSIONS`` is the whole truth. A data migration creates the groups, and after every
@@ -76,6 +78,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "workforce.paystatement": VIEW_CHANGE,
         "workforce.paystatementline": VIEW,
         "safety.dutyshift": ALL,  # the backup rota: who is on duty when
+        "workforce.application": VIEW_CHANGE,  # the hiring board: steps and bulk actions (services)
+        "workforce.applicationevent": VIEW,
+        "workforce.backgroundcheckconsent": VIEW,
     },
     SUPERVISOR: {
         "supporters.supporterprofile": VIEW,
@@ -116,6 +121,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "workforce.courseworkhours": EDIT,
         "workforce.certificate": EDIT,  # add: complete a trainee (issues the certificate)
         "workforce.paidactivity": EDIT,  # orientation and continuing-education time, paid on statements
+        "workforce.application": VIEW_CHANGE,  # the hiring board: steps and bulk actions (services)
+        "workforce.applicationevent": VIEW,
+        "workforce.backgroundcheckconsent": VIEW,
     },
 }
 

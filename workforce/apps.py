@@ -28,3 +28,12 @@ class WorkforceConfig(AppConfig):
         registry.register(
             "workforce_pay", exporter=privacy_pay.export_workforce_pay, eraser=privacy_pay.erase, order=45
         )
+
+        from . import privacy_hiring
+
+        registry.register(
+            "application_to_become_a_supporter",
+            exporter=privacy_hiring.export,
+            eraser=privacy_hiring.erase,
+            order=60,
+        )

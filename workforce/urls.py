@@ -1,11 +1,23 @@
 from django.urls import path
 
 from . import views
-from .views import pay, supervision, training
+from .views import hiring, pay, supervision, training
 
 app_name = "workforce"
 
 urlpatterns = [
+    path("become-a-supporter/apply/", hiring.apply_view, name="apply"),
+    path("become-a-supporter/my-application/", hiring.progress_view, name="progress"),
+    path("become-a-supporter/my-application/peer-session/", hiring.peer_session_view, name="peer_session"),
+    path("become-a-supporter/my-application/video/", hiring.video_view, name="video"),
+    path("become-a-supporter/my-application/offer/", hiring.offer_view, name="offer"),
+    path("become-a-supporter/my-application/withdraw/", hiring.withdraw_view, name="withdraw"),
+    path("become-a-supporter/applications/<id:application_id>/resume/", hiring.resume_view, name="resume"),
+    path(
+        "become-a-supporter/applications/<id:application_id>/video/",
+        hiring.video_file_view,
+        name="video_file",
+    ),
     path("become-a-supporter/onboarding/", views.onboarding_view, name="onboarding"),
     path("become-a-supporter/onboarding/ethics/", views.onboarding_ethics_view, name="onboarding_ethics"),
     path("become-a-supporter/credentials/", views.credentials_view, name="credentials"),

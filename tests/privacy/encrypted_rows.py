@@ -14,9 +14,9 @@ from peersnet.kernel.crypto import encrypted_fields
 from privacy.models import DataExport
 from safety.models import BackupRequest, CrisisFlag, MandatoryReport, ReportAddendum, ReportReview
 from seekers.models import Intake
-from tests.factories import BookingFactory, SeekerFactory, StaffFactory, SupporterFactory
+from tests.factories import BookingFactory, SeekerFactory, StaffFactory, SupporterFactory, UserFactory
 from tests.workforce.training_helpers import application_at, cohort
-from workforce.models import PayAdjustment, PracticeLog, SupervisionSession
+from workforce.models import Application, PayAdjustment, PracticeLog, SupervisionSession
 from workforce.services.training import enrolment_create
 
 ENCRYPTED_COLUMNS = [
@@ -205,12 +205,21 @@ def _backup_request():
     )
 
 
+def _application():
+    return Application.objects.create(
+        user=UserFactory(),
+        stage_changed_at=timezone.now(),
+        **{f.name: plaintext_for(f) for f in encrypted_fields(Application)},
+    )
+
+
 MAKERS = {
     "safety.CrisisFlag": _crisis_flag,
     "safety.MandatoryReport": _mandatory_report,
     "safety.ReportAddendum": _report_addendum,
     "safety.ReportReview": _report_review,
     "safety.BackupRequest": _backup_request,
+    "workforce.Application": _application,
     "messaging.Conversation": _conversation,
     "messaging.Message": _message,
     "messaging.MessageReport": _message_report,

@@ -18,9 +18,9 @@ from tests.factories import BookingFactory, CreditFactory, SeekerFactory, Suppor
 
 pytestmark = pytest.mark.django_db
 
-# Every section of the export (messages, waitlists, matching, crisis flags, onboarding, training, pay
-# and safety included), whatever the number of sessions.
-EXPORT_QUERIES = 24
+# Every section of the export (messages, waitlists, matching, crisis flags, onboarding, training, pay,
+# safety and the application to become a supporter included), whatever the number of sessions.
+EXPORT_QUERIES = 25
 
 
 def intake_for(seeker, hopes: str) -> Intake:

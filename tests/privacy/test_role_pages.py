@@ -14,8 +14,17 @@ from notifications.models import Notification
 from privacy.models import AccessLog
 from safety.models import BackupRequest, CrisisFlag, MandatoryReport
 from seekers.models import Intake
-from tests.factories import BookingFactory, GiftFactory, StaffFactory, SupporterFactory, conversation_for
+from tests.factories import (
+    BookingFactory,
+    GiftFactory,
+    StaffFactory,
+    SupporterFactory,
+    UserFactory,
+    conversation_for,
+)
+from tests.workforce.hiring_helpers import application_at, private_files_in
 from workforce.models import PayAdjustment, PayStatement, SupervisionSession
+from workforce.stages import Stage
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +38,7 @@ OPS, SUP, TRN, ROOT = "operations", "supervisor", "trainer", "superuser"
 
 
 @pytest.fixture
-def world(db):
+def world(db, settings, tmp_path):
     """One of each record the pages show, with text that must never appear on a refused page."""
     booking = BookingFactory(paid=True, seeker__user__email="seeker-private@example.com")
     now = timezone.now()
@@ -100,10 +109,13 @@ def world(db):
         steps_taken="x",
     )
     backup = BackupRequest.objects.create(booking=booking, supporter=booking.supporter, note=SECRET_NOTE)
+    private_files_in(settings, tmp_path)
+    application = application_at(Stage.SUBMITTED, user=UserFactory(email="applicant-private@example.com"))
     return {
         "flag": flag,
         "report": report,
         "backup": backup,
+        "application": application,
         "booking": booking,
         "payment": booking.payable.payments.get(),
         "intake": intake,
@@ -177,6 +189,10 @@ ADMIN_PAGES = {
     "/admin/safety/backuprequest/{backup}/change/": {SUP, ROOT},
     "/admin/safety/dutyshift/": {OPS, SUP, ROOT},
     "/admin/safety/dutyshift/add/": {OPS, ROOT},
+    "/admin/workforce/application/": {OPS, TRN, ROOT},
+    "/admin/workforce/application/{application}/change/": {OPS, TRN, ROOT},
+    "/admin/workforce/application/{application}/step/reject/": {OPS, TRN, ROOT},
+    "/admin/workforce/backgroundcheckconsent/": {OPS, TRN, ROOT},
     "/admin/accounts/user/": {ROOT},
     "/admin/auth/group/": {ROOT},
     "/admin/mfa/authenticator/": {ROOT},
@@ -217,6 +233,8 @@ SITE_PAGES = {
     "/safety/reports/{report}/": {"supporter": 200, "supervisor": 200, "superuser": 200},
     "/safety/backup/{backup}/": {"supporter": 200},
     "/safety/backup/{backup}/review/": {"supervisor": 200, "superuser": 200},
+    # An applicant's resume: hiring staff (every read logged); the applicant too (not one of these people).
+    "/become-a-supporter/applications/{application}/resume/": {OPS: 200, TRN: 200, ROOT: 200},
 }
 
 PRIVATE = [
@@ -231,6 +249,8 @@ PRIVATE = [
     "Adjustment-reason-private",
     SECRET_REPORT,
     SECRET_NOTE,
+    "applicant-private@example.com",
+    "Private story of recovery",
 ]
 
 
@@ -248,6 +268,7 @@ def address(template: str, world) -> str:
         statement=world["statement"].pk,
         report=world["report"].pk,
         backup=world["backup"].pk,
+        application=world["application"].pk,
     )
 
 

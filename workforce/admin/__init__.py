@@ -1,3 +1,3 @@
 """Staff admin for workforce, one module per part of the work (each registers its own models)."""
 
-from . import onboarding  # noqa: F401
+from . import hiring, onboarding, training  # noqa: F401

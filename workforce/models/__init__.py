@@ -1,7 +1,7 @@
 """workforce's models, one module per part of the work; every model is imported here so Django finds it."""
 
 from .credentials import Credential, ListingEvent
-from .hiring import Application, ApplicationEvent
+from .hiring import Application, ApplicationEvent, BackgroundCheckConsent
 from .onboarding import EthicsAcknowledgement, Onboarding
 from .pay import PaidActivity, PayAdjustment, PayRate, PayStatement, PayStatementLine
 from .supervision import SupervisionAttendance, SupervisionSession
@@ -10,6 +10,7 @@ from .training import Attendance, Certificate, Cohort, CourseworkHours, Enrolmen
 __all__ = [
     "Application",
     "ApplicationEvent",
+    "BackgroundCheckConsent",
     "Credential",
     "EthicsAcknowledgement",
     "ListingEvent",

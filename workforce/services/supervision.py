@@ -12,7 +12,7 @@ from accounts.models import User
 from peersnet.errors import DomainError
 from supporters.models import SupporterProfile
 
-from .. import emails
+from ..emails import pay as emails
 from ..models import PayStatement, SupervisionAttendance, SupervisionSession
 from ..models.supervision import ONE_TO_ONE_MINUTES
 from ..months import month_of, pacific_day, pacific_today

@@ -7,9 +7,9 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from . import pay_admin  # noqa: F401  (the pay and supervision admin, in its own module)
-from .models import Cohort, LiveSession
-from .models.training import default_end
+from .. import pay_admin  # noqa: F401  (the pay and supervision admin, in its own module)
+from ..models import Cohort, LiveSession
+from ..models.training import default_end
 
 
 class CohortForm(forms.ModelForm):
