@@ -71,6 +71,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "seekers.seekerprofile": VIEW,
         "seekers.intake": VIEW,  # every read writes an access-log row
         "privacy.accesslog": VIEW,
+        "safety.safetyplan": VIEW,  # read-only: that a plan exists and how many versions
+        "safety.safetyplanversion": VIEW,  # the contents; every read writes an access-log row
     },
     TRAINER: {
         "supporters.supporterprofile": VIEW,

@@ -18,8 +18,8 @@ from tests.factories import BookingFactory, CreditFactory, SeekerFactory, Suppor
 
 pytestmark = pytest.mark.django_db
 
-# Every section of the export (messages, waitlists and matching included), whatever the number of sessions.
-EXPORT_QUERIES = 19
+# Every section of the export (messages, waitlists, matching, safety plans), whatever the number of sessions.
+EXPORT_QUERIES = 20  # + safety plans (one query)
 
 
 def intake_for(seeker, hopes: str) -> Intake:
