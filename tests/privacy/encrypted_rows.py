@@ -12,6 +12,7 @@ from matching.models import MatchAnswers, TeamRequest
 from messaging.models import Conversation, Message, MessageReport
 from peersnet.kernel.crypto import encrypted_fields
 from privacy.models import DataExport
+from safety.models import SafetyPlan, SafetyPlanVersion
 from seekers.models import Intake
 from tests.factories import BookingFactory, SeekerFactory
 
@@ -118,6 +119,19 @@ def _message_report():
     )
 
 
+def _safety_plan_version():
+    plan = SafetyPlan.objects.create(seeker=SeekerFactory(), version=1, updated_at=timezone.now())
+    return SafetyPlanVersion.objects.create(
+        plan=plan,
+        number=1,
+        author=plan.seeker.user,
+        author_role="seeker",
+        author_name="Robin",
+        created_at=timezone.now(),
+        **{f.name: plaintext_for(f) for f in encrypted_fields(SafetyPlanVersion)},
+    )
+
+
 MAKERS = {
     "messaging.Conversation": _conversation,
     "messaging.Message": _message,
@@ -129,6 +143,7 @@ MAKERS = {
     "bookings.Booking": _booking,
     "bookings.BookingEvent": _booking_event,
     "bookings.SessionFeedback": _feedback,
+    "safety.SafetyPlanVersion": _safety_plan_version,
 }
 
 

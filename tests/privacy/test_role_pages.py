@@ -10,12 +10,14 @@ from django.utils import timezone
 from bookings.models import Booking
 from notifications.models import Notification
 from privacy.models import AccessLog
+from safety.services import plan_save
 from seekers.models import Intake
 from tests.factories import BookingFactory, GiftFactory, StaffFactory, SupporterFactory
 
 pytestmark = pytest.mark.django_db
 
 SECRET_HOPES = "HOPES-only-for-supervisors"
+SECRET_PLAN = "PLAN-only-for-the-seeker-supporter-and-supervisors"
 PEOPLE = ["operations", "supervisor", "trainer", "superuser", "staff", "supporter", "seeker"]
 STAFF = {"operations", "supervisor", "trainer", "superuser", "staff"}
 OPS, SUP, TRN, ROOT = "operations", "supervisor", "trainer", "superuser"
@@ -58,6 +60,14 @@ def world(db):
         page="/x/",
     )
     other = SupporterFactory()
+    plan_version = plan_save(
+        seeker=booking.seeker,
+        author=booking.seeker.user,
+        author_role="seeker",
+        sections={"reasons": SECRET_PLAN},
+        base_version=0,
+        now=now,
+    )
     return {
         "booking": booking,
         "payment": booking.payable.payments.get(),
@@ -67,6 +77,7 @@ def world(db):
         "people": people,
         "log": log,
         "supporter": other,
+        "plan_version": plan_version,
     }
 
 
@@ -102,6 +113,9 @@ ADMIN_PAGES = {
     "/admin/seekers/seekerprofile/": {OPS, SUP, ROOT},
     "/admin/seekers/intake/": {SUP, ROOT},
     "/admin/seekers/intake/{intake}/change/": {SUP, ROOT},
+    "/admin/safety/safetyplan/": {SUP, ROOT},
+    "/admin/safety/safetyplanversion/": {SUP, ROOT},
+    "/admin/safety/safetyplanversion/{plan_version}/change/": {SUP, ROOT},
     "/admin/privacy/accesslog/": {SUP, ROOT},
     "/admin/privacy/accesslog/{log}/change/": {SUP, ROOT},
     "/admin/notifications/notification/": {OPS, ROOT},
@@ -116,6 +130,24 @@ ADMIN_PAGES = {
 SITE_PAGES = {
     "/sessions/{booking}/": {"seeker": 200, "supporter": 200},
     "/sessions/{booking}/calendar.ics": {"seeker": 200, "supporter": 200},
+    # The seeker's safety plan: the seeker and their current supporter write it, supervisors read it
+    # (logged), only the seeker prints it; other staff get a 404 like everyone else.
+    "/safety-plans/{seeker}/": {"seeker": 200, "supporter": 200, "supervisor": 200, "superuser": 200},
+    "/safety-plans/{seeker}/edit/": {"seeker": 200, "supporter": 200},
+    "/safety-plans/{seeker}/versions/": {
+        "seeker": 200,
+        "supporter": 200,
+        "supervisor": 200,
+        "superuser": 200,
+    },
+    "/safety-plans/{seeker}/versions/1/": {
+        "seeker": 200,
+        "supporter": 200,
+        "supervisor": 200,
+        "superuser": 200,
+    },
+    "/safety-plans/{seeker}/print/": {"seeker": 200},
+    "/safety-plans/{seeker}/safety-plan.pdf": {"seeker": 200},
 }
 
 PRIVATE = [
@@ -125,6 +157,7 @@ PRIVATE = [
     "gift-recipient-private@example.com",
     "outbox-private@example.com",
     "Log-row-private-label",
+    SECRET_PLAN,
 ]
 
 
@@ -137,6 +170,8 @@ def address(template: str, world) -> str:
         notification=world["notification"].pk,
         log=world["log"].pk,
         supporter=world["supporter"].pk,
+        seeker=world["booking"].seeker.pk,
+        plan_version=world["plan_version"].pk,
     )
 
 
