@@ -5,9 +5,9 @@ Who may write a seeker's plan:
 - the seeker themself;
 - a **current supporter** of the seeker: a supporter with a booking with that seeker that is
   confirmed, completed or refunded (a completed session whose fee came back is still a session they
-  had together) and that ends no more than ``PLAN_CURRENT_DAYS`` (90) days ago. An upcoming confirmed
-  session counts, so a plan can be started before the first session. Requests that were never
-  accepted, cancellations and no-shows don't count.
+  had together) and that ends no more than ``settings.SAFETY_PLAN_CURRENT_DAYS`` (90) days ago. An
+  upcoming confirmed session counts, so a plan can be started before the first session. Requests that
+  were never accepted, cancellations and no-shows don't count.
 
 Who may read it without writing: supervisors (staff in the supervisor role, and superusers), every read
 written to the access log by the view. Nobody else learns that a plan exists: everyone else gets a 404.
@@ -34,7 +34,7 @@ CURRENT_STATUSES = (Booking.Status.CONFIRMED, Booking.Status.COMPLETED, Booking.
 
 
 def current_days() -> int:
-    return getattr(settings, "SAFETY_PLAN_CURRENT_DAYS", 90)
+    return settings.SAFETY_PLAN_CURRENT_DAYS
 
 
 class PlanAccess(StrEnum):
