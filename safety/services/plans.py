@@ -89,12 +89,14 @@ def plan_save(
         else None
     )
     if base_version != plan.version:
-        if newest is None:  # a base from the future, or a plan emptied by an erasure
+        if base_version > plan.version or newest is None:  # not a version this plan ever had
             raise PlanError("This plan has changed. Please open it again.", code="stale")
+        who = "You" if newest.author_id == author.pk else newest.author_name
+        where = " in another window" if who == "You" else ""
         raise PlanConflict(
-            f"{newest.author_name} saved a newer version of this plan while you were editing. "
-            "Nothing of yours was saved yet: their version is shown below and your text is still in the "
-            "form. Bring in anything of theirs you want to keep, then save again.",
+            f"{who} saved a newer version of this plan{where} while you were editing. Nothing of yours "
+            "was saved yet: the newer version is shown below and your text is still in the form. Bring in "
+            "anything from it you want to keep, then save again.",
             newer=newest,
         )
     if newest is not None and newest.sections == cleaned:

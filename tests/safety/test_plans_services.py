@@ -69,10 +69,23 @@ def test_plan_save_from_an_older_version_is_refused_with_the_newer_one(world):
     )
 
 
+def test_a_conflict_with_my_own_newer_save_says_it_was_me(world):
+    save(world, "seeker", 0, coping="Walk the dog")
+    save(world, "seeker", 1, coping="Walk the dog\nRead")  # another window
+    with pytest.raises(
+        services.PlanConflict, match="You saved a newer version of this plan in another window"
+    ):
+        save(world, "seeker", 1, coping="Walk the dog\nMusic")
+
+
 def test_plan_save_with_a_base_from_the_future_changes_nothing(world):
-    with pytest.raises(services.PlanError):
+    with pytest.raises(services.PlanError, match="Please open it again"):
         save(world, "seeker", 3, coping="x")
     assert not SafetyPlanVersion.objects.exists()
+    save(world, "seeker", 0, coping="x")
+    with pytest.raises(services.PlanError, match="Please open it again"):
+        save(world, "seeker", 2, coping="y")
+    assert SafetyPlanVersion.objects.count() == 1
 
 
 def test_plan_save_of_the_same_text_or_an_empty_first_plan_makes_no_version(world):
