@@ -10,7 +10,7 @@ urlpatterns: list = [
     path("safety-plans/<id:seeker_id>/", plans.plan_view, name="plan"),
     path("safety-plans/<id:seeker_id>/edit/", plans.plan_edit_view, name="plan_edit"),
     path("safety-plans/<id:seeker_id>/versions/", plans.plan_versions_view, name="plan_versions"),
-    path("safety-plans/<id:seeker_id>/versions/<int:number>/", plans.plan_version_view, name="plan_version"),
+    path("safety-plans/<id:seeker_id>/versions/<id:number>/", plans.plan_version_view, name="plan_version"),
     path("safety-plans/<id:seeker_id>/print/", plans.plan_print_view, name="plan_print"),
     path("safety-plans/<id:seeker_id>/safety-plan.pdf", plans.plan_pdf_view, name="plan_pdf"),
 ]
