@@ -22,7 +22,7 @@ from supporters.decorators import supporter_required
 from supporters.models import Slot
 from supporters.selectors import supporter_ids_hidden_from
 
-from . import panels, selectors, services
+from . import links, panels, selectors, services
 from .decorators import participant_required
 from .forms import BookingRequestForm, DeclineForm, DeclineRequestForm, FeedbackForm, RescheduleForm
 from .ics import booking_ics
@@ -188,6 +188,7 @@ def seeker_portal_view(request: HttpRequest) -> HttpResponse:
             "unpaid": [b for b in upcoming if b.status == b.Status.PAYMENT_PENDING],
             "feedback_due": selectors.booking_list_feedback_due(seeker=request.seeker),
             "gift_credits": credits_available(seeker=request.seeker),
+            "pinned": links.portal_links(request),  # from apps above bookings (bookings/links.py)
         },
     )
 
@@ -260,6 +261,7 @@ def booking_detail_view(request: HttpRequest, booking_id: int) -> HttpResponse:
             "shared_intake": shared_intake,
             "now": now,
             "panels": panels.session_panels(request, booking, now),
+            "session_links": links.session_links(request, booking),  # from apps above (bookings/links.py)
         },
     )
 

@@ -603,6 +603,9 @@ MESSAGING_SEND_LIMIT = 30  # messages a person may send per MESSAGING_SEND_PERIO
 MESSAGING_SEND_PERIOD = 10 * 60
 MESSAGING_UNREAD_EMAIL_AFTER = timedelta(minutes=10)  # a message still unread this long gets one email
 MESSAGING_NUDGE_WHEN_LEFT = timedelta(hours=24)  # the supporter's reply-by reminder
+# Safety plans (issue 15): a supporter with a counting session this recent (or upcoming) may write a
+# seeker's plan (safety/plans_selectors.py).
+SAFETY_PLAN_CURRENT_DAYS = env.int("SAFETY_PLAN_CURRENT_DAYS", default=90)
 MESSAGING_POLL_SECONDS = 20  # how often an open thread asks for new messages (htmx polling)
 MESSAGING_PAGE_SIZE = 50  # messages shown at once in a thread (older ones behind "Earlier messages")
 # Safety (issue 15): a crisis flag must be acknowledged by a supervisor within this many operating hours

@@ -107,6 +107,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "safety.reportreview": VIEW,
         "safety.backuprequest": VIEW,
         "safety.dutyshift": VIEW,
+        "safety.safetyplan": VIEW,  # read-only: that a plan exists and how many versions
+        "safety.safetyplanversion": VIEW,  # the contents; every read writes an access-log row
     },
     TRAINER: {
         "supporters.supporterprofile": VIEW,

@@ -144,3 +144,6 @@ class CrisisFlagAdmin(SensitiveRecordAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from . import admin_plans  # noqa: E402, F401  (safety plans, in their own module)

@@ -11,6 +11,7 @@ class SafetyConfig(AppConfig):
     verbose_name = "Safety"
 
     def ready(self) -> None:
+        self._ready_plans()
         from messaging.events import MessageSent
         from peersnet.kernel import events
         from privacy import registry
@@ -52,3 +53,17 @@ class SafetyConfig(AppConfig):
             consequences=privacy.consequences,
             order=60,
         )
+
+    def _ready_plans(self) -> None:
+        """Safety plans: export and erase with the seeker's account; "My safety plan" pinned on the
+        seeker's portal and linked from the session page (bookings.links, an upward hook)."""
+        from bookings import links
+        from privacy import registry
+
+        from . import plan_links, privacy_plans  # they import models: only once apps are ready
+
+        registry.register(
+            "safety_plans", exporter=privacy_plans.export_plans, eraser=privacy_plans.erase, order=25
+        )
+        links.register_portal_link(plan_links.KEY, plan_links.portal_link)
+        links.register_session_link(plan_links.KEY, plan_links.session_link)

@@ -3,6 +3,7 @@ imported here so Django finds it."""
 
 from .backup import BackupRequest, DutyShift
 from .flags import CrisisFlag
+from .plans import SafetyPlan, SafetyPlanVersion
 from .reports import AppendOnlyError, ConcernType, MandatoryReport, ReportAddendum, ReportReview
 
 __all__ = [
@@ -14,4 +15,6 @@ __all__ = [
     "MandatoryReport",
     "ReportAddendum",
     "ReportReview",
+    "SafetyPlan",
+    "SafetyPlanVersion",
 ]

@@ -15,6 +15,7 @@ from .flags import (
     flag_open_for_message,
     flags_escalate_overdue,
 )
+from .plans import PlanConflict, PlanError, PlanUnchanged, plan_save, plans_erase_for_user
 from .reports import (
     ReportError,
     report_acknowledge,
@@ -27,6 +28,11 @@ from .reports import (
 )
 
 __all__ = [
+    "PlanConflict",
+    "PlanError",
+    "PlanUnchanged",
+    "plan_save",
+    "plans_erase_for_user",
     "BackupError",
     "ReportError",
     "backup_acknowledge",

@@ -1,0 +1,1 @@
+"""safety's pages, one module per part of the work."""

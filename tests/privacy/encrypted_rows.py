@@ -12,7 +12,15 @@ from matching.models import MatchAnswers, TeamRequest
 from messaging.models import Conversation, Message, MessageReport
 from peersnet.kernel.crypto import encrypted_fields
 from privacy.models import DataExport
-from safety.models import BackupRequest, CrisisFlag, MandatoryReport, ReportAddendum, ReportReview
+from safety.models import (
+    BackupRequest,
+    CrisisFlag,
+    MandatoryReport,
+    ReportAddendum,
+    ReportReview,
+    SafetyPlan,
+    SafetyPlanVersion,
+)
 from seekers.models import Intake
 from tests.factories import BookingFactory, SeekerFactory, StaffFactory, SupporterFactory, UserFactory
 from tests.workforce.training_helpers import application_at, cohort
@@ -213,6 +221,19 @@ def _application():
     )
 
 
+def _safety_plan_version():
+    plan = SafetyPlan.objects.create(seeker=SeekerFactory(), version=1, updated_at=timezone.now())
+    return SafetyPlanVersion.objects.create(
+        plan=plan,
+        number=1,
+        author=plan.seeker.user,
+        author_role="seeker",
+        author_name="Robin",
+        created_at=timezone.now(),
+        **{f.name: plaintext_for(f) for f in encrypted_fields(SafetyPlanVersion)},
+    )
+
+
 MAKERS = {
     "safety.CrisisFlag": _crisis_flag,
     "safety.MandatoryReport": _mandatory_report,
@@ -233,6 +254,7 @@ MAKERS = {
     "workforce.PracticeLog": _practice_log,
     "workforce.SupervisionSession": _supervision_session,
     "workforce.PayAdjustment": _pay_adjustment,
+    "safety.SafetyPlanVersion": _safety_plan_version,
 }
 
 

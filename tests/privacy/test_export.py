@@ -19,8 +19,9 @@ from tests.factories import BookingFactory, CreditFactory, SeekerFactory, Suppor
 pytestmark = pytest.mark.django_db
 
 # Every section of the export (messages, waitlists, matching, crisis flags, onboarding, training, pay,
-# safety and the application to become a supporter included), whatever the number of sessions.
-EXPORT_QUERIES = 25
+# safety, safety plans and the application to become a supporter included), whatever the number of
+# sessions.
+EXPORT_QUERIES = 26
 
 
 def intake_for(seeker, hopes: str) -> Intake:

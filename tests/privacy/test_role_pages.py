@@ -13,6 +13,7 @@ from bookings.models import Booking
 from notifications.models import Notification
 from privacy.models import AccessLog
 from safety.models import BackupRequest, CrisisFlag, MandatoryReport
+from safety.services import plan_save
 from seekers.models import Intake
 from tests.factories import (
     BookingFactory,
@@ -32,6 +33,7 @@ SECRET_HOPES = "HOPES-only-for-supervisors"
 SECRET_FLAG_WORDS = "FLAG-WORDS-only-for-supervisors"
 SECRET_REPORT = "REPORT-only-for-its-filer-and-supervisors"
 SECRET_NOTE = "BACKUP-note-only-for-supervisors"
+SECRET_PLAN = "PLAN-only-for-the-seeker-supporter-and-supervisors"
 PEOPLE = ["operations", "supervisor", "trainer", "superuser", "staff", "supporter", "seeker"]
 STAFF = {"operations", "supervisor", "trainer", "superuser", "staff"}
 OPS, SUP, TRN, ROOT = "operations", "supervisor", "trainer", "superuser"
@@ -111,6 +113,14 @@ def world(db, settings, tmp_path):
     backup = BackupRequest.objects.create(booking=booking, supporter=booking.supporter, note=SECRET_NOTE)
     private_files_in(settings, tmp_path)
     application = application_at(Stage.SUBMITTED, user=UserFactory(email="applicant-private@example.com"))
+    plan_version = plan_save(
+        seeker=booking.seeker,
+        author=booking.seeker.user,
+        author_role="seeker",
+        sections={"reasons": SECRET_PLAN},
+        base_version=0,
+        now=now,
+    )
     return {
         "flag": flag,
         "report": report,
@@ -126,6 +136,7 @@ def world(db, settings, tmp_path):
         "supporter": other,
         "supervision": supervision,
         "statement": statement,
+        "plan_version": plan_version,
     }
 
 
@@ -161,6 +172,9 @@ ADMIN_PAGES = {
     "/admin/seekers/seekerprofile/": {OPS, SUP, ROOT},
     "/admin/seekers/intake/": {SUP, ROOT},
     "/admin/seekers/intake/{intake}/change/": {SUP, ROOT},
+    "/admin/safety/safetyplan/": {SUP, ROOT},
+    "/admin/safety/safetyplanversion/": {SUP, ROOT},
+    "/admin/safety/safetyplanversion/{plan_version}/change/": {SUP, ROOT},
     "/admin/privacy/accesslog/": {SUP, ROOT},
     "/admin/safety/crisisflag/": {SUP, ROOT},
     "/admin/safety/crisisflag/{flag}/change/": {SUP, ROOT},
@@ -235,6 +249,24 @@ SITE_PAGES = {
     "/safety/backup/{backup}/review/": {"supervisor": 200, "superuser": 200},
     # An applicant's resume: hiring staff (every read logged); the applicant too (not one of these people).
     "/become-a-supporter/applications/{application}/resume/": {OPS: 200, TRN: 200, ROOT: 200},
+    # The seeker's safety plan: the seeker and their current supporter write it, supervisors read it
+    # (logged), only the seeker prints it; other staff get a 404 like everyone else.
+    "/safety-plans/{seeker}/": {"seeker": 200, "supporter": 200, "supervisor": 200, "superuser": 200},
+    "/safety-plans/{seeker}/edit/": {"seeker": 200, "supporter": 200},
+    "/safety-plans/{seeker}/versions/": {
+        "seeker": 200,
+        "supporter": 200,
+        "supervisor": 200,
+        "superuser": 200,
+    },
+    "/safety-plans/{seeker}/versions/1/": {
+        "seeker": 200,
+        "supporter": 200,
+        "supervisor": 200,
+        "superuser": 200,
+    },
+    "/safety-plans/{seeker}/print/": {"seeker": 200},
+    "/safety-plans/{seeker}/safety-plan.pdf": {"seeker": 200},
 }
 
 PRIVATE = [
@@ -251,6 +283,7 @@ PRIVATE = [
     SECRET_NOTE,
     "applicant-private@example.com",
     "Private story of recovery",
+    SECRET_PLAN,
 ]
 
 
@@ -269,6 +302,8 @@ def address(template: str, world) -> str:
         report=world["report"].pk,
         backup=world["backup"].pk,
         application=world["application"].pk,
+        seeker=world["booking"].seeker.pk,
+        plan_version=world["plan_version"].pk,
     )
 
 
