@@ -82,5 +82,5 @@ def allow(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("safety", "0001_reports_and_backup")]
+    dependencies = [("safety", "0001_initial")]
     operations = [migrations.RunPython(forbid, allow)]

@@ -40,7 +40,7 @@ def unseed_rates(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("supporters", "0007_next_open_and_horizon_roll"),
-        ("workforce", "0002_supervision_and_pay"),
+        ("workforce", "0001_initial"),
     ]
 
     operations = [migrations.RunPython(seed_rates, unseed_rates)]
