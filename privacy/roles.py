@@ -1,15 +1,12 @@
 """Staff roles: who may see what. The groups and their permissions are kept here, in code.
 
 - operations: bookings, payments, refunds, gifts, supporters' listings (never deletes a money record),
-  applications to become a supporter (the hiring board)
-- supervisor: supervision of supporters, seekers' intake (read, every read logged), the access log;
-  later the supervisor queue, reports, safety plans and the messages of flagged threads
-- trainer: supporters (read); training cohorts, enrolment, attendance, hours, completion
-- supervisor: supervision of supporters, seekers' intake (read, every read logged), the access log,
-  mandatory reports and backup requests (read; reviewed on the site); later the supervisor queue, safety
-  plans and the messages of flagged threads
-- trainer: supporters (read) for now; applicants and cohorts later
-- trainer: supporters (read); applications to become a supporter (the hiring board); cohorts later
+  applications to become a supporter (the hiring board), onboarding and credentials, pay, the duty rota
+- supervisor: supervision of supporters, seekers' intake (read, every read logged), the access log, the
+  supervisor queue's records (crisis flags, mandatory reports, backup requests; read in the admin, worked
+  on the site), safety plans (read, logged), practice-hours review
+- trainer: supporters (read); applications (the hiring board); training cohorts, enrolment, attendance,
+  hours, completion; onboarding and credentials (read)
 Superusers (the few who run the system) have every permission and hold every role.
 
 ``ROLE_PERMISSIONS`` is the whole truth. A data migration creates the groups, and after every
