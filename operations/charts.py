@@ -1,6 +1,6 @@
 """Server-drawn SVG charts for the dashboard: geometry here, markup in templates/operations/charts/.
 
-Why not pygal (which the lock has): pygal 3.1 always writes a ``<style>`` element (its base.css and the
+Why not pygal (tried first, and left out of the lock): pygal 3.1 always writes a ``<style>`` element (its base.css and the
 series colours, keyed to a random chart id) and a ``<script>`` element with its configuration into every
 chart, even with ``js=[]``, and puts ``style="..."`` attributes on its tooltip elements. Our CSP
 (``style-src 'self'``, ``script-src 'self'``) blocks all three when the SVG sits inline in the page, so
