@@ -1,8 +1,9 @@
 """Server-drawn SVG charts for the dashboard: geometry here, markup in templates/operations/charts/.
 
-Why not pygal (tried first, and left out of the lock): pygal 3.1 always writes a ``<style>`` element (its base.css and the
-series colours, keyed to a random chart id) and a ``<script>`` element with its configuration into every
-chart, even with ``js=[]``, and puts ``style="..."`` attributes on its tooltip elements. Our CSP
+Why not pygal (tried first, and left out of the lock): pygal 3.1 always writes a ``<style>`` element
+(its base.css and the series colours, keyed to a random chart id) and a ``<script>`` element with its
+configuration into every chart, even with ``js=[]``, and puts ``style="..."`` attributes on its tooltip
+elements. Our CSP
 (``style-src 'self'``, ``script-src 'self'``) blocks all three when the SVG sits inline in the page, so
 using it would mean overriding its private ``Svg.add_styles``/``add_scripts`` and rewriting its tree, and
 it has no heatmap. These two charts are a few rectangles and labels: drawn here, styled by classes in
