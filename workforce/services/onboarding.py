@@ -97,7 +97,8 @@ def onboarding_activate(*, onboarding_id: int, by: User) -> Onboarding:
             code="incomplete",
         )
     supporter_services.supporter_activate(supporter_id=onboarding.supporter_id)
-    application_move(application_id=onboarding.application_id, to=Stage.ONBOARDED, by=by)
+    # The welcome email says it (one email for one event), not the generic stage update as well.
+    application_move(application_id=onboarding.application_id, to=Stage.ONBOARDED, by=by, notify=False)
     onboarding.activated_at = timezone.now()
     onboarding.activated_by = by
     onboarding.save(update_fields=["activated_at", "activated_by"])

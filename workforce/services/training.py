@@ -331,6 +331,7 @@ def enrolment_complete(*, enrolment_id: int, by: User, name: str) -> Certificate
             to=Stage.ONBOARDING,
             by=by,
             note=f"Completed training with {enrolment.cohort.name}.",
+            notify=False,  # the certificate email below says it (one email for one event)
         )
         emails.email_certificate_issued(certificate)
     return certificate
