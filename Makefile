@@ -60,7 +60,7 @@ lint: setup
 test: setup lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	tools/run_tests.sh $(PYTEST_ARGS)
 
 # Development: one worker consumes every queue (production runs one per queue group: deploy/Procfile).
 worker: setup
