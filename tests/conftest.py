@@ -272,6 +272,18 @@ def browser(live_server):
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _close_browser_contexts(request):
+    """Close every browser context a test opened, its own helpers' included. An open context keeps its
+    keep-alive connections to the live server, and each one holds a server thread and that thread's
+    database connection until the run ends (80 of them once, near PostgreSQL's connection limit)."""
+    yield
+    browser = request.node.funcargs.get("browser")
+    if browser is not None:
+        for context in list(browser.contexts):
+            context.close()
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(

@@ -90,12 +90,15 @@ def test_onboarding_to_listed_and_unlisted_when_the_certification_expires(browse
     # Weekly hours: Mondays and Tuesdays 9 to noon.
     me.goto(reverse("workforce:onboarding"))
     me.get_by_role("link", name="Set your weekly hours").click()
-    for day in ("0", "1"):
+    for day, name in (("0", "Monday"), ("1", "Tuesday")):
         me.get_by_label("Day", exact=True).select_option(day)
         me.get_by_label("From", exact=True).select_option("09:00")
         me.get_by_label("Until", exact=True).select_option("12:00")
-        me.get_by_role("button", name="Add this window").click()
-        me.get_by_text("Added").first.wait_for()
+        # Wait for this window's own message: the first one's is still on the page while the
+        # second is saved, and a goto() racing that redirect lands back on this page.
+        with me.expect_navigation():
+            me.get_by_role("button", name="Add this window").click()
+        me.get_by_text(f"Added {name}").wait_for()
 
     # The code of ethics.
     me.goto(reverse("workforce:onboarding"))
