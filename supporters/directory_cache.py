@@ -6,13 +6,17 @@ memory embedded) and dropped by a small version scheme instead of by deleting ke
   under (generation, viewer's zone, 15-minute time bucket, filters, page); so is the list of filter tags.
 - A **version per supporter** names their card: a card is kept under (supporter, version, zone, next open
   time), so a card whose supporter did not change is reused when a page around it is rendered again. The
-  signed-out profile page is kept under the same version (with the generation, zone, quarter hour, week).
+  signed-out profile page is kept under the same version (with the common epoch, zone, quarter hour, week).
+- A **common epoch** names what depends on no one supporter: the filter tags, and every profile page. It
+  moves only with a change not tied to one supporter (a tag edited in the admin, the daily roll), so a
+  booking with one supporter renders neither the filter tags nor anyone else's profile again.
 
-:func:`directory_changed` bumps both; it is the one hook every change the directory can show goes through:
-a profile save (text, tags, photo, zone), any slot status change that opens or takes an hour, a
-regeneration (rules, time off, leave, the daily roll, status changes in the admin). It bumps at once and
-again after commit: a page rendered between the two from the old rows is stored under a generation that
-is already gone once the change is visible.
+:func:`directory_changed` bumps the generation and the supporter's version (no supporter: the generation
+and the common epoch); it is the one hook every change the directory can show goes through: a profile save
+(text, tags, photo, zone), any slot status change that opens or takes an hour, a regeneration (rules, time
+off, leave, the daily roll, status changes in the admin). It bumps at once and again after commit: a page
+rendered between the two from the old rows is stored under a generation that is already gone once the
+change is visible.
 
 The time bucket is part of every page key because what is bookable moves with the clock (the minimum
 notice, the horizon, "next 48 hours", "this week", the daily fair order); sessions start on the hour and
@@ -33,6 +37,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 GENERATION_KEY = "supporters:directory:generation"
+COMMON_KEY = "supporters:directory:common"
 BUCKET_MINUTES = 15
 
 
@@ -55,8 +60,7 @@ def _bump(key: str) -> None:
 
 def _bump_all(supporter_id: int | None) -> None:
     _bump(GENERATION_KEY)
-    if supporter_id is not None:
-        _bump(_version_key(supporter_id))
+    _bump(COMMON_KEY if supporter_id is None else _version_key(supporter_id))
 
 
 class _Batch(threading.local):
@@ -69,7 +73,8 @@ _batch = _Batch()
 
 def directory_changed(*, supporter_id: int | None = None) -> None:
     """Something the directory, a card or a profile shows changed for this supporter (None: for several
-    or for nobody in particular): cached result pages and this supporter's card are not used again. Call
+    or for nobody in particular, which also drops the filter tags and every profile): cached result pages
+    and this supporter's card and profile are not used again. Call
     it inside the transaction making the change; it bumps at once and again after commit (inside
     :func:`batched`, once when the batch ends)."""
     if _batch.depth:
@@ -93,23 +98,36 @@ def batched():
         if _batch.depth == 0 and _batch.supporter_ids:
             ids = _batch.supporter_ids - {None}
 
+            everyone = None in _batch.supporter_ids
+
             def bump() -> None:
                 for supporter_id in ids:
                     _bump(_version_key(supporter_id))
+                if everyone:
+                    _bump(COMMON_KEY)
                 _bump(GENERATION_KEY)
 
             bump()
             transaction.on_commit(bump)  # run at once outside a transaction, else again after its commit
 
 
-def generation() -> int:
-    """The current directory generation (started afresh when missing)."""
-    value = cache.get(GENERATION_KEY)
+def _current(key: str) -> int:
+    value = cache.get(key)
     if value is None:
         value = _fresh()
-        if not cache.add(GENERATION_KEY, value, timeout=None):
-            value = cache.get(GENERATION_KEY, value)
+        if not cache.add(key, value, timeout=None):
+            value = cache.get(key, value)
     return value
+
+
+def generation() -> int:
+    """The current directory generation (started afresh when missing)."""
+    return _current(GENERATION_KEY)
+
+
+def common_epoch() -> int:
+    """The current common epoch (started afresh when missing)."""
+    return _current(COMMON_KEY)
 
 
 def version(supporter_id: int) -> int | None:
@@ -154,15 +172,19 @@ def profile_key(
     *, supporter_id: int, version: int, week: int, fragment: bool, zone: str, now: dt.datetime
 ) -> str:
     """Where a supporter's signed-out profile page (or its week fragment) is kept: it changes with the
-    supporter (version: profile, tags, photo, open times, leave), the generation (a tag renamed), the zone,
-    the quarter hour (what is bookable) and the week shown."""
-    parts = (version, generation(), zone, time_bucket(now), week, fragment)
+    supporter (version: profile, tags, photo, open times, leave), the common epoch (a tag renamed, the
+    daily roll), the zone, the quarter hour (what is bookable) and the week shown. Not with the
+    generation: a booking with someone else leaves this profile as it was."""
+    parts = (version, common_epoch(), zone, time_bucket(now), week, fragment)
     return f"supporters:profile:{supporter_id}:" + _digest(*parts)
 
 
 def filter_tags(load: Callable[[], list]) -> list:
-    """The tags the directory filters by, kept per generation (a tag edited in the admin bumps it)."""
-    key = f"supporters:filter-tags:{generation()}"
+    """The tags the directory filters by, kept per common epoch (a tag edited in the admin moves it; a
+    booking does not)."""
+    if not enabled():
+        return load()
+    key = f"supporters:filter-tags:{common_epoch()}"
     tags = cache.get(key)
     if tags is None:
         tags = load()
@@ -187,18 +209,25 @@ def card_key(
     return f"supporters:card:{supporter_id}:" + _digest(version, zone, stamp, *topics)
 
 
+def enabled() -> bool:
+    """``DIRECTORY_CACHE_SECONDS=0`` turns the cache off: nothing is read either, so entries stored before
+    it was turned off are never served, and no round trip is made."""
+    return settings.DIRECTORY_CACHE_SECONDS > 0
+
+
 def get(key: str) -> str | None:
-    return cache.get(key)
+    return cache.get(key) if enabled() else None
 
 
 def get_many(keys: list[str]) -> dict[str, str]:
-    return cache.get_many(keys)
+    return cache.get_many(keys) if enabled() else {}
 
 
 def put(key: str, html: str) -> None:
-    cache.set(key, html, timeout=settings.DIRECTORY_CACHE_SECONDS)
+    if enabled():
+        cache.set(key, html, timeout=settings.DIRECTORY_CACHE_SECONDS)
 
 
 def put_many(entries: dict[str, str]) -> None:
-    if entries:
+    if entries and enabled():
         cache.set_many(entries, timeout=settings.DIRECTORY_CACHE_SECONDS)

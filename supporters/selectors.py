@@ -31,7 +31,6 @@ from django.utils.translation import gettext_lazy as _
 
 from peersnet.kernel.ids import parse_id
 
-from . import directory_cache
 from .models import Slot, SupporterConflict, SupporterProfile, Tag, time_of_day_field
 from .services import bookable_window, next_open_fresh
 from .services.slots import slots_at_time_of_day
@@ -385,10 +384,11 @@ def _count_key(filters: DirectoryFilters, viewer_tz: ZoneInfo, now: dt.datetime)
     zone_name = str(viewer_tz) if filters.when and filters.when != When.NEXT_48_HOURS else ""
     # The window of time is in the key as well as in the cache's expiry: the total then follows the
     # application's clock (and a frozen one in tests) whatever the cache server's clock says.
+    # Not the directory's generation: every booking anywhere moves it, and at 10,000 supporters counting
+    # every match again after each one cost more than the rest of the page (bench/README.md). A total up
+    # to a minute old is fine: the page clamps a page number past it, and the rows are always current.
     window = int(now.timestamp()) // DIRECTORY_COUNT_SECONDS
-    # The directory's generation too: any change a seeker could see there (a slot taken or freed, a
-    # profile, a leave) gives a new total at once rather than up to a minute later.
-    raw = f"{filters.querystring()}|{zone_name}|{window}|{directory_cache.generation()}"
+    raw = f"{filters.querystring()}|{zone_name}|{window}"
     return "supporters:directory-count:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -409,7 +409,8 @@ def supporter_page_directory(
     there, the page query takes it with ``COUNT(*) OVER ()`` (same query) and stores it. ``after`` is
     the cursor the previous page's "Next" link carries: the page then starts right after that row
     (keyset: an index range, not an OFFSET that walks every earlier row), while ``page`` is still the
-    number shown. A cursor that isn't ours or is from another day shows page 1. Three queries at most
+    number shown. The page reads one row more than it shows, so "next" is right even when the cached total
+    is a little old. A cursor that isn't ours or is from another day shows page 1. Three queries at most
     with the count known (the page, its topic tags); a cursor page whose total is not cached counts
     first (one more). A page below 1 means page 1; a page past the end means the last page and costs
     two more queries (a count, then that page). A viewer with ``exclude_ids`` (signed in: conflicts of
@@ -435,26 +436,31 @@ def supporter_page_directory(
             count = queryset.count()
             if shared:
                 cache.set(key, count, DIRECTORY_COUNT_SECONDS)
-        rows = list(queryset.filter(keyset)[:per_page])
+        rows = list(queryset.filter(keyset)[: per_page + 1])
     else:
         paged = queryset if count is not None else queryset.annotate(total_count=Window(Count("pk")))
-        rows = list(paged[(number - 1) * per_page : number * per_page])
+        rows = list(paged[(number - 1) * per_page : number * per_page + 1])
         if rows and count is None:
             count = rows[0].total_count
             if shared:
                 cache.set(key, count, DIRECTORY_COUNT_SECONDS)
     if not rows and number > 1:
-        if count is None:
-            count = queryset.count()
-            if shared:
-                cache.set(key, count, DIRECTORY_COUNT_SECONDS)
+        # Past the end: count again even with a cached total, which may be the very reason this page
+        # was linked (fewer supporters match than a minute ago).
+        count = queryset.count()
+        if shared:
+            cache.set(key, count, DIRECTORY_COUNT_SECONDS)
         number = max(1, -(-count // per_page))
         rows = list(queryset[(number - 1) * per_page : number * per_page]) if count else []
     if not rows and number == 1:
         count = 0  # nobody matches, whatever an older total said
     count = count or 0
-    if rows and number * per_page > count:
-        count = max(count, (number - 1) * per_page + len(rows))  # a cached total that is a little old
+    # One row past the page (read with it) says whether there is a next page, whatever a cached total a
+    # little old says; the total then covers at least what was seen.
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if rows:
+        count = max(count, (number - 1) * per_page + len(rows) + int(more))
     num_pages = max(1, -(-count // per_page))
     cursor = _cursor_for(rows[-1], now) if rows and number < num_pages else ""
     return DirectoryPage(supporters=rows, number=number, num_pages=num_pages, count=count, next_cursor=cursor)

@@ -16,7 +16,7 @@ import time
 
 import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.core.signals import request_started
 
 logger = logging.getLogger(__name__)
@@ -62,6 +62,25 @@ def warn_unreachable(what: str, exc: BaseException) -> None:
     logger.log(level, "%s: Redis unreachable (%s); carrying on without it", what, type(exc).__name__)
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's Redis cache client, keeping one ``redis.Redis`` per connection pool instead of making one
+    for every cache call. ``redis.Redis.__init__`` builds its table of response callbacks each time (about
+    80 dictionary entries), which cost ~0.17 ms per call: 2–3 ms of a directory page that makes 16 cache
+    calls. A ``redis.Redis`` is safe to share between threads (each command takes its own connection from
+    the pool), so sharing it changes nothing else."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, redis.Redis] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailOpenRedisCache(RedisCache):
     """Django's Redis cache, where an unreachable Redis is a miss: reads return the default, writes do
     nothing (``add`` says True, as for a missing key), ``incr``/``decr`` raise :class:`CacheUnavailable`.
@@ -71,6 +90,7 @@ class FailOpenRedisCache(RedisCache):
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
         self._down_until = 0.0
         self._last_error: BaseException = redis.exceptions.ConnectionError()
 

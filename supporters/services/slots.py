@@ -147,7 +147,9 @@ def next_open_refresh_stale(*, now: dt.datetime | None = None) -> int:
         )
         if ids:
             _next_open_recompute(ids, now=now)
-            directory_changed()  # cards carry their time in their keys; result pages are dropped
+            with batched():  # their cards carry the time in their keys; their profiles show it too
+                for supporter_id in ids:
+                    directory_changed(supporter_id=supporter_id)
     return len(ids)
 
 

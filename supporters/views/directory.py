@@ -109,6 +109,8 @@ def _cursor(page) -> dict[str, str]:
 def _cards(supporters: list[SupporterProfile], *, zone: str) -> list[str]:
     """The directory cards of these supporters, from the cache where their version, the viewer's zone and
     their next open time match (one round trip for the versions, one for the cards), rendered otherwise."""
+    if not directory_cache.enabled():
+        return [_card(supporter) for supporter in supporters]
     versions = directory_cache.versions(s.pk for s in supporters)
     keys = [
         directory_cache.card_key(
@@ -126,12 +128,17 @@ def _cards(supporters: list[SupporterProfile], *, zone: str) -> list[str]:
     for supporter, key in zip(supporters, keys, strict=True):
         html = found.get(key)
         if html is None:
-            html = new[key] = render_to_string(
-                "supporters/_card.html", {"supporter": supporter, "link": True, "show_no_times": True}
-            )
+            html = new[key] = _card(supporter)
         cards.append(mark_safe(html))  # noqa: S308 (our own template's output, escaped when rendered)
     directory_cache.put_many(new)
     return cards
+
+
+def _card(supporter: SupporterProfile) -> str:
+    html = render_to_string(
+        "supporters/_card.html", {"supporter": supporter, "link": True, "show_no_times": True}
+    )
+    return mark_safe(html)  # noqa: S308 (our own template's output, escaped when rendered)
 
 
 def _results(request: HttpRequest, filters, page_number: int, zone: str, after: str) -> str:
@@ -141,7 +148,7 @@ def _results(request: HttpRequest, filters, page_number: int, zone: str, after: 
     not see) is always rendered afresh."""
     now = timezone.now()
     key = None
-    if not request.user.is_authenticated:
+    if not request.user.is_authenticated and directory_cache.enabled():
         key = directory_cache.results_key(
             querystring=_join(filters.querystring(), after=after), page=page_number, zone=zone, now=now
         )
@@ -183,7 +190,7 @@ def directory_view(request: HttpRequest) -> HttpResponse:
     after = request.GET.get("after", "")[:100]
     fragment = wants_fragment(request)
     page_key = None
-    if not fragment and _same_for_every_visitor(request):
+    if not fragment and _same_for_every_visitor(request) and directory_cache.enabled():
         page_key = directory_cache.results_key(
             querystring=_join(filters.querystring(), after=after),
             page=page_number,
@@ -217,8 +224,8 @@ _ID = 987654321  # stands for an id in a reversed URL, replaced per row (one rev
 
 
 def _link(slots) -> None:
-    """Give each slot its profile and booking links (the page shows up to 20 slots: reversing two URLs
-    for each was a fifth of the page's time)."""
+    """Give each slot its profile and booking links (next available shows up to 20 slots and a profile's
+    week often 30 or more: reversing URLs for each was a fifth of the page's time)."""
     profile = reverse("supporters:profile", args=[_ID])
     book = reverse("bookings:request", args=[_ID])
     for slot in slots:
@@ -233,7 +240,7 @@ def next_available_view(request: HttpRequest) -> HttpResponse:
     filters = form.to_filters()
     tz = _viewer_tz()
     page_key = None
-    if _same_for_every_visitor(request):
+    if _same_for_every_visitor(request) and directory_cache.enabled():
         # The same for every signed-out visitor with these filters in this zone, until the directory
         # changes (any slot taken or freed bumps the generation) or the quarter hour turns.
         page_key = directory_cache.results_key(
@@ -269,7 +276,7 @@ def next_available_view(request: HttpRequest) -> HttpResponse:
 @public_page
 def profile_view(request: HttpRequest, supporter_id: int) -> HttpResponse:
     week_number = clamp_week(request.GET.get("week"))
-    shared = _same_for_every_visitor(request)
+    shared = _same_for_every_visitor(request) and directory_cache.enabled()
     page_key = None
     if shared:
         # Kept under the supporter's version (a known one only: unknown ids never fill the cache).
@@ -286,6 +293,7 @@ def profile_view(request: HttpRequest, supporter_id: int) -> HttpResponse:
     except SupporterProfile.DoesNotExist:
         raise Http404("No supporter here.") from None
     week = slot_list_for_week(supporter=supporter, week=week_number, viewer_tz=_viewer_tz())
+    _link(slot for day in week.days for slot in day.slots)
     context = {
         "title": supporter.display_name,
         "supporter": supporter,

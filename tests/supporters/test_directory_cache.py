@@ -299,3 +299,67 @@ def test_the_filter_form_is_rendered_once_per_filters_and_follows_the_tags(clien
     Tag.objects.filter(slug="grief").update(name="Grief and loss")
     directory_cache.directory_changed()
     assert "Grief and loss" in results(client)
+
+
+def test_a_booking_with_one_supporter_keeps_everyone_elses_profile_and_the_filter_tags(
+    client, robin, django_assert_num_queries
+):
+    """A profile is kept under its own supporter's version and the common epoch, not the directory's
+    generation: a booking with Sasha renders Sasha's profile again, and neither Robin's profile nor the
+    filter tags (which a booking cannot change)."""
+    sasha = SupporterFactory(display_name="Sasha")
+    rule_create(
+        supporter=sasha,
+        weekday=AvailabilityRule.Weekday.WEDNESDAY,
+        start_time=dt.time(11),
+        end_time=dt.time(12),
+    )
+    robin_url = reverse("supporters:profile", args=[robin.pk])
+    sasha_url = reverse("supporters:profile", args=[sasha.pk])
+    robin_page, sasha_page = client.get(robin_url).content.decode(), client.get(sasha_url).content.decode()
+    results(client)
+    slot = Slot.objects.filter(supporter=sasha, status=Slot.Status.OPEN).order_by("start").first()
+    assert f"/book/{slot.pk}/" in sasha_page
+    booking_request(
+        seeker=SeekerFactory(),
+        slot_id=slot.pk,
+        confirms_no_personal_relationship=True,
+        require_payment_method=False,
+    )
+    with django_assert_num_queries(0):
+        assert client.get(robin_url).content.decode() == robin_page
+    assert f"/book/{slot.pk}/" not in client.get(sasha_url).content.decode()
+    loads = []
+    directory_cache.filter_tags(lambda: loads.append(1) or [])
+    assert loads == []  # still the tags the directory page read before the booking
+
+
+def test_the_minute_task_bumps_only_the_supporters_whose_next_open_time_moved(robin, frozen_clock):
+    """Every minute some supporter's next open time passes the minimum notice (at 10,000 supporters,
+    nearly every minute): the task bumps those supporters' versions, not the common epoch, which would
+    render every profile and the filter tags again each minute."""
+    sasha = SupporterFactory(display_name="Sasha")
+    epoch, robins, sashas = (
+        directory_cache.common_epoch(),
+        directory_cache.versions([robin.pk])[robin.pk],
+        directory_cache.versions([sasha.pk])[sasha.pk],
+    )
+    frozen_clock.move_to(dt.datetime(2026, 12, 2, 13, 1, tzinfo=dt.UTC))  # Robin's 17:00 is within notice
+    assert next_open_refresh_stale() == 1
+    assert directory_cache.common_epoch() == epoch
+    assert directory_cache.versions([robin.pk])[robin.pk] != robins
+    assert directory_cache.versions([sasha.pk])[sasha.pk] == sashas
+
+
+def test_turning_the_cache_off_stops_serving_what_it_kept(client, robin, settings, django_assert_num_queries):
+    """``DIRECTORY_CACHE_SECONDS=0`` is the switch an operator reaches for when a cached page is wrong: from
+    then on nothing is read from the cache either, so pages kept before are not served for their last
+    minutes."""
+    url = reverse("supporters:profile", args=[robin.pk])
+    assert "Robin" in results(client) and "Robin" in client.get(url).content.decode()
+    SupporterProfile.objects.filter(pk=robin.pk).update(display_name="Changed behind our back")
+    assert "Changed behind our back" not in results(client)  # kept, as designed, while the cache is on
+    settings.DIRECTORY_CACHE_SECONDS = 0
+    assert "Changed behind our back" in results(client)
+    assert "Changed behind our back" in client.get(url).content.decode()
+    assert "Changed behind our back" in client.get(NEXT_AVAILABLE).content.decode()

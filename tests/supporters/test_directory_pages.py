@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from bookings.services import booking_request
+from supporters.models import SupporterProfile
 from supporters.selectors import DirectoryFilters, supporter_page_directory
-from tests.factories import SupporterFactory
+from tests.factories import SeekerFactory, SupporterFactory
 from tests.supporters.test_directory import DIRECTORY, DIRECTORY_QUERIES, NOW, at, body, card_ids, open_slot
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +105,47 @@ def test_total_is_reused_for_a_minute(client, sixty, frozen_clock):
     assert "60 supporters" in body(client.get(DIRECTORY))
     frozen_clock.shift(dt.timedelta(seconds=120))
     assert "61 supporters" in body(client.get(DIRECTORY))
+
+
+def test_a_booking_elsewhere_does_not_count_everyone_again(client, sixty, django_assert_num_queries):
+    """The cached total is kept per filters and minute, not per directory generation: every booking
+    anywhere moves the generation, and counting every match after each one was the most expensive part
+    of the page at 10,000 supporters."""
+    assert "60 supporters" in body(client.get(DIRECTORY))
+    slot = sixty[0].slots.get()
+    booking_request(
+        seeker=SeekerFactory(),
+        slot_id=slot.pk,
+        confirms_no_personal_relationship=True,
+        require_payment_method=False,
+    )
+    with django_assert_num_queries(DIRECTORY_QUERIES) as queries:
+        response = client.get(DIRECTORY)
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]  # the total is reused
+    assert "60 supporters" in body(response)
+    assert sixty[0].pk not in card_ids(response)[:1]  # yet the rows are current: the taken time moved
+
+
+def test_a_total_a_little_old_never_hides_the_next_page(client, sixty):
+    """60 counted a moment ago (5 pages of 12); 12 more join. Page 5 reads one row past itself, so it
+    still links to page 6, and every newcomer can be reached before the minute is up."""
+    assert "Page 5 of 5" in body(client.get(f"{DIRECTORY}?page=5"))
+    newcomers = [SupporterFactory(display_name=f"Newcomer {i}") for i in range(12)]
+    text = body(client.get(f"{DIRECTORY}?page=5"))
+    assert "Page 5 of 6" in text and next_link(text)
+    last = card_ids_from(body(client.get(DIRECTORY + next_link(text))))
+    assert len(last) == 12
+    shown = [pk for n in range(1, 6) for pk in card_ids(client.get(f"{DIRECTORY}?page={n}"))] + last
+    assert sorted(shown) == sorted(s.pk for s in sixty + newcomers)
+
+
+def test_a_total_that_went_down_is_counted_again_past_the_end(client, sixty):
+    """60 counted a moment ago; 12 leave the directory. Page 5 is past the end now: the page counts again
+    and shows the last page there is, with the right total, instead of an empty page."""
+    assert "Page 5 of 5" in body(client.get(f"{DIRECTORY}?page=5"))
+    SupporterProfile.objects.filter(pk__in=[s.pk for s in sixty[-12:]]).update(
+        status=SupporterProfile.Status.INACTIVE
+    )
+    text = body(client.get(f"{DIRECTORY}?page=5"))
+    assert "Page 4 of 4" in text and "48 supporters" in text
+    assert len(card_ids_from(text)) == 12
