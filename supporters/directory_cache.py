@@ -201,12 +201,14 @@ def filters_key(*, querystring: str, tags: Iterable) -> str:
 
 
 def card_key(
-    *, supporter_id: int, version: int, zone: str, next_open: dt.datetime | None, topics: Iterable[str]
+    *, supporter_id: int, version: int, common: int, zone: str, next_open: dt.datetime | None
 ) -> str:
-    """Where one supporter's directory card is kept: it changes with the supporter (version), the zone the
-    next open time is shown in, that time, and the topic names shown (a tag renamed in the admin)."""
+    """Where one supporter's directory card is kept: it changes with the supporter (version: text, photo,
+    their tags), the common epoch (a tag renamed in the admin), the zone the next open time is shown in,
+    and that time. Nothing in the key needs the card's topic tags, so they are read only for the cards
+    rendered again."""
     stamp = next_open.astimezone(dt.UTC).isoformat() if next_open else "none"
-    return f"supporters:card:{supporter_id}:" + _digest(version, zone, stamp, *topics)
+    return f"supporters:card:{supporter_id}:" + _digest(version, common, zone, stamp)
 
 
 def enabled() -> bool:

@@ -24,6 +24,7 @@ from django.db.models import (
     Subquery,
     Value,
     Window,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Mod
 from django.utils import timezone
@@ -275,14 +276,16 @@ def supporter_list_directory(
     viewer_tz: ZoneInfo,
     now: dt.datetime | None = None,
     exclude_ids: ExcludeIds = (),
+    with_topic_tags: bool = True,
 ) -> QuerySet[SupporterProfile]:
     """Listed supporters matching ``filters``, soonest available first, for the directory.
 
     Each row has ``next_open``: the start of their earliest open bookable slot that matches the "when"
     filter (None when they have none; those come last), and ``topic_tags``: their topic tags in display
-    order (prefetched: one extra query per evaluation). Ties (including everyone with no open time) are
-    in a fair order that is the same all day and changes every day. With a "when" filter, supporters
-    without a matching open slot are left out. Only the columns a card uses are read. Lazy.
+    order (prefetched: one extra query per evaluation; ``with_topic_tags=False`` leaves them to
+    :func:`supporter_topic_tags_attach`, for the rows that need them). Ties (including everyone with no
+    open time) are in a fair order that is the same all day and changes every day. With a "when" filter,
+    supporters without a matching open slot are left out. Only the columns a card uses are read. Lazy.
 
     Without a "when" filter, and for "next 48 hours" and "this week" (ranges of instants that start at
     the minimum notice, so the earliest open slot is in them if any is), ``next_open`` is the stored
@@ -318,11 +321,17 @@ def supporter_list_directory(
         else:
             queryset = queryset.filter(Q(next_open_at__gte=not_before) | Q(next_open_at__isnull=True))
         queryset = queryset.annotate(next_open=F("next_open_at"))
-    return (
-        queryset.alias(fair_order=_rotation_key("id", now))
-        .order_by(F("next_open").asc(nulls_last=True), "fair_order", "id")
-        .prefetch_related(_topic_tags_prefetch())
+    queryset = queryset.alias(fair_order=_rotation_key("id", now)).order_by(
+        F("next_open").asc(nulls_last=True), "fair_order", "id"
     )
+    return queryset.prefetch_related(_topic_tags_prefetch()) if with_topic_tags else queryset
+
+
+def supporter_topic_tags_attach(supporters: list[SupporterProfile]) -> None:
+    """Set ``topic_tags`` on directory rows read without them: one query for all of them, none when the
+    list is empty (the directory asks only for the cards it has to render again)."""
+    if supporters:
+        prefetch_related_objects(supporters, _topic_tags_prefetch())
 
 
 @dataclass(frozen=True)
@@ -401,6 +410,7 @@ def supporter_page_directory(
     per_page: int = DIRECTORY_PAGE_SIZE,
     now: dt.datetime | None = None,
     exclude_ids: ExcludeIds = (),
+    with_topic_tags: bool = True,
 ) -> DirectoryPage:
     """One page of :func:`supporter_list_directory` and the total, without counting every matching
     supporter on every request.
@@ -418,7 +428,11 @@ def supporter_page_directory(
     """
     now = now or timezone.now()
     queryset = supporter_list_directory(
-        filters=filters, viewer_tz=viewer_tz, now=now, exclude_ids=exclude_ids
+        filters=filters,
+        viewer_tz=viewer_tz,
+        now=now,
+        exclude_ids=exclude_ids,
+        with_topic_tags=with_topic_tags,
     )
     shared = not _excludes_anyone(exclude_ids)
     key = _count_key(filters, viewer_tz, now) if shared else None
