@@ -83,12 +83,18 @@ class DirectoryFilterForm(forms.Form):
         if not self.is_valid():  # cannot happen for from_query forms; be safe for hand-built ones
             return DirectoryFilters()
         data = self.cleaned_data
+        ids = {(tag.kind, tag.slug): tag.pk for tag in self.tags}
         return DirectoryFilters(
             topic=tuple(data["topic"]),
             identity=tuple(data["identity"]),
             language=tuple(data["language"]),
             when=data["when"],
             q=data["q"],
+            tag_ids=tuple(
+                (kind, tuple(ids[kind, slug] for slug in data[kind]))
+                for kind in FILTER_TAG_KINDS
+                if data[kind]
+            ),
         )
 
     def chosen_labels(self) -> list[str]:

@@ -3,7 +3,7 @@
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -146,6 +146,11 @@ class DirectoryFilters:
     language: tuple[str, ...] = ()
     when: str = ""
     q: str = ""
+    # The chosen tags' ids by kind, when whoever built these filters knew them (the directory's form does,
+    # from the cached filter tags): the query then probes the (supporter, tag) index with the ids instead
+    # of joining the tag table for every supporter it reads. Not part of what the filters are: equality,
+    # hashing and the query string ignore it.
+    tag_ids: tuple[tuple[str, tuple[int, ...]], ...] = field(default=(), compare=False)
 
     def tags_by_kind(self) -> dict[str, tuple[str, ...]]:
         return {
@@ -241,16 +246,20 @@ def _supporters_matching(
     ``exclude_ids``: supporters this viewer must never see (conflicts of interest)."""
     queryset = _without(SupporterProfile.objects.listed(), exclude_ids)
     through = SupporterProfile.tags.through
+    known_ids = dict(filters.tag_ids)
     for kind, slugs in filters.tags_by_kind().items():
         if slugs:
+            # With the ids known, each supporter read costs one probe of the (supporter, tag) index; with
+            # slugs only, PostgreSQL joins every tag of every supporter it reads to the tag table (at
+            # 10,000 supporters, 5,000 lookups for one page of the "evenings + a topic" filter).
+            ids = known_ids.get(kind)
+            chosen = (
+                list(ids)
+                if ids is not None
+                else Tag.objects.filter(kind=kind, slug__in=list(slugs)).values("id")
+            )
             queryset = queryset.filter(
-                Exists(
-                    through.objects.filter(
-                        supporterprofile_id=OuterRef("pk"),
-                        # The chosen tags' ids once (a hashed list), not a join to the tag per row.
-                        tag_id__in=Tag.objects.filter(kind=kind, slug__in=list(slugs)).values("id"),
-                    )
-                )
+                Exists(through.objects.filter(supporterprofile_id=OuterRef("pk"), tag_id__in=chosen))
             )
     q = filters.q.strip()
     if q:
