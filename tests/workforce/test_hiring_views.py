@@ -168,6 +168,22 @@ def test_the_applicant_links_their_session_sends_a_video_accepts_and_consents(cl
     assert Application.objects.get(pk=application.pk).stage == Stage.CONSENT
 
 
+def test_consent_records_the_applicants_address_behind_the_proxy(client, settings):
+    """Behind one proxy, REMOTE_ADDR is the proxy's; the consent keeps the applicant's address, read from
+    X-Forwarded-For the way the rate limits read it."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    application = application_at(Stage.OFFER)
+    client.force_login(application.user)
+    client.post(reverse("workforce:offer"), {"accept": "1"})
+    client.post(
+        reverse("workforce:offer"),
+        {"consent": "1", "agree": "on"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.23",
+    )
+    assert BackgroundCheckConsent.objects.get(application=application).ip_address == "198.51.100.23"
+
+
 def test_withdraw_asks_first(client):
     application = application_at(Stage.VIDEO)
     client.force_login(application.user)

@@ -3,8 +3,10 @@ interview, offer and consent, withdraw), and the permission-checked downloads of
 
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -195,6 +197,15 @@ def video_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _client_ip(request: HttpRequest) -> str | None:
+    """The applicant's address for the consent record: the client's, read through the proxies we trust
+    (``TRUSTED_PROXY_COUNT``, as the rate limits read it), not the proxy's own ``REMOTE_ADDR``."""
+    try:
+        return get_adapter().get_client_ip(request)
+    except PermissionDenied:  # no address at all: the consent is kept without one
+        return None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def offer_view(request: HttpRequest) -> HttpResponse:
@@ -213,7 +224,7 @@ def offer_view(request: HttpRequest) -> HttpResponse:
                 services.consent_give(
                     application_id=application.pk,
                     user=request.user,
-                    ip_address=request.META.get("REMOTE_ADDR"),
+                    ip_address=_client_ip(request),
                 )
                 messages.success(request, "Thank you. We've started your background check.")
                 return redirect("workforce:progress")
