@@ -350,3 +350,13 @@ def test_a_trainer_adds_a_cohort_in_the_admin_and_its_end_defaults_to_eight_week
     assert response.status_code == 302
     added = Cohort.objects.get(name="2027 Q3")
     assert added.end == dt.date(2027, 8, 30) and added.sessions.get().duration_minutes == 90
+
+
+@pytest.mark.parametrize("person", ["trainer", "supervisor", "operations", "staff"])
+def test_the_admin_links_to_training_for_those_who_may_open_it(client, world, person):
+    """Staff live in the admin: whoever may open the cohorts finds "Training" among its links; staff who
+    may not see no such link."""
+    client.force_login(world[person])
+    page = client.get(reverse("admin:index")).content.decode()
+    link = f'<a href="{reverse("workforce:staff_cohorts")}">Training</a>'
+    assert (link in page) == ("cohorts" in ALLOWED[person])
