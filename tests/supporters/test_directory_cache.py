@@ -365,7 +365,9 @@ def test_turning_the_cache_off_stops_serving_what_it_kept(client, robin, setting
     assert "Changed behind our back" in client.get(NEXT_AVAILABLE).content.decode()
 
 
-def test_after_a_booking_only_that_supporters_card_is_rendered_again(client, robin, django_assert_num_queries):
+def test_after_a_booking_only_that_supporters_card_is_rendered_again(
+    client, robin, django_assert_num_queries
+):
     """A booking with Sasha: the page is rendered again around the kept cards, and only Sasha's card is
     rendered, so only Sasha's topic tags are read."""
     anxiety = TagFactory(kind=Tag.Kind.TOPIC, name="Anxiety", slug="anxiety")
@@ -373,13 +375,19 @@ def test_after_a_booking_only_that_supporters_card_is_rendered_again(client, rob
     sasha = SupporterFactory(display_name="Sasha")
     sasha.tags.add(TagFactory(kind=Tag.Kind.TOPIC, name="Grief", slug="grief"))
     rule_create(
-        supporter=sasha, weekday=AvailabilityRule.Weekday.WEDNESDAY, start_time=dt.time(11), end_time=dt.time(12)
+        supporter=sasha,
+        weekday=AvailabilityRule.Weekday.WEDNESDAY,
+        start_time=dt.time(11),
+        end_time=dt.time(12),
     )
     first = results(client, HX_REQUEST="true")
     assert "Anxiety" in first and "Grief" in first
     slot = Slot.objects.filter(supporter=sasha, status=Slot.Status.OPEN).order_by("start").first()
     booking_request(
-        seeker=SeekerFactory(), slot_id=slot.pk, confirms_no_personal_relationship=True, require_payment_method=False
+        seeker=SeekerFactory(),
+        slot_id=slot.pk,
+        confirms_no_personal_relationship=True,
+        require_payment_method=False,
     )
     with django_assert_num_queries(2) as queries:  # the page, then the topic tags of Sasha's card alone
         page = results(client, HX_REQUEST="true")
