@@ -288,6 +288,8 @@ CELERY_BEAT_SCHEDULE = {
     "messaging-sweep": {"task": "messaging.tasks.sweep_messaging", "schedule": 60.0},
     # Crisis flags past their deadline unacknowledged: every supervisor emailed once (safety/services).
     "escalate-crisis-flags": {"task": "safety.tasks.escalate_overdue_flags", "schedule": 60.0},
+    # Mandatory reports unacknowledged past SAFETY_REPORT_ACKNOWLEDGE_HOURS: supervisors and operations, once.
+    "escalate-mandatory-reports": {"task": "safety.tasks.escalate_overdue_reports", "schedule": 300.0},
     "roll-slot-horizon": {
         "task": "supporters.tasks.roll_slot_horizon",
         "schedule": crontab(hour=10, minute=5),  # 02:05/03:05 Pacific, before anyone books for the new day

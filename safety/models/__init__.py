@@ -4,7 +4,14 @@ imported here so Django finds it."""
 from .backup import BackupRequest, DutyShift
 from .flags import CrisisFlag
 from .plans import SafetyPlan, SafetyPlanVersion
-from .reports import AppendOnlyError, ConcernType, MandatoryReport, ReportAddendum, ReportReview
+from .reports import (
+    AppendOnlyError,
+    ConcernType,
+    MandatoryReport,
+    ReportAddendum,
+    ReportEscalation,
+    ReportReview,
+)
 
 __all__ = [
     "AppendOnlyError",
@@ -14,6 +21,7 @@ __all__ = [
     "DutyShift",
     "MandatoryReport",
     "ReportAddendum",
+    "ReportEscalation",
     "ReportReview",
     "SafetyPlan",
     "SafetyPlanVersion",

@@ -148,3 +148,19 @@ class ReportReview(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} (report {self.report_id})"
+
+
+class ReportEscalation(AppendOnlyModel):
+    """A report still unacknowledged past its deadline (``SAFETY_REPORT_ACKNOWLEDGE_WITHIN``), escalated by
+    email to every supervisor and the operations team. One row per report, written in the transaction that
+    queues those emails: the unique report is the claim, so two sweeps at once escalate it once."""
+
+    report = models.OneToOneField(MandatoryReport, on_delete=models.PROTECT, related_name="escalation")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        default_permissions = ("view",)
+        verbose_name = "report escalation"
+
+    def __str__(self) -> str:
+        return f"Escalation of report {self.report_id}"

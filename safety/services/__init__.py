@@ -24,6 +24,7 @@ from .reports import (
     report_file,
     report_record_not_reported,
     report_record_reported,
+    reports_escalate_overdue,
     supervisors,
 )
 
@@ -44,6 +45,7 @@ __all__ = [
     "report_file",
     "report_record_not_reported",
     "report_record_reported",
+    "reports_escalate_overdue",
     "supervisors",
     "supervisors_to_page",
     "FlagError",

@@ -5,6 +5,8 @@ Routing: filing a report queues one email per supervisor ("a mandatory report ne
 nothing of the report), once per report and person (outbox idempotency keys). The report then sits in the
 supervisor queue (safety.report_selectors.queue_items) until it is closed: acknowledged, and an outcome
 recorded (reported to the agency; or not reported *and* confirmed by a second, different supervisor).
+A report nobody has acknowledged ``SAFETY_REPORT_ACKNOWLEDGE_WITHIN`` after filing is escalated once, to
+every supervisor and the operations team (:func:`reports_escalate_overdue`, every five minutes).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,10 +22,10 @@ from accounts.models import User
 from bookings.models import Booking
 from notifications.services import Email, notification_queue_many
 from peersnet.errors import DomainError
-from privacy.roles import SUPERVISOR, is_supervisor
+from privacy.roles import OPERATIONS, SUPERVISOR, is_supervisor
 from supporters.models import SupporterProfile
 
-from ..models import ConcernType, MandatoryReport, ReportAddendum, ReportReview
+from ..models import ConcernType, MandatoryReport, ReportAddendum, ReportEscalation, ReportReview
 
 MAX_TEXT = 10_000  # characters of one text field: room for a careful account, not for a pasted file
 
@@ -185,3 +187,76 @@ def report_confirm_not_reported(*, report_id: int, supervisor: User) -> ReportRe
             code="same_supervisor",
         )
     return ReportReview.objects.create(report=report, kind=ReportReview.Kind.CONFIRMED, by=supervisor)
+
+
+ESCALATE_BATCH = 200  # reports per sweep; the rest wait five minutes (there should never be that many)
+
+
+def reports_escalate_overdue(*, now: dt.datetime | None = None) -> int:
+    """Escalate every report still unacknowledged ``SAFETY_REPORT_ACKNOWLEDGE_WITHIN`` after it was filed:
+    an email to every supervisor and every operations team member, with a link and nothing of the report.
+
+    Each report is escalated in its own transaction, which locks the report row first (as an
+    acknowledgement does), checks again that nobody acknowledged it, then writes its ``ReportEscalation``
+    (unique per report) and queues the emails (outbox keys per report and person). Two sweeps at once, or
+    a rerun, escalate a report once; an acknowledgement at the same moment wins or waits. Returns how many
+    reports were escalated."""
+    now = now or timezone.now()
+    overdue = (
+        MandatoryReport.objects.filter(
+            filed_at__lte=now - settings.SAFETY_REPORT_ACKNOWLEDGE_WITHIN, escalation__isnull=True
+        )
+        .exclude(reviews__kind=ReportReview.Kind.ACKNOWLEDGED)
+        .order_by("filed_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    escalated = 0
+    for report_id in list(overdue[:ESCALATE_BATCH]):
+        try:
+            with transaction.atomic():
+                report = MandatoryReport.objects.select_for_update().get(pk=report_id)
+                if report.reviews.filter(kind=ReportReview.Kind.ACKNOWLEDGED).exists():
+                    continue
+                ReportEscalation.objects.create(report=report, at=now)
+                _email_overdue(report, now=now)
+        except IntegrityError:  # another sweep escalated it first
+            continue
+        escalated += 1
+    return escalated
+
+
+def _escalation_recipients():
+    return (
+        User.objects.filter(is_active=True, is_staff=True, groups__name__in=[SUPERVISOR, OPERATIONS])
+        .order_by("pk")
+        .distinct()
+    )
+
+
+def _email_overdue(report: MandatoryReport, *, now: dt.datetime) -> None:
+    subject = "A mandatory report is still waiting for a supervisor"
+    url = settings.SITE_URL + reverse("safety:report_detail", args=[report.pk])
+    hours = int((now - report.filed_at).total_seconds() // 3600)
+    notification_queue_many(
+        [
+            Email(
+                key=f"mandatory-report-{report.pk}-overdue-{user.pk}",
+                to=user.email,
+                subject=subject,
+                template="email/notice",
+                context={
+                    "subject": subject,
+                    "name": user.get_short_name(),
+                    "lines": [
+                        f"A supporter filed a mandatory report {hours} hours ago and no supervisor has "
+                        "acknowledged it yet. Reporting duties run on deadlines of their own, so please make "
+                        "sure a supervisor takes it now.",
+                        "The report is on the site only, behind your sign-in; this email carries none of it.",
+                    ],
+                    "action_label": "Open the report",
+                    "action_url": url,
+                },
+            )
+            for user in _escalation_recipients()
+        ]
+    )
