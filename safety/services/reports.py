@@ -75,12 +75,26 @@ def report_file(
 
 
 def _email_supervisors(report: MandatoryReport) -> None:
-    subject = "A mandatory report needs review"
+    _email_about(
+        report,
+        supervisors(),
+        key="review",
+        subject="A mandatory report needs review",
+        first_line=(
+            "A supporter has filed a mandatory report. A supervisor needs to acknowledge it and record what "
+            "happens next."
+        ),
+    )
+
+
+def _email_about(report: MandatoryReport, users, *, key: str, subject: str, first_line: str) -> None:
+    """One email per person about ``report``: a link and nothing of the report, keyed by report, ``key`` and
+    person in the outbox, so each is sent once."""
     url = settings.SITE_URL + reverse("safety:report_detail", args=[report.pk])
     notification_queue_many(
         [
             Email(
-                key=f"mandatory-report-{report.pk}-review-{user.pk}",
+                key=f"mandatory-report-{report.pk}-{key}-{user.pk}",
                 to=user.email,
                 subject=subject,
                 template="email/notice",
@@ -88,15 +102,14 @@ def _email_supervisors(report: MandatoryReport) -> None:
                     "subject": subject,
                     "name": user.get_short_name(),
                     "lines": [
-                        "A supporter has filed a mandatory report. A supervisor needs to acknowledge it and "
-                        "record what happens next.",
+                        first_line,
                         "The report is on the site only, behind your sign-in; this email carries none of it.",
                     ],
                     "action_label": "Open the report",
                     "action_url": url,
                 },
             )
-            for user in supervisors()
+            for user in users
         ]
     )
 
@@ -234,29 +247,15 @@ def _escalation_recipients():
 
 
 def _email_overdue(report: MandatoryReport, *, now: dt.datetime) -> None:
-    subject = "A mandatory report is still waiting for a supervisor"
-    url = settings.SITE_URL + reverse("safety:report_detail", args=[report.pk])
     hours = int((now - report.filed_at).total_seconds() // 3600)
-    notification_queue_many(
-        [
-            Email(
-                key=f"mandatory-report-{report.pk}-overdue-{user.pk}",
-                to=user.email,
-                subject=subject,
-                template="email/notice",
-                context={
-                    "subject": subject,
-                    "name": user.get_short_name(),
-                    "lines": [
-                        f"A supporter filed a mandatory report {hours} hours ago and no supervisor has "
-                        "acknowledged it yet. Reporting duties run on deadlines of their own, so please make "
-                        "sure a supervisor takes it now.",
-                        "The report is on the site only, behind your sign-in; this email carries none of it.",
-                    ],
-                    "action_label": "Open the report",
-                    "action_url": url,
-                },
-            )
-            for user in _escalation_recipients()
-        ]
+    _email_about(
+        report,
+        _escalation_recipients(),
+        key="overdue",
+        subject="A mandatory report is still waiting for a supervisor",
+        first_line=(
+            f"A supporter filed a mandatory report {hours} hours ago and no supervisor has acknowledged it "
+            "yet. Reporting duties run on deadlines of their own, so please make sure a supervisor takes it "
+            "now."
+        ),
     )
