@@ -138,7 +138,18 @@ def version(supporter_id: int) -> int | None:
 def versions(supporter_ids: Iterable[int]) -> dict[int, int]:
     """The card version of each supporter (one cache round trip; missing ones started afresh)."""
     ids = list(supporter_ids)
-    found = cache.get_many([_version_key(pk) for pk in ids])
+    return _versions(ids, cache.get_many([_version_key(pk) for pk in ids]))
+
+
+def card_versions(supporter_ids: Iterable[int]) -> tuple[dict[int, int], int]:
+    """:func:`versions` and the common epoch, which every card key holds, in the same round trip."""
+    ids = list(supporter_ids)
+    found = cache.get_many([COMMON_KEY, *(_version_key(pk) for pk in ids)])
+    common = found.get(COMMON_KEY)
+    return _versions(ids, found), common if common is not None else common_epoch()
+
+
+def _versions(ids: list[int], found: dict) -> dict[int, int]:
     result = {}
     missing = {}
     for pk in ids:

@@ -116,6 +116,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def use_site_cache(settings, location: str, *, timeout: float = 0.5, prefix: str = "") -> None:
+    """Point the site's cache (our fail-open Redis backend) at ``location`` for one test, with short
+    timeouts, as settings.py configures it in production."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "peersnet.kernel.cache.FailOpenRedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
+        }
+    }
+
+
 @pytest.fixture
 def redis_server():
     """A real redis-server of our own on a free loopback port, so a test can stop it."""

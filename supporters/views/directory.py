@@ -110,13 +110,12 @@ def _cursor(page) -> dict[str, str]:
 def _cards(supporters: list[SupporterProfile], *, zone: str) -> list[str]:
     """The directory cards of these supporters (read without their topic tags), from the cache where their
     version, the common epoch, the viewer's zone and their next open time match (one round trip for the
-    versions, one for the cards); the others get their topic tags (one query for them all) and are
-    rendered. After a booking, that is one card, not twelve."""
+    versions and the common epoch, one for the cards); the others get their topic tags (one query for
+    them all) and are rendered. After a booking, that is one card, not twelve."""
     if not directory_cache.enabled():
         supporter_topic_tags_attach(supporters)
         return [_card(supporter) for supporter in supporters]
-    versions = directory_cache.versions(s.pk for s in supporters)
-    common = directory_cache.common_epoch()
+    versions, common = directory_cache.card_versions(s.pk for s in supporters)
     keys = [
         directory_cache.card_key(
             supporter_id=s.pk, version=versions[s.pk], common=common, zone=zone, next_open=s.next_open

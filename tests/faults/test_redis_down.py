@@ -13,6 +13,7 @@ from accounts.models import User
 from giftcards.models import Gift
 from giftcards.tokens import token_new
 from peersnet.kernel.ratelimit import RateLimit
+from tests.conftest import use_site_cache
 from tests.factories import PASSWORD, GiftFactory, UserFactory
 
 pytestmark = [pytest.mark.fault, pytest.mark.django_db]
@@ -32,14 +33,7 @@ CACHE_LOGGER = "peersnet.kernel.cache"
 @pytest.fixture
 def stopped_redis(redis_server, settings):
     """The site's cache on a real redis-server that worked a moment ago and is now stopped."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "peersnet.kernel.cache.FailOpenRedisCache",
-            "LOCATION": redis_server.url,
-            "KEY_PREFIX": "peersnet-fault",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
+    use_site_cache(settings, redis_server.url, prefix="peersnet-fault")
     cache.set("alive", "yes")
     assert cache.get("alive") == "yes"  # really on that server
     redis_server.stop()
@@ -109,12 +103,6 @@ def test_our_rate_limit_fails_open_while_redis_is_down(stopped_redis):
 
 def test_our_rate_limit_counts_again_when_redis_is_up(redis_server, settings):
     """The same backend, with its server running, still limits."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "peersnet.kernel.cache.FailOpenRedisCache",
-            "LOCATION": redis_server.url,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
+    use_site_cache(settings, redis_server.url)
     limit = RateLimit("fault-test", limit=1, period=60)
     assert [limit.hit("10.0.0.1") for _ in range(3)] == [False, True, True]

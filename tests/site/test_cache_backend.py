@@ -6,17 +6,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.core.cache import cache
 
+from tests.conftest import use_site_cache
+
 
 @pytest.fixture
 def redis_cache(redis_server, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "peersnet.kernel.cache.FailOpenRedisCache",
-            "LOCATION": redis_server.url,
-            "KEY_PREFIX": "peersnet-client",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
+    use_site_cache(settings, redis_server.url, prefix="peersnet-client")
     return cache
 
 

@@ -30,6 +30,7 @@ from supporters.services import (
     slots_roll_horizon,
 )
 from supporters.views.directory import _cards
+from tests.conftest import use_site_cache
 from tests.factories import SeekerFactory, SupporterFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -186,13 +187,7 @@ def test_cards_are_reused_until_their_supporter_changes(robin, django_assert_num
 
 def test_the_directory_works_when_the_cache_is_unreachable(client, robin, settings, caplog):
     """Redis at a closed port: the fail-open cache answers as a miss, every page is rendered afresh."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "peersnet.kernel.cache.FailOpenRedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
+    use_site_cache(settings, "redis://127.0.0.1:9/0", timeout=0.2)
     assert "Robin" in results(client)
     update(robin, display_name="Robin K.")
     assert "Robin K." in results(client)

@@ -168,6 +168,7 @@ def test_the_applicant_links_their_session_sends_a_video_accepts_and_consents(cl
     assert Application.objects.get(pk=application.pk).stage == Stage.CONSENT
 
 
+@time_machine.travel(dt.datetime(2026, 12, 5, 23, 30, tzinfo=dt.UTC), tick=False)  # a Saturday, late
 def test_consent_records_the_applicants_address_behind_the_proxy(client, settings):
     """Behind one proxy, REMOTE_ADDR is the proxy's; the consent keeps the applicant's address, read from
     X-Forwarded-For the way the rate limits read it."""
