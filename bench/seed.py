@@ -15,7 +15,13 @@ from accounts.timezones import zone
 from supporters.availability import Window, slot_starts
 from supporters.demo import TAGS, seed_tags
 from supporters.models import AvailabilityRule, HorizonRoll, Slot, SupporterProfile, Tag
-from supporters.services import bookable_window, next_open_update, operating_hours, ops_zone
+from supporters.services import (
+    bookable_window,
+    fair_order_rewrite,
+    next_open_update,
+    operating_hours,
+    ops_zone,
+)
 from supporters.services.slots import operating_hours_key
 
 TAKEN_SHARE = 0.30
@@ -107,6 +113,7 @@ def seed(*, supporters: int, first_number: int = 1, rng: random.Random | None = 
             )
         )
     SupporterProfile.objects.bulk_create(profiles, batch_size=1000)
+    fair_order_rewrite()  # bulk_create skips the model's save(), which gives a new profile its place
     supporter_rows = list(
         SupporterProfile.objects.filter(user_id__in=users.values())
         .order_by("pk")

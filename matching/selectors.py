@@ -18,7 +18,6 @@ order: a permutation of ids that is the same all day and changes every (UTC) day
 """
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -39,7 +38,6 @@ POINTS = {"experience": 3, "topics": 2, "identities": 2, "languages": 2}
 # Wall-clock hours [from, to) of each part of the day.
 TIME_BANDS = {TimeOfDay.MORNING: (0, 12), TimeOfDay.AFTERNOON: (12, 17), TimeOfDay.EVENING: (17, 24)}
 WEEKDAY_NAMES = ["Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays"]
-_ROTATION_PRIME = 1_000_003  # the directory's daily fair order (supporters.selectors._rotation_key)
 
 
 @dataclass
@@ -51,14 +49,6 @@ class Suggestion:
 
     def as_json(self) -> dict:
         return {"supporter_id": self.supporter_id, "score": self.score, "reasons": self.reasons}
-
-
-def fair_rank(supporter_id: int, now: dt.datetime) -> int:
-    """The directory's daily fair order, worked out in Python (same permutation as the SQL key)."""
-    digest = hashlib.sha256(now.astimezone(dt.UTC).date().isoformat().encode()).digest()
-    multiplier = 1 + int.from_bytes(digest[:8], "big") % (_ROTATION_PRIME - 1)
-    offset = int.from_bytes(digest[8:16], "big") % _ROTATION_PRIME
-    return (supporter_id * multiplier + offset) % _ROTATION_PRIME
 
 
 def _and(words: list[str]) -> str:
@@ -158,7 +148,9 @@ def suggestions_for_answers(
     candidates = SupporterProfile.objects.listed()
     if isinstance(exclude_ids, QuerySet) or exclude_ids:
         candidates = candidates.exclude(pk__in=exclude_ids)
-    candidate_ids = set(candidates.values_list("pk", flat=True))
+    # Each candidate's place in the day's fair order (stored, as the directory reads it): ties in score
+    # come in the directory's own order.
+    candidate_ids = dict(candidates.values_list("pk", "fair_rank"))
 
     tag_answers = {kind: [int(pk) for pk in getattr(answers, kind)] for kind in POINTS}
     all_tag_ids = {pk for ids in tag_answers.values() for pk in ids}
@@ -185,7 +177,7 @@ def suggestions_for_answers(
 
     ranked = sorted(
         (pk for pk, score in scores.items() if score > 0),
-        key=lambda pk: (-scores[pk], fair_rank(pk, now), pk),
+        key=lambda pk: (-scores[pk], candidate_ids[pk], pk),
     )[:MAX_SUGGESTIONS]
     when = describe_preferred_times(answers.days, answers.times)
 

@@ -290,6 +290,11 @@ CELERY_BEAT_SCHEDULE = {
     "escalate-crisis-flags": {"task": "safety.tasks.escalate_overdue_flags", "schedule": 60.0},
     # Mandatory reports unacknowledged past SAFETY_REPORT_ACKNOWLEDGE_HOURS: supervisors and operations, once.
     "escalate-mandatory-reports": {"task": "safety.tasks.escalate_overdue_reports", "schedule": 300.0},
+    # The day's fair order of supporters (who comes first among ties), stored for the directory's indexes.
+    "rewrite-fair-order": {
+        "task": "supporters.tasks.rewrite_fair_order",
+        "schedule": crontab(hour=0, minute=0),
+    },
     "roll-slot-horizon": {
         "task": "supporters.tasks.roll_slot_horizon",
         "schedule": crontab(hour=10, minute=5),  # 02:05/03:05 Pacific, before anyone books for the new day

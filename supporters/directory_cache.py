@@ -84,6 +84,13 @@ def directory_changed(*, supporter_id: int | None = None) -> None:
     transaction.on_commit(lambda: _bump_all(supporter_id))
 
 
+def order_changed() -> None:
+    """The directory's order changed for everyone (the fair order rewritten for a new day) while no card,
+    profile or filter tag did: cached result pages are not used again; cards and profiles are."""
+    _bump(GENERATION_KEY)
+    transaction.on_commit(lambda: _bump(GENERATION_KEY))
+
+
 @contextmanager
 def batched():
     """Many changes in a row, each in its own transaction (the daily roll): bump once at the end instead

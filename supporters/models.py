@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.timezones import validate_timezone, zone
 
+from . import fair_order
+
 
 class Tag(models.Model):
     """A word from the staff-managed vocabulary that supporters pick to describe themselves."""
@@ -118,18 +120,25 @@ class SupporterProfile(models.Model):
     next_evenings_central = models.DateTimeField(null=True, blank=True, editable=False)
     next_mornings_eastern = models.DateTimeField(null=True, blank=True, editable=False)
     next_evenings_eastern = models.DateTimeField(null=True, blank=True, editable=False)
+    # The supporter's place in today's fair order (``supporters.fair_order``): who comes first among those
+    # with the same next open time. Set when the profile is created and rewritten for everyone at the
+    # start of every UTC day (``services.fair_order_rewrite``). Stored, not computed, so that the indexes
+    # below hold it after the next open time.
+    fair_rank = models.PositiveIntegerField(default=0, editable=False)
 
     objects = SupporterProfileQuerySet.as_manager()
 
     class Meta:
         ordering = ["display_name"]
         indexes = [
-            # The directory's order (soonest open first, then the fair order of ids) and its
-            # "next 48 hours" / "this week" filters, and the refresh of stale values.
-            models.Index(fields=["next_open_at", "id"], name="supporter_next_open_idx"),
+            # The directory's order (soonest open first, then the day's fair order, then the id) and its
+            # "next 48 hours" / "this week" filters, and the refresh of stale values. With the fair rank
+            # in the index, a page reads its own rows in order, however many supporters tie.
+            models.Index(fields=["next_open_at", "fair_rank", "id"], name="sup_next_open_rank_idx"),
             *(
                 models.Index(
-                    fields=[f"next_{kind}_{region}", "id"], name=f"supporter_{kind[:4]}_{region}_idx"
+                    fields=[f"next_{kind}_{region}", "fair_rank", "id"],
+                    name=f"sup_{kind[:4]}_{region}_rank_idx",
                 )
                 for kind in ("mornings", "evenings")
                 for region in ("pacific", "mountain", "central", "eastern")
@@ -138,6 +147,19 @@ class SupporterProfile(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        # A new profile takes its place in today's fair order, which depends on its id: when the
+        # database assigns the id, one UPDATE after the INSERT (creating a profile is rare).
+        adding = self._state.adding
+        if adding and self.pk is not None:
+            self.fair_rank = fair_order.rank_of(self.pk, timezone.now())
+        super().save(*args, **kwargs)
+        if adding:
+            rank = fair_order.rank_of(self.pk, timezone.now())
+            if rank != self.fair_rank:
+                type(self).objects.filter(pk=self.pk).update(fair_rank=rank)
+                self.fair_rank = rank
 
     @property
     def is_active(self) -> bool:

@@ -11,27 +11,24 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.db.models import (
-    BigIntegerField,
     Count,
     DateTimeField,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Value,
     Window,
     prefetch_related_objects,
 )
-from django.db.models.functions import Mod
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peersnet.kernel.ids import parse_id
 
+from . import fair_order
 from .models import Slot, SupporterConflict, SupporterProfile, Tag, time_of_day_field
 from .services import bookable_window, next_open_fresh
 from .services.slots import slots_at_time_of_day
@@ -119,10 +116,6 @@ NEXT_AVAILABLE_LIMIT = 20
 PROFILE_WEEKS = 2  # the profile shows the open times of the next two weeks, one week at a time
 FILTER_TAG_KINDS = (Tag.Kind.TOPIC, Tag.Kind.IDENTITY, Tag.Kind.LANGUAGE)
 
-# The daily fair order: a permutation of ids that changes every day. P is prime, so for a multiplier
-# in 1..P-1 the map id -> (id * a + b) mod P is one-to-one on any P consecutive ids.
-_ROTATION_PRIME = 1_000_003
-
 
 class When(models.TextChoices):
     """The "when" filter: which open times count. Evaluated in the viewer's zone."""
@@ -171,31 +164,6 @@ class DirectoryFilters:
         if self.q:
             pairs.append(("q", self.q))
         return urlencode(pairs)
-
-
-def _rotation(now: dt.datetime) -> tuple[int, int]:
-    """The day's (multiplier, offset) of the fair order: the same all (UTC) day, new every day."""
-    digest = hashlib.sha256(now.astimezone(dt.UTC).date().isoformat().encode()).digest()
-    multiplier = 1 + int.from_bytes(digest[:8], "big") % (_ROTATION_PRIME - 1)
-    offset = int.from_bytes(digest[8:16], "big") % _ROTATION_PRIME
-    return multiplier, offset
-
-
-def _rotation_key(field: str, now: dt.datetime) -> Mod:
-    """A sort key that orders ids in a fair, deterministic order that changes every (UTC) day."""
-    multiplier, offset = _rotation(now)
-    big = BigIntegerField()
-    return Mod(
-        ExpressionWrapper(F(field) * Value(multiplier, big) + Value(offset, big), output_field=big),
-        Value(_ROTATION_PRIME, big),
-        output_field=big,
-    )
-
-
-def _rotation_of(pk: int, now: dt.datetime) -> int:
-    """``_rotation_key`` of one id, worked out here (for a page cursor)."""
-    multiplier, offset = _rotation(now)
-    return (pk * multiplier + offset) % _ROTATION_PRIME
 
 
 def _local_midnight(day: dt.date, tz: ZoneInfo) -> dt.datetime:
@@ -272,7 +240,7 @@ def _topic_tags_prefetch() -> Prefetch:
 
 
 # What a card shows (``_card.html``), and what the directory filters and orders by: nothing else is read.
-CARD_FIELDS = ("id", "display_name", "pronouns", "intro", "photo_medium", "next_open_at")
+CARD_FIELDS = ("id", "display_name", "pronouns", "intro", "photo_medium", "next_open_at", "fair_rank")
 # How long the directory's total for one set of filters is reused (seconds): the pager says "Page 2 of
 # 40" from it. Short, since supporters come and go; a page past the end is clamped anyway.
 DIRECTORY_COUNT_SECONDS = 60
@@ -330,9 +298,7 @@ def supporter_list_directory(
         else:
             queryset = queryset.filter(Q(next_open_at__gte=not_before) | Q(next_open_at__isnull=True))
         queryset = queryset.annotate(next_open=F("next_open_at"))
-    queryset = queryset.alias(fair_order=_rotation_key("id", now)).order_by(
-        F("next_open").asc(nulls_last=True), "fair_order", "id"
-    )
+    queryset = queryset.order_by(F("next_open").asc(nulls_last=True), "fair_rank", "id")
     return queryset.prefetch_related(_topic_tags_prefetch()) if with_topic_tags else queryset
 
 
@@ -366,10 +332,11 @@ class BadCursor(ValueError):
 
 def _cursor_for(supporter: SupporterProfile, now: dt.datetime) -> str:
     """Where the page after ``supporter`` starts: the day of the fair order, the next open time (epoch
-    seconds, or "-"), the id. Plain digits, so it is safe in a URL as it is."""
-    day = now.astimezone(dt.UTC).date().toordinal()
+    seconds, or "-"), the supporter's stored fair rank, the id. Plain digits, so it is safe in a URL as
+    it is."""
+    day = fair_order.day_of(now).toordinal()
     moment = "-" if supporter.next_open is None else str(int(supporter.next_open.timestamp()))
-    return f"{day}.{moment}.{supporter.pk}"
+    return f"{day}.{moment}.{supporter.fair_rank}.{supporter.pk}"
 
 
 def _after_cursor(cursor: str, now: dt.datetime) -> Q:
@@ -378,16 +345,16 @@ def _after_cursor(cursor: str, now: dt.datetime) -> Q:
     Raises BadCursor for anything that isn't one of ours, or one from another day (the fair order has
     changed since)."""
     parts = cursor.split(".")
-    if len(cursor) > 60 or len(parts) != 3 or not all(parts):
+    if len(cursor) > 60 or len(parts) != 4 or not all(parts):
         raise BadCursor(cursor)
-    day, moment, raw_id = parts
-    if not (day.isdigit() and raw_id.isdigit() and (moment == "-" or moment.isdigit())):
+    day, moment, raw_rank, raw_id = parts
+    numbers = (day, raw_rank, raw_id) if moment == "-" else (day, moment, raw_rank, raw_id)
+    if not all(part.isdigit() for part in numbers):
         raise BadCursor(cursor)
-    if int(day) != now.astimezone(dt.UTC).date().toordinal():
+    if int(day) != fair_order.day_of(now).toordinal():
         raise BadCursor(cursor)
-    pk = int(raw_id)
-    fair = _rotation_of(pk, now)
-    same_key_later = Q(fair_order__gt=fair) | Q(fair_order=fair, id__gt=pk)
+    pk, rank = int(raw_id), int(raw_rank)
+    same_key_later = Q(fair_rank__gt=rank) | Q(fair_rank=rank, id__gt=pk)
     if moment == "-":
         return Q(next_open__isnull=True) & same_key_later
     try:
@@ -510,7 +477,7 @@ def slot_list_next_available(
     # starting at the same hour, joining every candidate's profile before the sort would read hundreds.
     first = (
         open_slots.filter(supporter__in=_supporters_matching(filters, exclude_ids).values("pk"))
-        .alias(fair_order=_rotation_key("supporter_id", now))
+        .alias(fair_order=fair_order.rank_expression("supporter_id", now))
         .order_by(*order)
         .values("pk")[: max(0, limit)]
     )
@@ -518,7 +485,7 @@ def slot_list_next_available(
         Slot.objects.filter(pk__in=first)
         .select_related("supporter")
         .only("start", "end", "status", "supporter_id", "supporter__display_name")  # what the page shows
-        .alias(fair_order=_rotation_key("supporter_id", now))
+        .alias(fair_order=fair_order.rank_expression("supporter_id", now))
         .order_by(*order)
     )
 

@@ -2,7 +2,13 @@ from celery import shared_task
 
 from peersnet.kernel.tasks import RETRY_ON_DB_ERROR
 
-from .services import next_open_refresh_stale, slots_regenerate, slots_regenerate_all, slots_roll_horizon
+from .services import (
+    fair_order_rewrite,
+    next_open_refresh_stale,
+    slots_regenerate,
+    slots_regenerate_all,
+    slots_roll_horizon,
+)
 
 
 @shared_task(**RETRY_ON_DB_ERROR)
@@ -28,3 +34,10 @@ def regenerate_all_slots() -> None:
 def refresh_next_open() -> None:
     """Every minute: move on stored next open times that came within the minimum notice."""
     next_open_refresh_stale()
+
+
+@shared_task(**RETRY_ON_DB_ERROR)
+def rewrite_fair_order() -> None:
+    """Just after midnight UTC: every supporter's place in the new day's fair order (the directory's
+    tie-break). Safe to run twice; the daily roll runs it again in case this run was missed."""
+    fair_order_rewrite()

@@ -8,7 +8,7 @@ rules at once: open if the supporter still works that hour, closed otherwise.
 Callers write ``from supporters import services`` or ``from supporters.services import rule_create``; the
 submodules are split by sub-domain: hours (operating hours, the booking window), slots (regeneration,
 freeing, the daily roll), availability (rules, time off, leave), profile (profile text and photos),
-listing (onboarding → active, credentials lapsed or renewed).
+listing (onboarding → active, credentials lapsed or renewed), ordering (the stored daily fair order).
 """
 
 from ..directory_cache import directory_changed
@@ -37,6 +37,7 @@ from .listing import (
     supporter_credentials_restore,
     supporter_open_for_onboarding,
 )
+from .ordering import fair_order_rewrite
 from .profile import PHOTO_FIELDS, ProfileError, profile_update
 from .slots import (
     Regeneration,
@@ -67,6 +68,7 @@ __all__ = [
     "conflict_unhide",
     "describe_operating_hours",
     "directory_changed",
+    "fair_order_rewrite",
     "leave_end",
     "leave_start",
     "operating_choices",

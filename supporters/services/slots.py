@@ -55,6 +55,7 @@ from ..models import (
     time_of_day_field,
 )
 from .hours import bookable_window, operating_hours, ops_zone
+from .ordering import fair_order_rewrite
 
 logger = logging.getLogger("supporters.services")  # one logger for the package, as before the split
 
@@ -611,6 +612,7 @@ def slots_roll_horizon(*, now: dt.datetime | None = None, batch_size: int = ROLL
         inactive_removed = sum(_retire_open_slots(Slot.objects.filter(supporter_id__in=locked)))
         SupporterProfile.objects.filter(pk__in=locked).update(**dict.fromkeys(_next_open_values(now)))
     next_open_refresh_stale(now=now)
+    fair_order_rewrite(now=now)  # nothing to do unless the run just after midnight was missed
     directory_changed()  # every batch moved next open times and added days
     HorizonRoll.objects.filter(pk=run.pk).update(finished_at=now)
     return Regeneration(created=created, removed=removed + inactive_removed)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from supporters.forms_directory import DirectoryFilterForm
 from supporters.models import Slot, SupporterProfile, Tag
 from supporters.selectors import DirectoryFilters, supporter_list_directory, tag_list_for_filters
+from supporters.services import fair_order_rewrite
 from tests.factories import LeaveFactory, SlotFactory, SupporterFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -322,11 +323,15 @@ def test_directory_tie_order_is_stable_within_a_day_and_rotates_across_days(clie
     assert set(first) == {s.pk for s in supporters}
     frozen_clock.move_to(dt.datetime(2026, 12, 1, 23, 30, tzinfo=UTC))
     assert card_ids(get(client)) == first
+    # Just after midnight UTC, beat rewrites the stored order for the new day.
+    frozen_clock.move_to(dt.datetime(2026, 12, 2, 0, 0, tzinfo=UTC))
+    fair_order_rewrite()
     frozen_clock.move_to(dt.datetime(2026, 12, 2, 9, 0, tzinfo=UTC))
     second = card_ids(get(client))
     assert set(second) == set(first)
     assert second != first
-    frozen_clock.move_to(dt.datetime(2026, 12, 3, 9, 0, tzinfo=UTC))
+    frozen_clock.move_to(dt.datetime(2026, 12, 3, 0, 0, tzinfo=UTC))
+    fair_order_rewrite()
     third = card_ids(get(client))
     assert third not in (first, second)
 
