@@ -123,8 +123,9 @@ class SupporterProfile(models.Model):
     # The supporter's place in today's fair order (``supporters.fair_order``): who comes first among those
     # with the same next open time. Set when the profile is created and rewritten for everyone at the
     # start of every UTC day (``services.fair_order_rewrite``). Stored, not computed, so that the indexes
-    # below hold it after the next open time.
-    fair_rank = models.PositiveIntegerField(default=0, editable=False)
+    # below hold it after the next open time. A database default too, so that rows inserted by code that
+    # does not know the column (a release still running during a deploy) are valid until the next rewrite.
+    fair_rank = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     objects = SupporterProfileQuerySet.as_manager()
 

@@ -466,26 +466,64 @@ def slot_list_next_available(
 ) -> list[Slot]:
     """The earliest open bookable slots across all listed supporters matching ``filters``, soonest first.
 
-    Sessions starting at the same time are in the day's fair order of supporters. One query (slots
-    with their supporter); the supporter filter is a semi-join, the scan walks the (status, start)
-    index and stops after ``limit`` rows.
+    Sessions starting at the same time are in the day's fair order of supporters (their stored rank, as
+    in the directory). Where the directory stores the next open time for these filters (no "when", "next
+    48 hours", "this week", and mornings or evenings in the four US zones), the answer starts from its
+    index, so the cost does not grow with the number of supporters; two queries:
+
+    1. the first ``limit`` supporters in the directory's order (an index range); the last one's next open
+       time is the latest a session in the answer can start, since each of them has a session by then;
+    2. their open slots that start by then, in order, the first ``limit`` of them.
+
+    No other supporter can be in the answer: anyone with a session before that time comes before the last
+    one in the directory's order, so is among the first; and anyone else free first at exactly that time
+    comes after all of the first who are, in the same fair order the sessions at that time are sorted by,
+    while those cover every place left at that time (each of the others has a session before it).
+
+    A stored time that came within the minimum notice is not trusted, as in the directory: that supporter
+    is left out until the every-minute refresh moves it on. Mornings and evenings seen from other zones
+    are found from the slots themselves (one query; the scan reads every open slot at the earliest
+    matching hours).
     """
     now = now or timezone.now()
     open_slots = _open_slots(filters.when, viewer_tz=viewer_tz, now=now)
-    order = ("start", "fair_order", "supporter_id")
-    # The ``limit`` slots are picked first and only their supporters' rows are read: with many sessions
-    # starting at the same hour, joining every candidate's profile before the sort would read hundreds.
+    if limit <= 0:
+        return []
+    if filters.when in _TIME_OF_DAY and not time_of_day_field(filters.when, str(viewer_tz)):
+        return _next_available_from_slots(open_slots, filters, limit=limit, exclude_ids=exclude_ids)
+    ordered = supporter_list_directory(
+        filters=filters, viewer_tz=viewer_tz, now=now, exclude_ids=exclude_ids, with_topic_tags=False
+    ).filter(next_open__isnull=False)
+    first = list(ordered.values_list("pk", "next_open")[:limit])
+    if not first:
+        return []
+    slots = open_slots.filter(supporter_id__in=[pk for pk, _start in first])
+    if len(first) == limit:
+        slots = slots.filter(start__lte=first[-1][1])
+    return list(
+        slots.select_related("supporter")
+        .only("start", "end", "status", "supporter_id", "supporter__display_name")  # what the page shows
+        .order_by("start", "supporter__fair_rank", "supporter_id")[:limit]
+    )
+
+
+def _next_available_from_slots(
+    open_slots: QuerySet[Slot], filters: DirectoryFilters, *, limit: int, exclude_ids: ExcludeIds
+) -> list[Slot]:
+    """Next available for the filters the directory keeps no stored time for: the earliest slots first,
+    walking the (status, start) index; the ``limit`` slots are picked before their supporters' rows are
+    read (with many sessions at the same hour, joining every candidate's profile first would read
+    hundreds)."""
+    order = ("start", "supporter__fair_rank", "supporter_id")
     first = (
         open_slots.filter(supporter__in=_supporters_matching(filters, exclude_ids).values("pk"))
-        .alias(fair_order=fair_order.rank_expression("supporter_id", now))
         .order_by(*order)
-        .values("pk")[: max(0, limit)]
+        .values("pk")[:limit]
     )
     return list(
         Slot.objects.filter(pk__in=first)
         .select_related("supporter")
         .only("start", "end", "status", "supporter_id", "supporter__display_name")  # what the page shows
-        .alias(fair_order=fair_order.rank_expression("supporter_id", now))
         .order_by(*order)
     )
 

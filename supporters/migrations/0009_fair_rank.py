@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="supporterprofile",
             name="fair_rank",
-            field=models.PositiveIntegerField(default=0, editable=False),
+            field=models.PositiveIntegerField(db_default=0, default=0, editable=False),
         ),
         migrations.RunPython(rank_everyone_for_today, migrations.RunPython.noop),
         migrations.AddIndex(

@@ -557,8 +557,11 @@ def populate(count: int) -> None:
 
 # Tag choices, the page (with the total count in the same query), the page's topic tags.
 DIRECTORY_QUERIES = 3
-# Tag choices, the slots with their supporters.
-NEXT_AVAILABLE_QUERIES = 2
+# Tag choices; the first twenty supporters in the directory's order; their slots with their supporters
+# (supporters/selectors.py, slot_list_next_available).
+NEXT_AVAILABLE_QUERIES = 3
+# Mornings and evenings seen from a zone with no stored times: tag choices, the slots with their supporters.
+NEXT_AVAILABLE_FROM_SLOTS_QUERIES = 2
 
 
 @pytest.mark.parametrize("count", [5, 50])
@@ -579,6 +582,18 @@ def test_directory_query_count_is_constant(client, django_assert_num_queries, co
 def test_next_available_query_count_is_constant(client, django_assert_num_queries, count, query):
     populate(count)
     with django_assert_num_queries(NEXT_AVAILABLE_QUERIES):
+        response = client.get(f"{NEXT_AVAILABLE}?{query}")
+    assert 'class="next-slot"' in body(response)
+
+
+@pytest.mark.parametrize("count", [5, 50])
+@pytest.mark.parametrize("query", ["when=evenings", "topic=topic-1&when=mornings"])
+def test_next_available_from_the_slots_query_count_is_constant(
+    client, django_assert_num_queries, count, query
+):
+    populate(count)
+    client.cookies["tz"] = "Europe/London"  # no stored mornings or evenings for this zone
+    with django_assert_num_queries(NEXT_AVAILABLE_FROM_SLOTS_QUERIES):
         response = client.get(f"{NEXT_AVAILABLE}?{query}")
     assert 'class="next-slot"' in body(response)
 
