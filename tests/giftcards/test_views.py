@@ -442,7 +442,8 @@ def test_the_status_page_says_delivered_claimed_and_all_used_and_nothing_more(
         "Your gift for Jamie Delivered: yes Claimed: not yet All sessions used: not yet"
     ), text(first)
 
-    seeker = SeekerFactory()
+    # A name of their own: a random one could be the recipient's, which the page rightly shows.
+    seeker = SeekerFactory(user__first_name="Marisol")
     services.gift_claim(token=token, seeker=seeker)
     supporter = SupporterFactory(display_name="Jess Rivera")
     bookings = []

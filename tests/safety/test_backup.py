@@ -59,6 +59,10 @@ def test_a_cancelled_session_never_offers_backup():
 def test_pressing_again_shows_the_same_request_and_pages_once(django_capture_on_commit_callbacks, mailoutbox):
     first, second = supervisor(), supervisor()
     booking = session(hours_ahead=2)
+    # A name of their own: a random one could be a supervisor's, or a word the email starts a sentence with.
+    seeker_user = booking.seeker.user
+    seeker_user.first_name = "Quenby"
+    seeker_user.save(update_fields=["first_name"])
     with (
         time_machine.travel(booking.start + dt.timedelta(minutes=5), tick=False),
         django_capture_on_commit_callbacks(execute=True),
