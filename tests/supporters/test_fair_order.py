@@ -18,8 +18,9 @@ from django.urls import reverse
 from supporters import fair_order
 from supporters.models import Slot, SupporterProfile
 from supporters.selectors import DirectoryFilters, supporter_page_directory
-from supporters.services import fair_order_rewrite, slots_roll_horizon
-from tests.factories import SlotFactory, SupporterFactory
+from supporters.services import fair_order_rewrite, next_open_refresh_stale, slots_roll_horizon
+from tests.concurrency import postgresql_only, race
+from tests.factories import RuleFactory, SlotFactory, SupporterFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +183,25 @@ def test_the_rewrite_costs_the_same_statements_for_five_or_twenty_five_supporter
     with django_assert_max_num_queries(10) as twenty_five:
         assert fair_order_rewrite() == 25
     assert len(twenty_five) == len(five)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_two_rewrites_the_roll_and_the_refresh_at_once_finish_and_agree(frozen_clock):
+    # Each locks supporter rows in id order (the rewrite and the roll per batch, the refresh skipping
+    # what is locked): no deadlock, and the ranks end up the new day's whoever commits first.
+    supporters = [SupporterFactory() for _ in range(12)]
+    for supporter in supporters:
+        RuleFactory(supporter=supporter, weekday=2, start_time=dt.time(9), end_time=dt.time(12))
+    slots_roll_horizon()  # fills the horizon
+    frozen_clock.move_to(TOMORROW)
+    results = race(
+        [
+            lambda: fair_order_rewrite(batch_size=3),
+            lambda: slots_roll_horizon(batch_size=4),
+            next_open_refresh_stale,
+            lambda: fair_order_rewrite(batch_size=5),
+        ]
+    )
+    assert not any(isinstance(result, Exception) for result in results), results
+    assert stored_ranks() == {s.pk: fair_order.rank_of(s.pk, TOMORROW) for s in supporters}
