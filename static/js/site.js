@@ -43,3 +43,43 @@ document.addEventListener("htmx:beforeRequest", function (evt) {
     evt.preventDefault();
   }
 });
+
+// A request made in place that fails (the server busy or erroring, the connection dropped, a page open
+// so long its session expired) would otherwise do nothing visible: htmx swaps nothing for an error. Say
+// what happened in the alert under the header (templates/includes/request_problem.html holds the
+// words); the next request that works takes it away.
+(function () {
+  "use strict";
+  function kindOf(status) {
+    if (status === 429) { return "limited"; }
+    if (status === 403) { return "expired"; }
+    if (status === 502 || status === 503 || status === 504) { return "busy"; }
+    return "failed";
+  }
+  function show(kind, verb) {
+    var box = document.getElementById("request-problem");
+    if (!box) { return; }
+    var text = box.getAttribute("data-" + kind) || box.getAttribute("data-failed");
+    if (verb && verb !== "get") { text += " " + box.getAttribute("data-check"); }
+    box.hidden = false;
+    // Set after it is shown, so screen readers announce the alert.
+    box.querySelector("[data-request-problem-text]").textContent = text;
+  }
+  function verbOf(evt) {
+    var config = evt.detail && evt.detail.requestConfig;
+    return config ? config.verb : "";
+  }
+  document.addEventListener("htmx:responseError", function (evt) {
+    var xhr = evt.detail && evt.detail.xhr;
+    show(kindOf(xhr ? xhr.status : 0), verbOf(evt));
+  });
+  document.addEventListener("htmx:sendError", function (evt) { show("offline", verbOf(evt)); });
+  document.addEventListener("htmx:timeout", function (evt) { show("offline", verbOf(evt)); });
+  document.addEventListener("htmx:afterRequest", function (evt) {
+    var box = document.getElementById("request-problem");
+    if (box && !box.hidden && evt.detail && evt.detail.successful) {
+      box.hidden = true;
+      box.querySelector("[data-request-problem-text]").textContent = "";
+    }
+  });
+})();

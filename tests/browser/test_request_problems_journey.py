@@ -1,0 +1,96 @@
+"""A request made in place (htmx) that fails says so, in Chromium against a live server: the directory's
+filters while the site is busy, a message sent while the connection is down. htmx swaps nothing for an
+error, so without this the click would do nothing visible and a message could seem sent.
+
+The failures are made by Playwright, which answers the request itself (a 503 with the real busy page)
+or drops it: the one thing the live server can't be made to do on cue. Everything else is real.
+"""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from allauth.mfa.totp.internal.auth import TOTP
+from django.urls import reverse
+
+from bookings.events import BookingConfirmed
+from bookings.models import Booking
+from messaging.models import Conversation, Message
+from peersnet.kernel import events
+from peersnet.middleware import busy_response
+from supporters.models import Tag
+from tests.browser.test_booking_journey import assert_accessible, signed_in_page
+from tests.factories import BookingFactory, SeekerFactory, SupporterFactory, TagFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LA = ZoneInfo("America/Los_Angeles")
+MONDAY_10AM = dt.datetime(2026, 11, 30, 10, 0, tzinfo=LA)
+
+
+@time_machine.travel(MONDAY_10AM, tick=True)
+def test_a_filter_change_while_the_site_is_busy_says_so_and_the_next_one_clears_it(page):
+    grief = TagFactory(kind=Tag.Kind.TOPIC, name="Grief and loss", slug="grief")
+    anxiety = TagFactory(kind=Tag.Kind.TOPIC, name="Anxiety", slug="anxiety")
+    SupporterFactory(display_name="Rosa Delgado", tags=[grief])
+    SupporterFactory(display_name="Sam Lee", tags=[anxiety])
+    busy = busy_response()
+
+    def busy_for_htmx(route):
+        if route.request.headers.get("hx-request"):
+            route.fulfill(status=503, headers={"Retry-After": busy["Retry-After"]}, body=busy.content)
+        else:
+            route.continue_()
+
+    page.goto(reverse("supporters:directory"))
+    problem = page.locator("#request-problem")
+    assert problem.is_hidden()
+    page.route("**/supporters/?*", busy_for_htmx)
+    page.get_by_text("Filters", exact=True).click()
+    page.get_by_text("Lived experience and topics").first.click()
+    page.get_by_label("Grief and loss").check()  # htmx asks for the results: the site answers 503
+    alert = problem.get_by_role("alert")
+    alert.wait_for()
+    text = alert.inner_text()
+    assert "We're very busy right now, so that didn't work. Please try again in a minute." in text
+    assert "check whether it's there" not in text  # only looking: nothing could have been half-saved
+    assert "call or text 988" in text and "call 911" in text
+    assert page.get_by_role("heading", name="2 supporters").is_visible()  # the results as they were
+    assert_accessible(page)
+
+    page.unroute("**/supporters/?*")
+    page.console_errors.clear()  # Chromium logs the 503 it was given
+    page.get_by_label("Anxiety").check()
+    page.get_by_role("heading", name="2 supporters").wait_for()  # grief or anxiety: both again
+    problem.wait_for(state="hidden")
+
+
+@time_machine.travel(MONDAY_10AM, tick=True)
+def test_a_message_sent_while_the_connection_is_down_says_to_check_and_keeps_the_text(browser, live_server):
+    supporter = SupporterFactory(display_name="Jess Rivera")
+    TOTP.activate(supporter.user, "JBSWY3DPEHPK3PXP")
+    seeker = SeekerFactory(user__first_name="Alex")
+    booking = BookingFactory(seeker=seeker, slot__supporter=supporter, status=Booking.Status.CONFIRMED)
+    events.announce(BookingConfirmed(booking_id=booking.pk))
+    conversation = Conversation.objects.get(seeker=seeker, supporter=supporter)
+
+    page = signed_in_page(browser, live_server, seeker.user)
+    page.goto(reverse("messaging:thread", args=[conversation.pk]))
+    thread = f"**{reverse('messaging:thread', args=[conversation.pk])}"
+    page.route(thread, lambda route: route.abort("internetdisconnected"))
+    page.get_by_label("Your message").fill("Are you free to talk on Thursday?")
+    page.get_by_role("button", name="Send").click()
+    alert = page.locator("#request-problem").get_by_role("alert")
+    alert.wait_for()
+    text = alert.inner_text()
+    assert "We couldn't reach peersnet, so that didn't work. Check your connection and try again." in text
+    assert "check whether it's there before you try again" in text
+    assert page.get_by_label("Your message").input_value() == "Are you free to talk on Thursday?"
+    assert not Message.objects.filter(conversation=conversation).exists()
+
+    page.unroute(thread)
+    page.get_by_role("button", name="Send").click()
+    page.locator("#message-list").get_by_text("Are you free to talk on Thursday?").wait_for()
+    page.locator("#request-problem").wait_for(state="hidden")
+    assert Message.objects.filter(conversation=conversation).count() == 1
