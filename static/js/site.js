@@ -46,40 +46,62 @@ document.addEventListener("htmx:beforeRequest", function (evt) {
 
 // A request made in place that fails (the server busy or erroring, the connection dropped, a page open
 // so long its session expired) would otherwise do nothing visible: htmx swaps nothing for an error. Say
-// what happened in the alert under the header (templates/includes/request_problem.html holds the
-// words); the next request that works takes it away.
+// what happened in an alert (templates/includes/request_problem.html holds the words), put just before
+// the form or link that asked, so it is seen where the person is looking (a message box at the foot of a
+// long thread, "Next" at the foot of the directory); the next request that works takes it away.
 (function () {
   "use strict";
+  var box = null;
+  var home = null;
+  var homeNext = null;
+  // Kept here once found: a working answer can replace the region the alert was put in (the directory's
+  // results, where "Next page" is), and hide() then brings the node back under the header.
+  function find() {
+    if (!box) {
+      box = document.getElementById("request-problem");
+      if (box) { home = box.parentNode; homeNext = box.nextSibling; }
+    }
+    return box;
+  }
   function kindOf(status) {
     if (status === 429) { return "limited"; }
     if (status === 403) { return "expired"; }
     if (status === 502 || status === 503 || status === 504) { return "busy"; }
     return "failed";
   }
-  function show(kind, verb) {
-    var box = document.getElementById("request-problem");
-    if (!box) { return; }
+  function show(kind, evt) {
+    if (!find()) { return; }
+    var config = evt.detail && evt.detail.requestConfig;
+    var verb = config ? config.verb : "";
     var text = box.getAttribute("data-" + kind) || box.getAttribute("data-failed");
     if (verb && verb !== "get") { text += " " + box.getAttribute("data-check"); }
+    var elt = evt.detail && evt.detail.elt;
+    var anchor = elt && elt.closest ? (elt.closest("form") || elt) : null;
+    if (anchor && anchor.parentNode && document.body.contains(anchor)) {
+      anchor.parentNode.insertBefore(box, anchor);
+      box.classList.remove("container");
+    }
     box.hidden = false;
     // Set after it is shown, so screen readers announce the alert.
     box.querySelector("[data-request-problem-text]").textContent = text;
+    box.scrollIntoView({ block: "nearest" });
   }
-  function verbOf(evt) {
-    var config = evt.detail && evt.detail.requestConfig;
-    return config ? config.verb : "";
+  function hide() {
+    if (!find() || box.hidden) { return; }
+    box.hidden = true;
+    box.querySelector("[data-request-problem-text]").textContent = "";
+    if (home && box.parentNode !== home) {  // back under the header, out of any region a swap replaces
+      home.insertBefore(box, homeNext && homeNext.parentNode === home ? homeNext : null);
+      box.classList.add("container");
+    }
   }
   document.addEventListener("htmx:responseError", function (evt) {
     var xhr = evt.detail && evt.detail.xhr;
-    show(kindOf(xhr ? xhr.status : 0), verbOf(evt));
+    show(kindOf(xhr ? xhr.status : 0), evt);
   });
-  document.addEventListener("htmx:sendError", function (evt) { show("offline", verbOf(evt)); });
-  document.addEventListener("htmx:timeout", function (evt) { show("offline", verbOf(evt)); });
+  document.addEventListener("htmx:sendError", function (evt) { show("offline", evt); });
+  document.addEventListener("htmx:timeout", function (evt) { show("offline", evt); });
   document.addEventListener("htmx:afterRequest", function (evt) {
-    var box = document.getElementById("request-problem");
-    if (box && !box.hidden && evt.detail && evt.detail.successful) {
-      box.hidden = true;
-      box.querySelector("[data-request-problem-text]").textContent = "";
-    }
+    if (evt.detail && evt.detail.successful) { hide(); }
   });
 })();

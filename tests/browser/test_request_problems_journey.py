@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from allauth.mfa.totp.internal.auth import TOTP
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from bookings.events import BookingConfirmed
 from bookings.models import Booking
@@ -30,11 +31,12 @@ MONDAY_10AM = dt.datetime(2026, 11, 30, 10, 0, tzinfo=LA)
 
 
 @time_machine.travel(MONDAY_10AM, tick=True)
-def test_a_filter_change_while_the_site_is_busy_says_so_and_the_next_one_clears_it(page):
+def test_the_directory_while_the_site_is_busy_says_so_where_asked_and_the_next_answer_clears_it(page):
     grief = TagFactory(kind=Tag.Kind.TOPIC, name="Grief and loss", slug="grief")
     anxiety = TagFactory(kind=Tag.Kind.TOPIC, name="Anxiety", slug="anxiety")
     SupporterFactory(display_name="Rosa Delgado", tags=[grief])
-    SupporterFactory(display_name="Sam Lee", tags=[anxiety])
+    for n in range(12):
+        SupporterFactory(display_name=f"Sam Lee {n}", tags=[anxiety])
     busy = busy_response()
 
     def busy_for_htmx(route):
@@ -45,24 +47,39 @@ def test_a_filter_change_while_the_site_is_busy_says_so_and_the_next_one_clears_
 
     page.goto(reverse("supporters:directory"))
     problem = page.locator("#request-problem")
-    assert problem.is_hidden()
-    page.route("**/supporters/?*", busy_for_htmx)
-    page.get_by_text("Filters", exact=True).click()
-    page.get_by_text("Lived experience and topics").first.click()
-    page.get_by_label("Grief and loss").check()  # htmx asks for the results: the site answers 503
     alert = problem.get_by_role("alert")
+    assert problem.is_hidden()
+
+    # "Next page", at the foot of the results, while the site is busy: the alert shows just above it.
+    page.route("**/supporters/?*", busy_for_htmx)
+    page.get_by_role("link", name="Next page").click()
     alert.wait_for()
     text = alert.inner_text()
     assert "We're very busy right now, so that didn't work. Please try again in a minute." in text
     assert "check whether it's there" not in text  # only looking: nothing could have been half-saved
     assert "call or text 988" in text and "call 911" in text
-    assert page.get_by_role("heading", name="2 supporters").is_visible()  # the results as they were
+    assert page.locator("#results #request-problem + a", has_text="Next page").count() == 1
+    expect(alert).to_be_in_viewport()
+    assert page.get_by_role("heading", name="13 supporters").is_visible()  # the results as they were
     assert_accessible(page)
 
+    # It works again: page 2 replaces the results, and the alert goes (not thrown away with them).
     page.unroute("**/supporters/?*")
     page.console_errors.clear()  # Chromium logs the 503 it was given
+    page.get_by_role("link", name="Next page").click()
+    page.get_by_text("Page 2 of 2", exact=True).wait_for()
+    problem.wait_for(state="hidden")
+
+    # Busy again for a filter: the same alert comes back, above the filters.
+    page.route("**/supporters/?*", busy_for_htmx)
+    page.get_by_text("Filters", exact=True).click()
+    page.get_by_text("Lived experience and topics").first.click()
+    page.get_by_label("Grief and loss").check()
+    alert.wait_for()
+    assert page.locator("#request-problem + form.directory-filters").count() == 1
+    page.unroute("**/supporters/?*")
     page.get_by_label("Anxiety").check()
-    page.get_by_role("heading", name="2 supporters").wait_for()  # grief or anxiety: both again
+    page.get_by_role("heading", name="13 supporters").wait_for()  # grief or anxiety: everyone
     problem.wait_for(state="hidden")
 
 
@@ -88,6 +105,9 @@ def test_a_message_sent_while_the_connection_is_down_says_to_check_and_keeps_the
     assert "check whether it's there before you try again" in text
     assert page.get_by_label("Your message").input_value() == "Are you free to talk on Thursday?"
     assert not Message.objects.filter(conversation=conversation).exists()
+    # Where the person is looking: just above the message box, not at the top of a long thread.
+    assert page.locator("#request-problem + #send-form").count() == 1
+    expect(alert).to_be_in_viewport()
 
     page.unroute(thread)
     page.get_by_role("button", name="Send").click()
