@@ -150,7 +150,7 @@ def suggestions_for_answers(
         candidates = candidates.exclude(pk__in=exclude_ids)
     # Each candidate's place in the day's fair order (stored, as the directory reads it): ties in score
     # come in the directory's own order.
-    candidate_ids = dict(candidates.values_list("pk", "fair_rank"))
+    candidate_ranks = dict(candidates.values_list("pk", "fair_rank"))
 
     tag_answers = {kind: [int(pk) for pk in getattr(answers, kind)] for kind in POINTS}
     all_tag_ids = {pk for ids in tag_answers.values() for pk in ids}
@@ -162,7 +162,7 @@ def suggestions_for_answers(
         through = SupporterProfile.tags.through
         pairs = through.objects.filter(tag_id__in=all_tag_ids).values_list("supporterprofile_id", "tag_id")
         for supporter_id, tag_id in pairs:
-            if supporter_id not in candidate_ids:
+            if supporter_id not in candidate_ranks:
                 continue
             for kind, ids in tag_answers.items():
                 if tag_id in ids:
@@ -171,13 +171,14 @@ def suggestions_for_answers(
 
     counts: dict[int, int] = {}
     if answers.days or answers.times:
-        counts = {pk: n for pk, n in _preferred_slot_counts(answers, now=now).items() if pk in candidate_ids}
+        preferred = _preferred_slot_counts(answers, now=now)
+        counts = {pk: n for pk, n in preferred.items() if pk in candidate_ranks}
         for supporter_id, n in counts.items():
             scores[supporter_id] = scores.get(supporter_id, 0) + min(n, AVAILABILITY_POINTS_CAP)
 
     ranked = sorted(
         (pk for pk, score in scores.items() if score > 0),
-        key=lambda pk: (-scores[pk], candidate_ids[pk], pk),
+        key=lambda pk: (-scores[pk], candidate_ranks[pk], pk),
     )[:MAX_SUGGESTIONS]
     when = describe_preferred_times(answers.days, answers.times)
 

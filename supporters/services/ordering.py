@@ -25,6 +25,8 @@ def fair_order_rewrite(*, now: dt.datetime | None = None, batch_size: int = REWR
     keeps yesterday's order: as fair, only not new. Page cursors carry the rank they were made with, so a
     cursor made before the rewrite only risks showing a card twice or skipping one on the next page; one
     made on another day shows page 1 (``selectors._after_cursor``)."""
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, not {batch_size}")
     now = now or timezone.now()
     rank = fair_order.rank_expression("id", now)
     if not SupporterProfile.objects.filter(~Q(fair_rank=rank)).exists():

@@ -11,18 +11,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from allauth.mfa.totp.internal.auth import TOTP
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from bookings.events import BookingConfirmed
-from bookings.models import Booking
-from messaging.models import Conversation, Message
-from peersnet.kernel import events
+from messaging.models import Message
 from peersnet.middleware import busy_response
 from supporters.models import Tag
 from tests.browser.test_booking_journey import assert_accessible, signed_in_page
-from tests.factories import BookingFactory, SeekerFactory, SupporterFactory, TagFactory
+from tests.factories import SeekerFactory, SupporterFactory, TagFactory, a_conversation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -85,12 +81,8 @@ def test_the_directory_while_the_site_is_busy_says_so_where_asked_and_the_next_a
 
 @time_machine.travel(MONDAY_10AM, tick=True)
 def test_a_message_sent_while_the_connection_is_down_says_to_check_and_keeps_the_text(browser, live_server):
-    supporter = SupporterFactory(display_name="Jess Rivera")
-    TOTP.activate(supporter.user, "JBSWY3DPEHPK3PXP")
     seeker = SeekerFactory(user__first_name="Alex")
-    booking = BookingFactory(seeker=seeker, slot__supporter=supporter, status=Booking.Status.CONFIRMED)
-    events.announce(BookingConfirmed(booking_id=booking.pk))
-    conversation = Conversation.objects.get(seeker=seeker, supporter=supporter)
+    conversation = a_conversation(seeker=seeker, slot__supporter__display_name="Jess Rivera")
 
     page = signed_in_page(browser, live_server, seeker.user)
     page.goto(reverse("messaging:thread", args=[conversation.pk]))

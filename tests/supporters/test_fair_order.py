@@ -205,3 +205,12 @@ def test_two_rewrites_the_roll_and_the_refresh_at_once_finish_and_agree(frozen_c
     )
     assert not any(isinstance(result, Exception) for result in results), results
     assert stored_ranks() == {s.pk: fair_order.rank_of(s.pk, TOMORROW) for s in supporters}
+
+
+@pytest.mark.parametrize("batch_size", [0, -5])
+def test_the_rewrite_refuses_a_batch_size_below_one_and_writes_nothing(frozen_clock, batch_size):
+    supporter = SupporterFactory()
+    frozen_clock.move_to(TOMORROW)
+    with pytest.raises(ValueError, match="batch_size must be at least 1"):
+        fair_order_rewrite(batch_size=batch_size)
+    assert stored_ranks() == {supporter.pk: fair_order.rank_of(supporter.pk, NOW)}

@@ -105,3 +105,9 @@ def test_supporters_off_the_directory_are_not_offered(crowd):
     )
     assert shown
     assert not {slot.supporter_id for slot in shown} & {s.pk for s in hidden}
+
+
+@pytest.mark.parametrize("limit", [0, -3])
+def test_no_room_asks_nothing_and_shows_nothing(crowd, limit, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert slot_list_next_available(filters=DirectoryFilters(), viewer_tz=PT, limit=limit) == []
