@@ -95,13 +95,22 @@ document.addEventListener("htmx:beforeRequest", function (evt) {
       box.classList.add("container");
     }
   }
+  // What the page asks by itself (the unread badge on load, a thread's or the safety queue's polling:
+  // the elements marked data-poll-when-visible) neither shows nor clears the alert. Its failure was
+  // nobody's click, and the alert must not land inside the header's Messages link; its success says
+  // nothing about what the person tried. (The badge answering after a message failed to send used to
+  // take that message's alert away on a slow server.)
+  function byPerson(evt) {
+    var elt = evt.detail && evt.detail.elt;
+    return !(elt && elt.closest && elt.closest("[data-poll-when-visible]"));
+  }
   document.addEventListener("htmx:responseError", function (evt) {
     var xhr = evt.detail && evt.detail.xhr;
-    show(kindOf(xhr ? xhr.status : 0), evt);
+    if (byPerson(evt)) { show(kindOf(xhr ? xhr.status : 0), evt); }
   });
-  document.addEventListener("htmx:sendError", function (evt) { show("offline", evt); });
-  document.addEventListener("htmx:timeout", function (evt) { show("offline", evt); });
+  document.addEventListener("htmx:sendError", function (evt) { if (byPerson(evt)) { show("offline", evt); } });
+  document.addEventListener("htmx:timeout", function (evt) { if (byPerson(evt)) { show("offline", evt); } });
   document.addEventListener("htmx:afterRequest", function (evt) {
-    if (evt.detail && evt.detail.successful) { hide(); }
+    if (evt.detail && evt.detail.successful && byPerson(evt)) { hide(); }
   });
 })();

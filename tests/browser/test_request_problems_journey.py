@@ -85,6 +85,11 @@ def test_a_message_sent_while_the_connection_is_down_says_to_check_and_keeps_the
     conversation = a_conversation(seeker=seeker, slot__supporter__display_name="Jess Rivera")
 
     page = signed_in_page(browser, live_server, seeker.user)
+    # The header's unread badge asks on load. Hold its answer until the send has failed: on a slow
+    # server it arrives after, and it once took the message's alert away (CI, 2026-12-01).
+    held = []
+    badge = f"**{reverse('messaging:unread')}"
+    page.route(badge, lambda route: held.append(route))
     page.goto(reverse("messaging:thread", args=[conversation.pk]))
     thread = f"**{reverse('messaging:thread', args=[conversation.pk])}"
     page.route(thread, lambda route: route.abort("internetdisconnected"))
@@ -101,8 +106,38 @@ def test_a_message_sent_while_the_connection_is_down_says_to_check_and_keeps_the
     assert page.locator("#request-problem + #send-form").count() == 1
     expect(alert).to_be_in_viewport()
 
+    # The badge's answer comes now: it was nobody's click, and the alert stays.
+    assert len(held) == 1
+    page.unroute(badge)
+    handled = once_handled(page, "htmx:afterRequest")
+    held[0].continue_()
+    assert page.evaluate(handled) == "unread-badge-slot"
+    assert alert.is_visible()
+
+    # The connection is back: the message sends and the alert goes.
     page.unroute(thread)
     page.get_by_role("button", name="Send").click()
     page.locator("#message-list").get_by_text("Are you free to talk on Thursday?").wait_for()
     page.locator("#request-problem").wait_for(state="hidden")
     assert Message.objects.filter(conversation=conversation).count() == 1
+
+    # The thread asks for new messages by itself (here: on coming back into view). That request failing
+    # shows nothing: nobody asked, and the next poll catches up.
+    new_messages = f"**{reverse('messaging:new', args=[conversation.pk])}?*"
+    page.route(new_messages, lambda route: route.abort("internetdisconnected"))
+    handled = once_handled(page, "htmx:sendError")
+    page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
+    assert page.evaluate(handled) == "message-poller"
+    assert page.locator("#request-problem").is_hidden()
+
+
+def once_handled(page, event):
+    """Wait in the page for the next htmx `event`, after every listener (site.js's first) has run: call
+    this before causing it, then page.evaluate() what it returns. That evaluates to the id of the
+    element whose request it was."""
+    page.evaluate(
+        """(event) => { window.__handled = new Promise((done) => document.addEventListener(event,
+             (evt) => setTimeout(() => done(evt.detail.elt.id)), {once: true})); }""",
+        event,
+    )
+    return "() => window.__handled"
