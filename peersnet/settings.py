@@ -95,6 +95,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # An htmx request meeting "please sign in" (a session ended while a page was open): the whole window
+    # goes to sign in, or a send says so above the form, never the sign-in page swapped into a fragment.
+    "peersnet.kernel.htmx.HtmxSignInMiddleware",
     "accounts.middleware.TimezoneMiddleware",
     "accounts.middleware.NoStoreForAuthenticatedMiddleware",
     # Last, so it sees a view's exception first: a lock or statement timeout, or Stripe timing out, answers

@@ -64,6 +64,7 @@ document.addEventListener("htmx:beforeRequest", function (evt) {
     return box;
   }
   function kindOf(status) {
+    if (status === 401) { return "signed-out"; }  // peersnet/kernel/htmx.py: nothing was sent or saved
     if (status === 429) { return "limited"; }
     if (status === 403) { return "expired"; }
     if (status === 502 || status === 503 || status === 504) { return "busy"; }
@@ -74,7 +75,7 @@ document.addEventListener("htmx:beforeRequest", function (evt) {
     var config = evt.detail && evt.detail.requestConfig;
     var verb = config ? config.verb : "";
     var text = box.getAttribute("data-" + kind) || box.getAttribute("data-failed");
-    if (verb && verb !== "get") { text += " " + box.getAttribute("data-check"); }
+    if (verb && verb !== "get" && kind !== "signed-out") { text += " " + box.getAttribute("data-check"); }
     var elt = evt.detail && evt.detail.elt;
     var anchor = elt && elt.closest ? (elt.closest("form") || elt) : null;
     if (anchor && anchor.parentNode && document.body.contains(anchor)) {

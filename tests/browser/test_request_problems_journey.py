@@ -18,7 +18,7 @@ from messaging.models import Message
 from peersnet.middleware import busy_response
 from supporters.models import Tag
 from tests.browser.test_booking_journey import assert_accessible, signed_in_page
-from tests.factories import SeekerFactory, SupporterFactory, TagFactory, a_conversation
+from tests.factories import PASSWORD, SeekerFactory, SupporterFactory, TagFactory, a_conversation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -129,6 +129,49 @@ def test_a_message_sent_while_the_connection_is_down_says_to_check_and_keeps_the
     page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
     assert page.evaluate(handled) == "message-poller"
     assert page.locator("#request-problem").is_hidden()
+
+
+@time_machine.travel(MONDAY_10AM, tick=True)
+def test_a_thread_left_open_after_logging_out_in_another_tab_keeps_the_text_then_goes_to_log_in(
+    browser, live_server
+):
+    seeker = SeekerFactory(user__first_name="Alex")
+    conversation = a_conversation(seeker=seeker, slot__supporter__display_name="Jess Rivera")
+    thread = reverse("messaging:thread", args=[conversation.pk])
+    page = signed_in_page(browser, live_server, seeker.user)
+    page.goto(thread)
+
+    # Logged out in a second tab of the same browser.
+    other = page.context.new_page()
+    other.goto(reverse("account_logout"))
+    other.get_by_role("button", name="Log out").click()
+    other.wait_for_url(lambda url: not url.endswith(reverse("account_logout")))
+    other.close()
+
+    # The first tab sends: it is told, and the words stay in the box (never the log-in page swapped in).
+    page.get_by_label("Your message").fill("Are you free to talk on Thursday?")
+    page.get_by_role("button", name="Send").click()
+    alert = page.locator("#request-problem").get_by_role("alert")
+    alert.wait_for()
+    text = alert.inner_text()
+    assert "You're logged out, so that wasn't sent or saved." in text
+    assert "check whether it's there" not in text  # nothing was: the request never reached the thread
+    assert page.locator("#request-problem + #send-form").count() == 1
+    assert page.get_by_label("Your message").input_value() == "Are you free to talk on Thursday?"
+    assert page.locator("main input[type=password]").count() == 0
+    assert not Message.objects.filter(conversation=conversation).exists()
+
+    # The thread's own polling finds the session gone: the whole window goes to log in (the private thread
+    # doesn't stay on screen), and logging in comes back to the thread.
+    page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
+    page.wait_for_url(lambda url: reverse("account_login") in url)
+    assert page.get_by_role("heading", name="Log in").is_visible()
+    assert page.get_by_text("Are you free to talk on Thursday?").count() == 0
+    page.get_by_label("Email address").fill(seeker.user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    page.wait_for_url(lambda url: url.endswith(thread))
+    page.get_by_role("heading", name="Messages with Jess Rivera").wait_for()
 
 
 def once_handled(page, event):
