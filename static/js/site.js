@@ -63,6 +63,13 @@ document.addEventListener("htmx:beforeRequest", function (evt) {
     }
     return box;
   }
+  // The element whose request it was. Not evt.detail.elt: when the answer replaced that element (a
+  // thread's poller, a form, swapped outerHTML), htmx announces the end of the request from its nearest
+  // parent still in the page, with detail.elt set to that parent.
+  function asker(evt) {
+    var detail = evt.detail || {};
+    return (detail.requestConfig && detail.requestConfig.elt) || detail.elt || null;
+  }
   function kindOf(status) {
     if (status === 401) { return "signed-out"; }  // peersnet/kernel/htmx.py: nothing was sent or saved
     if (status === 429) { return "limited"; }
@@ -76,7 +83,7 @@ document.addEventListener("htmx:beforeRequest", function (evt) {
     var verb = config ? config.verb : "";
     var text = box.getAttribute("data-" + kind) || box.getAttribute("data-failed");
     if (verb && verb !== "get" && kind !== "signed-out") { text += " " + box.getAttribute("data-check"); }
-    var elt = evt.detail && evt.detail.elt;
+    var elt = asker(evt);
     var anchor = elt && elt.closest ? (elt.closest("form") || elt) : null;
     if (anchor && anchor.parentNode && document.body.contains(anchor)) {
       anchor.parentNode.insertBefore(box, anchor);
@@ -98,20 +105,35 @@ document.addEventListener("htmx:beforeRequest", function (evt) {
   }
   // What the page asks by itself (the unread badge on load, a thread's or the safety queue's polling:
   // the elements marked data-poll-when-visible) neither shows nor clears the alert. Its failure was
-  // nobody's click, and the alert must not land inside the header's Messages link; its success says
-  // nothing about what the person tried. (The badge answering after a message failed to send used to
-  // take that message's alert away on a slow server.)
+  // nobody's click, and the alert must not land inside the header's Messages link (a failed poll says
+  // so in its own place: pollProblem); its success says nothing about what the person tried. (The
+  // badge answering after a message failed to send used to take that message's alert away on a slow
+  // server.)
   function byPerson(evt) {
-    var elt = evt.detail && evt.detail.elt;
+    var elt = asker(evt);
     return !(elt && elt.closest && elt.closest("[data-poll-when-visible]"));
+  }
+  // A poll that fails says so quietly where its answers appear (a thread: "can't check for new
+  // messages"), in the element its data-poll-problem names, until one works again.
+  function pollProblem(evt, failed) {
+    var elt = asker(evt);
+    var id = elt && elt.getAttribute ? elt.getAttribute("data-poll-problem") : null;
+    var note = id ? document.getElementById(id) : null;
+    if (!note || note.hidden === !failed) { return; }
+    note.hidden = !failed;
+    note.textContent = failed ? note.getAttribute("data-text") : "";  // after showing: announced
+  }
+  function failed(kind, evt) {
+    if (byPerson(evt)) { show(kind, evt); } else { pollProblem(evt, true); }
   }
   document.addEventListener("htmx:responseError", function (evt) {
     var xhr = evt.detail && evt.detail.xhr;
-    if (byPerson(evt)) { show(kindOf(xhr ? xhr.status : 0), evt); }
+    failed(kindOf(xhr ? xhr.status : 0), evt);
   });
-  document.addEventListener("htmx:sendError", function (evt) { if (byPerson(evt)) { show("offline", evt); } });
-  document.addEventListener("htmx:timeout", function (evt) { if (byPerson(evt)) { show("offline", evt); } });
+  document.addEventListener("htmx:sendError", function (evt) { failed("offline", evt); });
+  document.addEventListener("htmx:timeout", function (evt) { failed("offline", evt); });
   document.addEventListener("htmx:afterRequest", function (evt) {
-    if (evt.detail && evt.detail.successful && byPerson(evt)) { hide(); }
+    if (!(evt.detail && evt.detail.successful)) { return; }
+    if (byPerson(evt)) { hide(); } else { pollProblem(evt, false); }
   });
 })();

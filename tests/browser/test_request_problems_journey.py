@@ -113,6 +113,12 @@ def test_a_message_sent_while_the_connection_is_down_says_to_check_and_keeps_the
     held[0].continue_()
     assert page.evaluate(handled) == "unread-badge-slot"
     assert alert.is_visible()
+    # Nor does the thread's own poll answering, though its answer replaces the poller: htmx then reports
+    # the end of the request from the poller's parent.
+    handled = once_handled(page, "htmx:afterRequest", of="message-poller")
+    page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
+    assert page.evaluate(handled) == "message-poller"
+    assert alert.is_visible()
 
     # The connection is back: the message sends and the alert goes.
     page.unroute(thread)
@@ -122,13 +128,26 @@ def test_a_message_sent_while_the_connection_is_down_says_to_check_and_keeps_the
     assert Message.objects.filter(conversation=conversation).count() == 1
 
     # The thread asks for new messages by itself (here: on coming back into view). That request failing
-    # shows nothing: nobody asked, and the next poll catches up.
+    # is nobody's click, so no alert: a quiet line where new messages appear says they can't be checked,
+    # until a poll works again.
     new_messages = f"**{reverse('messaging:new', args=[conversation.pk])}?*"
     page.route(new_messages, lambda route: route.abort("internetdisconnected"))
-    handled = once_handled(page, "htmx:sendError")
+    handled = once_handled(page, "htmx:sendError", of="message-poller")
     page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
     assert page.evaluate(handled) == "message-poller"
     assert page.locator("#request-problem").is_hidden()
+    poll_problem = page.locator("#message-list ~ [role=status]")
+    assert poll_problem.inner_text() == (
+        "We can't check for new messages right now. We'll keep trying, and anything new will appear here."
+    )
+    assert poll_problem.is_visible()
+    assert_accessible(page)
+
+    page.unroute(new_messages)
+    handled = once_handled(page, "htmx:afterRequest", of="message-poller")
+    page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
+    assert page.evaluate(handled) == "message-poller"
+    assert poll_problem.is_hidden()
 
 
 @time_machine.travel(MONDAY_10AM, tick=True)
@@ -174,13 +193,20 @@ def test_a_thread_left_open_after_logging_out_in_another_tab_keeps_the_text_then
     page.get_by_role("heading", name="Messages with Jess Rivera").wait_for()
 
 
-def once_handled(page, event):
-    """Wait in the page for the next htmx `event`, after every listener (site.js's first) has run: call
-    this before causing it, then page.evaluate() what it returns. That evaluates to the id of the
-    element whose request it was."""
+def once_handled(page, event, *, of=""):
+    """Wait in the page for the next htmx `event` (of the element with id `of`, when given), after every
+    listener (site.js's first) has run: call this before causing it, then page.evaluate() what it
+    returns. That evaluates to the id of the element whose request it was."""
     page.evaluate(
-        """(event) => { window.__handled = new Promise((done) => document.addEventListener(event,
-             (evt) => setTimeout(() => done(evt.detail.elt.id)), {once: true})); }""",
-        event,
+        """([event, of]) => { window.__handled = new Promise((done) => {
+             const listener = (evt) => {
+               const elt = (evt.detail.requestConfig && evt.detail.requestConfig.elt) || evt.detail.elt;
+               if (of && elt.id !== of) { return; }
+               document.removeEventListener(event, listener);
+               setTimeout(() => done(elt.id));
+             };
+             document.addEventListener(event, listener);
+           }); }""",
+        [event, of],
     )
     return "() => window.__handled"

@@ -255,8 +255,14 @@ def test_the_queue_shows_every_section_with_clocks_assignees_and_one_action(clie
     assert "be alive" not in page and "rude" not in page and "hello?" not in page
     assert not AccessLog.objects.exists()  # the list itself opens no record
 
+    # A refresh that fails says so above the list (site.js fills the line in; the thread's journey in
+    # tests/browser/test_request_problems_journey.py runs the same script).
+    assert '<p id="queue-poll-problem" class="callout callout--warning" role="status" hidden' in page
+    assert "We can't refresh this list right now." in page
+
     fragment = client.get(reverse("safety:queue"), headers={"HX-Request": "true"}).content.decode()
     assert fragment.lstrip().startswith('<div id="queue-sections"') and "<html" not in fragment
+    assert 'data-poll-problem="queue-poll-problem"' in fragment  # kept by every refresh
 
 
 def test_the_queue_renders_sections_registered_by_others(client, monday, make_supervisor):
